@@ -1,0 +1,1 @@
+"""The pure domain engine: no files, no Excel, no network."""

@@ -1,0 +1,493 @@
+"""The workbook contract: sheet names, columns, kinds, aliases, dropdown lists and formats.
+
+One place describes what every sheet holds. The engine, the reader, the writer, the template
+builder, the Excel buttons and the demo generator all take sheet and column names from here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """Who owns a column: the officer (input) or the engine (computed)."""
+
+    INPUT = "input"
+    COMPUTED = "computed"
+
+
+class ValueType(StrEnum):
+    """How a cell is read, and which number format the template gives it."""
+
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    AMOUNT = "amount"
+    INTEGER = "integer"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data sheet."""
+
+    header: str
+    key: str
+    kind: Kind = Kind.INPUT
+    type: ValueType = ValueType.TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    width: float = 14.0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    """A data sheet: its name, its columns in template order, and its Excel table name."""
+
+    name: str
+    table: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = field(default=())
+
+    def column(self, key: str) -> Column:
+        """The column with this key."""
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.kind is Kind.INPUT)
+
+    @property
+    def computed_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.kind is Kind.COMPUTED)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheet names
+AVTAL = "Avtal"
+UPPFOLJNINGAR = "Uppföljningar"
+AVVIKELSER = "Avvikelser"
+INSTALLNINGAR = "Inställningar"
+HANDELSELOGG = "Händelselogg"
+OVERSIKT = "Översikt"
+UPPFOLJNINGSPLAN = "Uppföljningsplan"
+FEL = "Fel"
+INSTRUKTIONER = "Instruktioner"
+
+#: Sheets the engine reads (in this order).
+INPUT_SHEETS = (AVTAL, UPPFOLJNINGAR, AVVIKELSER, INSTALLNINGAR, HANDELSELOGG)
+#: Sheets the engine regenerates entirely on every run.
+COMPUTED_SHEETS = (OVERSIKT, UPPFOLJNINGSPLAN, FEL)
+#: Sheet order of the template.
+ALL_SHEETS = (
+    INSTRUKTIONER,
+    OVERSIKT,
+    AVTAL,
+    UPPFOLJNINGAR,
+    AVVIKELSER,
+    UPPFOLJNINGSPLAN,
+    FEL,
+    HANDELSELOGG,
+    INSTALLNINGAR,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Choice lists (dropdowns in the template; values the engine understands)
+YES_NO = ("Ja", "Nej")
+CONTRACT_FORMS = ("Eget avtal", "Ramavtal", "Avrop nationellt ramavtal")
+CALL_OFF_FORM = "Avrop nationellt ramavtal"
+CATEGORIES = (
+    "Bygg och anläggning",
+    "Fastighetsservice",
+    "Livsmedel",
+    "Måltidstjänster",
+    "IT och telekom",
+    "Konsulttjänster",
+    "Kontorsmaterial",
+    "Fordon och transporter",
+    "Energi",
+    "Hälsa och sjukvård",
+    "Läkemedel",
+    "Medicinteknik",
+    "Vård och omsorg",
+    "Utbildning",
+    "Städ och hygien",
+    "Avfall och återvinning",
+    "Möbler och inredning",
+    "Arbetskläder och textil",
+    "Övrigt",
+)
+PRICE_INDEXES = ("KPI", "AKI", "NPI", "Byggkostnadsindex", "Fast pris", "Ingen")
+MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+FOLLOW_UP_TYPES = (
+    "Uppstartsmöte",
+    "Statistikuppföljning",
+    "Uppföljningsmöte",
+    "Utvecklingsmöte",
+    "Revision",
+    "Utvärdering",
+)
+STARTUP_TYPE = "Uppstartsmöte"
+AUDIT_TYPE = "Revision"
+FOLLOW_UP_METHODS = (
+    "Dialog",
+    "Egenrapportering",
+    "Transparens i leveranskedjan",
+    "Revision",
+    "Ursprungsverifiering",
+    "Öppen data",
+    "Myndighetsdatabas",
+)
+FOLLOW_UP_RESULTS = ("Utan anmärkning", "Avvikelse")
+DEVIATION_AREAS = (
+    "Uppförandekod",
+    "Tillbörlig aktsamhet",
+    "Kvalitet",
+    "Leverans",
+    "Pris och fakturering",
+    "Miljö",
+    "Övrigt",
+)
+SEVERITIES = ("Låg", "Medel", "Hög", "Allvarlig")
+DEVIATION_STATUSES = ("Öppen", "Åtgärdsplan begärd", "Åtgärdsplan godkänd", "Åtgärdad", "Stängd")
+CLOSED_STATUSES = ("Åtgärdad", "Stängd")
+STEPS = ("0", "1", "2", "3", "4")
+PRIORITIES = ("1", "2", "3")
+
+# Computed values the template's conditional formats colour by (text the engine writes).
+CHECK_OK = "OK"
+STATUS_PLANNED = "Planerad"
+STATUS_NONE = "Ingen – avtalet upphör"
+CONTRACT_STATUSES = ("Ej startat", "Aktivt", "Löper ut", "Förlängningsbeslut krävs", "Upphört")
+
+COMPUTED_NOTE = "Beräknas – skriv inte här"
+
+# ---------------------------------------------------------------------------------------------
+# Data sheets
+_C = Column
+_K = Kind.COMPUTED
+_T = ValueType
+
+AVTAL_SHEET = SheetDef(
+    name=AVTAL,
+    table="Avtal",
+    columns=(
+        _C(
+            "Avtals-ID",
+            "contract_id",
+            required=True,
+            width=12,
+            aliases=("Avtalsnummer", "Avtalsnr", "Avtals-nr", "Avtal-ID", "AvtalsID", "Avtalsid"),
+        ),
+        _C("Avtalsnamn", "name", required=True, width=34, aliases=("Avtal", "Benämning")),
+        _C("Leverantör", "supplier", required=True, width=28, aliases=("Leverantörsnamn",)),
+        _C(
+            "Organisationsnummer",
+            "org_number",
+            width=16,
+            aliases=("Org.nr", "Orgnr", "Org nr", "Org.nummer", "Organisationsnr"),
+        ),
+        _C("Kategori", "category", choices=CATEGORIES, width=22, aliases=("Avtalskategori",)),
+        _C("Avtalsform", "form", choices=CONTRACT_FORMS, width=24, aliases=("Avtalstyp",)),
+        _C(
+            "Inköpscentral följer upp", "central_follows_up", type=_T.BOOL, choices=YES_NO, width=12
+        ),
+        _C(
+            "Tilldelningsbeslut",
+            "award_date",
+            type=_T.DATE,
+            width=12,
+            aliases=("Tilldelningsbeslut skickat", "Datum tilldelningsbeslut"),
+        ),
+        _C(
+            "Startdatum",
+            "start",
+            type=_T.DATE,
+            required=True,
+            width=12,
+            aliases=("Avtalsstart", "Start"),
+        ),
+        _C(
+            "Slutdatum",
+            "end",
+            type=_T.DATE,
+            required=True,
+            width=12,
+            aliases=("Avtalsslut", "Slut"),
+        ),
+        _C("Förlängningsoption", "extension_option", width=14, aliases=("Förlängning", "Option")),
+        _C(
+            "Uppsägningstid (mån)",
+            "notice_months",
+            type=_T.INTEGER,
+            width=12,
+            aliases=("Uppsägningstid", "Uppsägningstid mån"),
+        ),
+        _C(
+            "Årsvärde (kr)",
+            "annual_value",
+            type=_T.AMOUNT,
+            width=16,
+            aliases=("Årsvärde", "Årsvärde kr", "Årligt värde", "Uppskattat årsvärde"),
+        ),
+        _C("Verksamhetskritisk", "critical", type=_T.BOOL, choices=YES_NO, width=12),
+        _C(
+            "Sannolikhet (1-4)",
+            "probability",
+            type=_T.INTEGER,
+            choices=("1", "2", "3", "4"),
+            width=11,
+            aliases=("Sannolikhet",),
+        ),
+        _C(
+            "Konsekvens (1-4)",
+            "consequence",
+            type=_T.INTEGER,
+            choices=("1", "2", "3", "4"),
+            width=11,
+            aliases=("Konsekvens", "Allvarlighet (1-4)"),
+        ),
+        _C(
+            "Hållbarhetsvillkor",
+            "sustainability",
+            type=_T.BOOL,
+            choices=YES_NO,
+            width=12,
+            aliases=("Kontraktsvillkor hållbarhet",),
+        ),
+        _C(
+            "Prisjustering",
+            "price_index",
+            choices=PRICE_INDEXES,
+            width=12,
+            aliases=("Prisjusteringsindex", "Index"),
+        ),
+        _C(
+            "Justeringsmånad",
+            "price_month",
+            choices=MONTHS_SV,
+            width=12,
+            aliases=("Prisjusteringsmånad",),
+        ),
+        _C("Avtalsansvarig", "owner", width=20, aliases=("Ansvarig",)),
+        _C("E-post", "email", width=26, aliases=("Epost", "E-postadress", "Mejl")),
+        _C("Manuell prioritet", "manual_priority", type=_T.INTEGER, choices=PRIORITIES, width=10),
+        _C("Motivering", "motivation", width=26, aliases=("Motivering manuell prioritet",)),
+        _C("Prioritet", "priority", kind=_K, type=_T.INTEGER, width=9),
+        _C("Prioritetsgrund", "priority_reason", kind=_K, width=40),
+        _C("Uppföljningsform", "follow_up_form", kind=_K, width=34),
+        _C("Senaste uppföljning", "last_follow_up", kind=_K, type=_T.DATE, width=12),
+        _C("Nästa uppföljning", "next_follow_up", kind=_K, type=_T.DATE, width=12),
+        _C("Nästa uppföljningstyp", "next_follow_up_kind", kind=_K, width=32),
+        _C("Uppföljningsstatus", "follow_up_status", kind=_K, width=20),
+        _C("Förlängning beslut senast", "extension_deadline", kind=_K, type=_T.DATE, width=14),
+        _C("Avtalsstatus", "contract_status", kind=_K, width=22),
+        _C("Öppna avvikelser", "open_deviations", kind=_K, type=_T.INTEGER, width=10),
+        _C("Högsta steg", "highest_step", kind=_K, type=_T.INTEGER, width=9),
+        _C("Kontroll", "check", kind=_K, width=40),
+    ),
+)
+
+UPPFOLJNINGAR_SHEET = SheetDef(
+    name=UPPFOLJNINGAR,
+    table="Uppfoljningar",
+    columns=(
+        _C(
+            "Avtals-ID",
+            "contract_id",
+            required=True,
+            width=12,
+            aliases=AVTAL_SHEET.column("contract_id").aliases,
+        ),
+        _C(
+            "Datum",
+            "date",
+            type=_T.DATE,
+            required=True,
+            width=12,
+            aliases=("Uppföljningsdatum", "Genomförd"),
+        ),
+        _C("Typ", "type", choices=FOLLOW_UP_TYPES, width=22, aliases=("Uppföljningstyp",)),
+        _C("Metod", "method", choices=FOLLOW_UP_METHODS, width=24),
+        _C("Genomförd av", "performed_by", width=20, aliases=("Utförd av",)),
+        _C("Kostnad (kr)", "cost", type=_T.AMOUNT, width=14, aliases=("Kostnad",)),
+        _C("Resultat", "result", choices=FOLLOW_UP_RESULTS, width=16),
+        _C("Kommentar", "comment", width=40, aliases=("Anteckning",)),
+        _C("Kontroll", "check", kind=_K, width=40),
+    ),
+)
+
+AVVIKELSER_SHEET = SheetDef(
+    name=AVVIKELSER,
+    table="Avvikelser",
+    columns=(
+        _C(
+            "Avvikelse-ID",
+            "deviation_id",
+            required=True,
+            width=12,
+            aliases=("Avvikelsenummer", "Avvikelsenr", "AvvikelseID"),
+        ),
+        _C(
+            "Avtals-ID",
+            "contract_id",
+            required=True,
+            width=12,
+            aliases=AVTAL_SHEET.column("contract_id").aliases,
+        ),
+        _C(
+            "Upptäckt",
+            "detected",
+            type=_T.DATE,
+            required=True,
+            width=12,
+            aliases=("Upptäckt datum", "Datum"),
+        ),
+        _C("Område", "area", choices=DEVIATION_AREAS, width=20),
+        _C("Beskrivning", "description", width=40),
+        _C(
+            "Allvarlighetsgrad",
+            "severity",
+            choices=SEVERITIES,
+            required=True,
+            width=14,
+            aliases=("Allvarlighet",),
+        ),
+        _C(
+            "Åtgärdsplan senast",
+            "plan_deadline",
+            type=_T.DATE,
+            width=14,
+            aliases=("Åtgärdas senast", "Tidsplan"),
+        ),
+        _C("Åtgärdad", "remedied", type=_T.DATE, width=12, aliases=("Åtgärdad datum",)),
+        _C("Status", "status", choices=DEVIATION_STATUSES, width=20),
+        _C("Eskaleringssteg", "step", type=_T.INTEGER, choices=STEPS, width=11, aliases=("Steg",)),
+        _C("Ansvarig", "responsible", width=20),
+        _C("Dagar öppen", "days_open", kind=_K, type=_T.INTEGER, width=10),
+        _C("Försenad", "overdue", kind=_K, width=10),
+        _C("Föreslaget steg", "proposed_step", kind=_K, width=28),
+        _C("Nästa kontroll", "next_check", kind=_K, type=_T.DATE, width=12),
+        _C("Sanktionsrisk", "passivity", kind=_K, width=34),
+        _C("Kontroll", "check", kind=_K, width=40),
+    ),
+)
+
+HANDELSELOGG_SHEET = SheetDef(
+    name=HANDELSELOGG,
+    table="Handelselogg",
+    columns=(
+        _C("Tidpunkt", "timestamp", type=_T.DATETIME, width=17),
+        _C("Avvikelse-ID", "deviation_id", width=12),
+        _C("Avtals-ID", "contract_id", width=12),
+        _C("Händelse", "event", width=26),
+        _C("Från", "from_value", width=22),
+        _C("Till", "to_value", width=22),
+        _C("Källa", "source", width=30),
+    ),
+)
+
+INSTALLNINGAR_SHEET = SheetDef(
+    name=INSTALLNINGAR,
+    table="Installningar",
+    columns=(
+        _C("Inställning", "key", required=True, width=44, aliases=("Nyckel", "Parameter")),
+        _C("Värde", "value", width=34),
+        _C("Beskrivning", "description", width=70),
+    ),
+)
+
+DATA_SHEETS: dict[str, SheetDef] = {
+    s.name: s
+    for s in (
+        AVTAL_SHEET,
+        UPPFOLJNINGAR_SHEET,
+        AVVIKELSER_SHEET,
+        HANDELSELOGG_SHEET,
+        INSTALLNINGAR_SHEET,
+    )
+}
+
+#: Sheets that must exist for a run; the others are optional (treated as empty).
+REQUIRED_SHEETS = (AVTAL,)
+
+# Columns of the regenerated list sheets (row 1 is the header).
+PLAN_HEADERS = (
+    "Datum",
+    "Vecka",
+    "Avtals-ID",
+    "Avtalsnamn",
+    "Leverantör",
+    "Prioritet",
+    "Aktivitet",
+    "Avtalsansvarig",
+    "E-post",
+    "Status",
+)
+FEL_HEADERS = ("Blad", "Rad", "Kolumn", "Rubrik", "Värde", "Nivå", "Kod", "Meddelande")
+
+
+# ---------------------------------------------------------------------------------------------
+# Header matching
+_STAR_SPACE = re.compile(r"[\s*]+$")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_header(text: object) -> str:
+    """The form headers are compared in: case-folded, inner spaces collapsed, trailing `*` gone."""
+    if text is None:
+        return ""
+    s = str(text).replace("\u00a0", " ").strip()
+    s = _STAR_SPACE.sub("", s)
+    return _SPACES.sub(" ", s).casefold()
+
+
+def sheet_lookup() -> dict[str, str]:
+    """Normalised sheet name → canonical sheet name (for sheets found by name)."""
+    return {normalize_header(name): name for name in ALL_SHEETS}
+
+
+def header_lookup(sheet: SheetDef) -> dict[str, str]:
+    """Normalised header or alias → column key, for one sheet."""
+    lookup: dict[str, str] = {}
+    for col in sheet.columns:
+        for name in (col.header, *col.aliases):
+            lookup.setdefault(normalize_header(name), col.key)
+    return lookup
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 1-based column index (1 → A, 27 → AA)."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letter: str) -> int:
+    """1-based column index of an Excel column letter (A → 1, AA → 27)."""
+    index = 0
+    for ch in letter.upper():
+        index = index * 26 + (ord(ch) - 64)
+    return index
