@@ -1,0 +1,250 @@
+"""The `Översikt` sheet's fixed layout: key-figure blocks at fixed cells, and the charts over them.
+
+The engine regenerates `Översikt` as a grid of values on every run; the template's native
+charts point at the same cells. Every block but the last has a fixed number of rows, so the
+chart ranges never move. The last block (audits per supplier) grows downwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .schema import column_letter
+
+TITLE = "Översikt – avtalsbok"
+STEP_NAMES_DEFAULT = (
+    "Dialog",
+    "Åtgärdsplan",
+    "Skriftlig varning",
+    "Sanktion",
+    "Uppsägning/hävning",
+)
+SEVERITY_ORDER = ("Låg", "Medel", "Hög", "Allvarlig")
+
+Cell = str | int | float | date | datetime | None
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """Every figure `Översikt` shows (and the reports summarise)."""
+
+    today: date
+    computed_at: datetime
+    contracts: int = 0
+    active: int = 0
+    not_started: int = 0
+    ended: int = 0
+    expiring: int = 0
+    extension_decisions: int = 0
+    follow_ups_overdue: int = 0
+    follow_ups_due_30: int = 0
+    follow_ups_due_90: int = 0
+    coverage_pct: float = 0.0
+    open_deviations: int = 0
+    overdue_action_plans: int = 0
+    passive_deviations: int = 0
+    errors: int = 0
+    warnings: int = 0
+    #: tier → (count, share %, target %)
+    tiers: tuple[tuple[int, float, float], ...] = ((0, 0.0, 10.0), (0, 0.0, 30.0), (0, 0.0, 60.0))
+    #: the next 12 months: (first day of month, planned follow-ups)
+    months: tuple[tuple[date, int], ...] = ()
+    open_by_severity: tuple[int, ...] = (0, 0, 0, 0)
+    open_by_step: tuple[int, ...] = (0, 0, 0, 0, 0)
+    step_names: tuple[str, ...] = STEP_NAMES_DEFAULT
+    sustainability_contracts: int = 0
+    sustainability_followed_up: int = 0
+    audits: int = 0
+    audited_contracts: int = 0
+    audited_suppliers: int = 0
+    audit_cost: float = 0.0
+    #: (supplier, audits, cost) sorted by audits desc, then supplier
+    audits_per_supplier: tuple[tuple[str, int, float], ...] = field(default=())
+
+    @property
+    def sustainability_followed_up_pct(self) -> float:
+        if not self.sustainability_contracts:
+            return 0.0
+        return round(100.0 * self.sustainability_followed_up / self.sustainability_contracts, 1)
+
+    @property
+    def audits_per_sustainability_contract(self) -> float:
+        if not self.sustainability_contracts:
+            return 0.0
+        return round(self.audits / self.sustainability_contracts, 2)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart over a block of `Översikt`: categories and values as absolute ranges."""
+
+    title: str
+    kind: str  # "column" or "bar" or "pie"
+    categories: str
+    values: str
+    series_name: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Block:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+
+
+def next_months(today: date, count: int = 12) -> list[date]:
+    """First days of this month and the following ones: the plan's twelve months."""
+    firsts = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        firsts.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return firsts
+
+
+def _month_label(d: date) -> str:
+    from .schema import MONTHS_SV
+
+    return f"{MONTHS_SV[d.month - 1][:3]} {d.year}"
+
+
+def blocks(f: KeyFigures) -> list[Block]:
+    """The blocks of `Översikt` top to bottom, filled from the figures."""
+    months = f.months or tuple((m, 0) for m in next_months(f.today))
+    return [
+        Block(
+            "Nyckeltal",
+            ("Mått", "Värde"),
+            [
+                ("Avtal totalt", f.contracts),
+                ("Aktiva avtal (inkl. ej startade)", f.active),
+                ("Ej startade avtal", f.not_started),
+                ("Upphörda avtal", f.ended),
+                ("Avtal som löper ut", f.expiring),
+                ("Förlängningsbeslut krävs", f.extension_decisions),
+                ("Försenade uppföljningar", f.follow_ups_overdue),
+                ("Uppföljningar inom 30 dagar", f.follow_ups_due_30),
+                ("Uppföljningar inom 90 dagar", f.follow_ups_due_90),
+                ("Uppföljningstäckning (%)", f.coverage_pct),
+                ("Öppna avvikelser", f.open_deviations),
+                ("Försenade åtgärdsplaner", f.overdue_action_plans),
+                ("Avvikelser med sanktionsrisk", f.passive_deviations),
+                ("Fel i arbetsboken", f.errors),
+                ("Varningar i arbetsboken", f.warnings),
+            ],
+        ),
+        Block(
+            "Avtal per prioritet",
+            ("Prioritet", "Antal", "Andel (%)", "Mål (%)"),
+            [
+                (f"Prioritet {i}", n, share, target)
+                for i, (n, share, target) in enumerate(f.tiers, 1)
+            ],
+        ),
+        Block(
+            "Planerade uppföljningar per månad",
+            ("Månad", "Antal"),
+            [(_month_label(m), n) for m, n in months],
+        ),
+        Block(
+            "Öppna avvikelser per allvarlighetsgrad",
+            ("Allvarlighetsgrad", "Antal"),
+            list(zip(SEVERITY_ORDER, f.open_by_severity, strict=True)),
+        ),
+        Block(
+            "Öppna avvikelser per eskaleringssteg",
+            ("Steg", "Antal"),
+            [
+                (f"{i} {name}", n)
+                for i, (name, n) in enumerate(zip(f.step_names, f.open_by_step, strict=True))
+            ],
+        ),
+        Block(
+            "Utvärdering (hållbarhetsvillkor och revisioner)",
+            ("Fråga", "Värde"),
+            [
+                ("Avtal med hållbarhetsvillkor", f.sustainability_contracts),
+                ("– varav uppföljda", f.sustainability_followed_up),
+                ("– andel uppföljda (%)", f.sustainability_followed_up_pct),
+                ("Revisioner totalt", f.audits),
+                ("Avtal med revision", f.audited_contracts),
+                ("Leverantörer med revision", f.audited_suppliers),
+                ("Kostnad för revisioner (kr)", f.audit_cost),
+                (
+                    "Revisioner per avtal med hållbarhetsvillkor",
+                    f.audits_per_sustainability_contract,
+                ),
+            ],
+        ),
+        Block(
+            "Revisioner per leverantör",
+            ("Leverantör", "Revisioner", "Kostnad (kr)"),
+            [(s, n, c) for s, n, c in f.audits_per_supplier],
+        ),
+    ]
+
+
+#: Row where the first block's title stands; rows 1–3 hold the title and dates.
+FIRST_BLOCK_ROW = 5
+
+
+def grid(f: KeyFigures) -> list[list[Cell]]:
+    """`Översikt` as rows of cells from A1: what the engine writes on every run."""
+    rows: list[list[Cell]] = [
+        [TITLE],
+        ["Referensdatum (Idag)", f.today],
+        ["Beräknad", f.computed_at],
+        [],
+    ]
+    for block in blocks(f):
+        rows.append([block.title])
+        rows.append(list(block.headers))
+        rows.extend(list(r) for r in block.rows)
+        rows.append([])
+    return rows
+
+
+def _block_rows(f: KeyFigures) -> dict[str, tuple[int, int]]:
+    """Block title → (first data row, last data row), Excel row numbers."""
+    out: dict[str, tuple[int, int]] = {}
+    row = FIRST_BLOCK_ROW
+    for block in blocks(f):
+        first = row + 2
+        out[block.title] = (first, first + len(block.rows) - 1)
+        row = first + len(block.rows) + 1
+    return out
+
+
+def charts(sheet_name: str = "Översikt") -> list[ChartSpec]:
+    """The charts of the template, over the fixed blocks (same for every book)."""
+    empty = KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1))
+    pos = _block_rows(empty)
+    quoted = "'" + sheet_name.replace("'", "''") + "'"
+
+    def rng(col: int, rows: tuple[int, int]) -> str:
+        letter = column_letter(col)
+        return f"={quoted}!${letter}${rows[0]}:${letter}${rows[1]}"
+
+    specs = [
+        ("Avtal per prioritet", "column", "Antal avtal", "H5"),
+        ("Planerade uppföljningar per månad", "column", "Planerade uppföljningar", "H21"),
+        ("Öppna avvikelser per allvarlighetsgrad", "bar", "Öppna avvikelser", "H37"),
+        ("Öppna avvikelser per eskaleringssteg", "bar", "Öppna avvikelser", "H53"),
+    ]
+    return [
+        ChartSpec(title, kind, rng(1, pos[title]), rng(2, pos[title]), series, anchor)
+        for title, kind, series, anchor in specs
+    ]
+
+
+def block_positions() -> dict[str, tuple[int, int]]:
+    """Where each block's data rows stand (for tests and for formats in the template)."""
+    return _block_rows(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1)))
+
+
+def empty_grid(today: date) -> list[list[Any]]:
+    """The `Översikt` of an empty book, as the template shows it before the first run."""
+    return grid(KeyFigures(today=today, computed_at=datetime.combine(today, datetime.min.time())))
