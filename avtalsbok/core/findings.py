@@ -58,7 +58,7 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "write-failed": (E, "Arbetsboken kunde inte sparas: {reason}. Originalet är orört."),
     "sheet-missing": (E, "Bladet {sheet} saknas i arbetsboken."),
     "missing-column": (E, "Kolumnen {header} saknas på bladet {sheet}."),
-    "duplicate-column": (W, "Rubriken {header} finns två gånger; kolumn {column} används."),
+    "duplicate-column": (W, "Rubriken {header} finns två gånger; kolumn {used} används."),
     # --- one cell -------------------------------------------------------------------------
     "missing-value": (E, "{header} måste fyllas i."),
     "invalid-date": (E, "{value!r} är inget datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2025-03-31."),
@@ -75,6 +75,11 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "out-of-range": (E, "{value!r} ligger utanför det tillåtna: {allowed}."),
     "invalid-org-number": (E, "{value!r} är inget organisationsnummer. Skriv NNNNNN-NNNN."),
     "org-number-checksum": (E, "Organisationsnumret {value!r} har fel kontrollsiffra."),
+    "org-number-personal": (
+        W,
+        "{value!r} är ett personnummer (enskild firma), inte ett organisationsnummer. "
+        "Kontrollera att det stämmer: personnummer är personuppgifter.",
+    ),
     "invalid-email": (E, "{value!r} är ingen giltig e-postadress."),
     "invalid-option": (
         E,

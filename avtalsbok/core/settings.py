@@ -358,8 +358,8 @@ def parse_settings(sheet: SheetInput | None) -> tuple[Settings, list[Finding]]:
             lists[definition.field][definition.index] = parsed
     settings = Settings(
         **values,
-        interval_months=tuple(lists["interval_months"]),  # type: ignore[arg-type]
-        plan_days=tuple(lists["plan_days"]),  # type: ignore[arg-type]
+        interval_months=tuple(lists["interval_months"]),
+        plan_days=tuple(lists["plan_days"]),
         ladder=tuple(lists["ladder"]),
     )
     if settings.tier1_share + settings.tier2_share > 100:

@@ -1,0 +1,163 @@
+"""Typed rows of the input sheets: contracts, follow-ups, deviations and log entries.
+
+Each field is a tolerant cell type: a pydantic plain validator around a parser of `cells`.
+A value that cannot be used raises a `PydanticCustomError` whose type is the finding code; text
+that had to be interpreted is noted as a warning in the validation context. Every field may be
+None, so a row with a bad cell still becomes a model and gets every value that can be computed
+without that cell; required columns are checked afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from . import cells, schema
+from .cells import ExtensionOption
+
+Warn = tuple[str, dict[str, Any]] | None
+
+
+def _tolerant(parse: Callable[[Any, ValidationInfo], tuple[Any, Warn]]) -> PlainValidator:
+    """A field validator from a cell parser: errors raise, warnings go to the context."""
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        try:
+            parsed, warning = parse(value, info)
+        except cells.CellError as exc:
+            raise PydanticCustomError(exc.code, exc.code, exc.params) from None
+        if warning is not None and info.context is not None:
+            info.context["warnings"].append((info.data.get("row"), info.field_name, warning, value))
+        return parsed
+
+    return PlainValidator(validate)
+
+
+def _choice(choices: tuple[str, ...]) -> PlainValidator:
+    return _tolerant(lambda v, _i: cells.parse_choice(v, choices))
+
+
+def _int(lo: int, hi: int) -> PlainValidator:
+    return _tolerant(lambda v, _i: cells.parse_int(v, lo, hi))
+
+
+def _date1904(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("date1904"))
+
+
+Text = Annotated[str | None, _tolerant(lambda v, _i: cells.parse_text(v))]
+Day = Annotated[date | None, _tolerant(lambda v, i: cells.parse_date(v, _date1904(i)))]
+Moment = Annotated[datetime | None, _tolerant(lambda v, i: cells.parse_datetime(v, _date1904(i)))]
+Amount = Annotated[float | None, _tolerant(lambda v, _i: cells.parse_amount(v))]
+Flag = Annotated[bool | None, _tolerant(lambda v, _i: cells.parse_bool(v))]
+OrgNumber = Annotated[str | None, _tolerant(lambda v, _i: cells.parse_org_number(v))]
+Email = Annotated[str | None, _tolerant(lambda v, _i: cells.parse_email(v))]
+Option = Annotated[ExtensionOption | None, _tolerant(lambda v, _i: cells.parse_extension_option(v))]
+Month = Annotated[int | None, _tolerant(lambda v, _i: cells.parse_month(v))]
+
+
+class Row(BaseModel):
+    """A parsed row; `row` is its Excel row number and must stay the first field."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    row: int
+
+
+class Contract(Row):
+    """One contract of the `Avtal` sheet (input columns only)."""
+
+    contract_id: Text = None
+    name: Text = None
+    supplier: Text = None
+    org_number: OrgNumber = None
+    category: Text = None
+    form: Annotated[str | None, _choice(schema.CONTRACT_FORMS)] = None
+    central_follows_up: Flag = None
+    award_date: Day = None
+    start: Day = None
+    end: Day = None
+    extension_option: Option = None
+    notice_months: Annotated[int | None, _int(0, 120)] = None
+    annual_value: Amount = None
+    critical: Flag = None
+    probability: Annotated[int | None, _int(1, 4)] = None
+    consequence: Annotated[int | None, _int(1, 4)] = None
+    sustainability: Flag = None
+    price_index: Annotated[str | None, _choice(schema.PRICE_INDEXES)] = None
+    price_month: Month = None
+    owner: Text = None
+    email: Email = None
+    manual_priority: Annotated[int | None, _int(1, 3)] = None
+    motivation: Text = None
+
+    @property
+    def risk(self) -> int | None:
+        """Risk score = probability × consequence (1–16), when both are given."""
+        if self.probability is None or self.consequence is None:
+            return None
+        return self.probability * self.consequence
+
+    @property
+    def is_call_off(self) -> bool:
+        return self.form == schema.CALL_OFF_FORM
+
+
+class FollowUp(Row):
+    """One follow-up performed, from the `Uppföljningar` sheet."""
+
+    contract_id: Text = None
+    date: Day = None
+    type: Annotated[str | None, _choice(schema.FOLLOW_UP_TYPES)] = None
+    method: Annotated[str | None, _choice(schema.FOLLOW_UP_METHODS)] = None
+    performed_by: Text = None
+    cost: Amount = None
+    result: Annotated[str | None, _choice(schema.FOLLOW_UP_RESULTS)] = None
+    comment: Text = None
+
+
+class Deviation(Row):
+    """One deviation, from the `Avvikelser` sheet."""
+
+    deviation_id: Text = None
+    contract_id: Text = None
+    detected: Day = None
+    area: Annotated[str | None, _choice(schema.DEVIATION_AREAS)] = None
+    description: Text = None
+    severity: Annotated[str | None, _choice(schema.SEVERITIES)] = None
+    plan_deadline: Day = None
+    remedied: Day = None
+    status: Annotated[str | None, _choice(schema.DEVIATION_STATUSES)] = None
+    step: Annotated[int | None, _int(0, 4)] = None
+    responsible: Text = None
+
+    @property
+    def is_closed(self) -> bool:
+        """Remedied or closed: by status, or by a date in `Åtgärdad` when the status is blank."""
+        if self.status is not None:
+            return self.status in schema.CLOSED_STATUSES
+        return self.remedied is not None
+
+
+class LogEntry(Row):
+    """One row of the append-only `Händelselogg`."""
+
+    timestamp: Moment = None
+    deviation_id: Text = None
+    contract_id: Text = None
+    event: Text = None
+    from_value: Text = None
+    to_value: Text = None
+    source: Text = None
+
+
+MODELS: dict[str, type[Row]] = {
+    schema.AVTAL: Contract,
+    schema.UPPFOLJNINGAR: FollowUp,
+    schema.AVVIKELSER: Deviation,
+    schema.HANDELSELOGG: LogEntry,
+}

@@ -1,0 +1,149 @@
+"""Dates per contract: status, start-up meeting, next follow-up, extension-decision deadline.
+
+All dates fall on Swedish business days and months are added as Lag (1930:173) says (see
+`calendar`). The reference date `today` is given, never read from the clock here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from . import schema
+from .calendar import add_months, add_months_business, next_business_day
+from .models import Contract
+from .settings import Settings
+
+NOT_STARTED, ACTIVE, EXPIRING, DECISION, ENDED = schema.CONTRACT_STATUSES
+
+KIND_BY_TIER = {
+    1: "Statistikuppföljning + utvecklingsmöte",
+    2: "Statistikuppföljning + uppföljningsmöte",
+    3: "Statistikuppföljning + uppföljning",
+}
+MEETING_BY_TIER = {1: "utvecklingsmöte", 2: "uppföljningsmöte", 3: "uppföljning"}
+_ORDINALS = {2: "vartannat", 3: "vart tredje", 4: "vart fjärde", 5: "vart femte"}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The computed dates and statuses of one contract."""
+
+    status: str
+    next_date: date | None
+    next_kind: str | None
+    follow_up_status: str | None
+    extension_deadline: date | None
+
+
+def cadence_text(months: int) -> str:
+    """`3 ggr/år`, `1 gång/år`, `vartannat år`, `var 6:e månad` for a follow-up interval."""
+    if 12 % months == 0:
+        times = 12 // months
+        return "1 gång/år" if times == 1 else f"{times} ggr/år"
+    if months % 12 == 0 and months // 12 in _ORDINALS:
+        return f"{_ORDINALS[months // 12]} år"
+    return f"var {months}:e månad"
+
+
+def follow_up_form(tier: int | None, central: bool, settings: Settings) -> str:
+    """The tier's follow-up form in words, as `Uppföljningsform` shows it."""
+    if tier is None:
+        return ""
+    cadence = cadence_text(settings.interval_months[tier - 1])
+    if tier == 3 and central:
+        return f"Inköpscentralen följer upp; statistik {cadence} och vid behov"
+    text = f"Statistik + {MEETING_BY_TIER[tier]} {cadence}"
+    return text + " och vid behov" if tier == 3 else text
+
+
+def extension_deadline(c: Contract, settings: Settings) -> date | None:
+    """Last day to decide on extension: end − notice − lead time, moved to a business day.
+
+    Only contracts with an extension option have a decision to make.
+    """
+    option = c.extension_option
+    if c.end is None or option is None or not option.extensions_months:
+        return None
+    last = add_months(c.end, -(c.notice_months or 0)) - timedelta(days=settings.extension_lead_days)
+    return next_business_day(last)
+
+
+def contract_status(c: Contract, deadline: date | None, today: date, settings: Settings) -> str:
+    """`Ej startat`, `Aktivt`, `Löper ut`, `Förlängningsbeslut krävs` or `Upphört`."""
+    if c.start and today < c.start:
+        return NOT_STARTED
+    if c.end and today > c.end:
+        return ENDED
+    warn = timedelta(days=settings.expiry_warning_days)
+    if deadline and deadline - warn <= today <= deadline:
+        return DECISION
+    if c.end and c.end - today <= warn:
+        return EXPIRING
+    return ACTIVE
+
+
+def due_status(next_date: date, today: date, settings: Settings) -> str:
+    """`Försenad (N dagar)`, `Inom N dagar` or `Planerad`."""
+    days = (next_date - today).days
+    if days < 0:
+        return f"Försenad ({-days} dagar)"
+    if days <= settings.soon_days:
+        return f"Inom {settings.soon_days} dagar"
+    return schema.STATUS_PLANNED
+
+
+def startup_date(c: Contract, settings: Settings) -> date | None:
+    """The start-up meeting: the business day after the standstill, or the contract start."""
+    if c.award_date:
+        return next_business_day(c.award_date + timedelta(days=settings.standstill_days + 1))
+    return next_business_day(c.start) if c.start else None
+
+
+def schedule(
+    c: Contract,
+    tier: int | None,
+    last_follow_up: date | None,
+    today: date,
+    settings: Settings,
+) -> Schedule:
+    """Everything dated about one contract, from its tier and its last follow-up."""
+    deadline = extension_deadline(c, settings)
+    status = contract_status(c, deadline, today, settings)
+    if status == ENDED or tier is None:
+        return Schedule(status, None, None, schema.STATUS_NONE, deadline)
+    window_start = add_months(today, -settings.startup_window_months)
+    if last_follow_up is None and (c.start is None or c.start >= window_start):
+        next_date = startup_date(c, settings)
+        kind = schema.STARTUP_TYPE
+    else:
+        anchor = last_follow_up or c.start
+        if anchor is None:
+            return Schedule(status, None, None, None, deadline)
+        next_date = add_months_business(anchor, settings.interval_months[tier - 1])
+        kind = KIND_BY_TIER[tier]
+    if next_date is None:
+        return Schedule(status, None, None, None, deadline)
+    if c.end and next_date > c.end:
+        return Schedule(status, None, None, schema.STATUS_NONE, deadline)
+    return Schedule(status, next_date, kind, due_status(next_date, today, settings), deadline)
+
+
+def planned_dates(
+    first: date, tier: int, end: date | None, today: date, horizon: date, settings: Settings
+) -> list[date]:
+    """Follow-up dates from `first` up to `horizon`, within the term.
+
+    An overdue follow-up is listed at its date; the ones after it are counted from today,
+    when it can be held at the earliest.
+    """
+    dates = [first] if first < horizon else []
+    months = settings.interval_months[tier - 1]
+    anchor = max(first, today)
+    step = 1
+    while True:
+        nxt = add_months_business(anchor, months * step)
+        if nxt >= horizon or (end and nxt > end):
+            return dates
+        dates.append(nxt)
+        step += 1
