@@ -1,0 +1,116 @@
+"""One book, headless: read it, evaluate it, write the result back loss-free (or only check).
+
+Used by `avtalsbok check`/`run` and by the batch. Never raises for a bad or busy file: what went
+wrong is a book-level finding in the outcome, and the book is left as it was.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..core.book import BookInput
+from ..core.engine import Result, evaluate
+from ..core.findings import Finding, Level, sort_key
+from ..core.output import WritePlan, plan_writes
+from .atomic import WriteError
+from .reader import read_book
+from .xlsxedit import WorkbookEditor
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+
+
+@dataclass
+class Outcome:
+    """What happened to one book: its result (None when unreadable) and every finding."""
+
+    path: Path
+    result: Result | None
+    findings: list[Finding] = field(default_factory=list)
+    written: bool = False
+    blocked: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return self.result is not None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.level is Level.ERROR)
+
+    @property
+    def exit_code(self) -> int:
+        if not self.usable or self.blocked:
+            return EXIT_UNUSABLE
+        return EXIT_ERRORS if self.errors else EXIT_OK
+
+    def to_json(self) -> dict[str, Any]:
+        """The `--json` object of one book."""
+        summary: dict[str, Any] = self.result.summary() if self.result else {}
+        summary["written"] = self.written
+        return {
+            "book": str(self.path),
+            "ok": self.usable and not self.blocked and self.errors == 0,
+            "findings": [f.to_json() for f in self.findings],
+            "summary": summary,
+        }
+
+
+def run_source() -> str:
+    """Who ran it, for `Händelselogg`: `avtalsbok (user)`."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = os.environ.get("USERNAME", "")
+    return f"avtalsbok ({user})" if user else "avtalsbok"
+
+
+def apply_plan(path: str | os.PathLike[str], plan: WritePlan) -> None:
+    """Carry out a write plan on a book file, atomically and loss-free (raises WriteError)."""
+    editor = WorkbookEditor(path)
+    for name in plan.add_sheets:
+        editor.add_sheet(name)
+    for name, cells in plan.cells.items():
+        editor.set_cells(name, cells)
+    for name, grid in plan.replace.items():
+        editor.replace_sheet_rows(name, grid)
+    for name, rows in plan.append.items():
+        editor.append_rows(name, rows)
+    editor.save()
+
+
+def process(
+    path: str | os.PathLike[str],
+    *,
+    today: date | None = None,
+    write: bool = True,
+    now: datetime | None = None,
+    source: str | None = None,
+) -> Outcome:
+    """Read, evaluate and (with `write`) write back one book."""
+    book_path = Path(path)
+    book: BookInput = read_book(book_path)
+    name = book_path.name
+    if any(f.level is Level.ERROR for f in book.findings):
+        return Outcome(book_path, None, [f.with_book(name) for f in book.findings])
+    if now is None:
+        now = (
+            datetime.combine(today, datetime.min.time())
+            if today
+            else datetime.now().replace(microsecond=0)
+        )
+    result = evaluate(book, today, now=now, source=source or run_source())
+    outcome = Outcome(book_path, result, [f.with_book(name) for f in result.findings])
+    if write:
+        try:
+            apply_plan(book_path, plan_writes(book, result))
+            outcome.written = True
+        except WriteError as exc:
+            outcome.blocked = True
+            outcome.findings.append(exc.finding().with_book(name))
+            outcome.findings.sort(key=sort_key)
+    return outcome
