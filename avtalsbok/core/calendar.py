@@ -21,7 +21,7 @@ class _SwedishHolidays(Sweden):
 
     The package stops at 2100 by default; open-ended contracts are often given end dates such
     as 2199-12-31 or 9999-12-31, and their deadlines must still skip public holidays. The
-    rules of today's law (in force since 1953) apply from 1953 on; earlier years have none.
+    package knows no holidays before 1953; those years only get the three eves added here.
     """
 
     end_year = 9999

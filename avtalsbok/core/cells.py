@@ -1,0 +1,703 @@
+"""Tolerant parsing of one cell value as an Excel reader delivers it.
+
+Officers type dates, amounts and yes/no answers in many ways. Every parser takes the raw value
+(None, str, int, float, bool, date, datetime, time or timedelta) and returns `(value, warning)`:
+the usable value, and a warning `(code, params)` when text had to be interpreted. A value that
+cannot be used raises `CellError` with a finding code from `findings.CATALOGUE`; user data never
+raises anything else. Blank cells (None, empty or whitespace-only text) give `(None, None)`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+#: A warning about a value that had to be interpreted: (catalogue code, message params).
+Warn = tuple[str, dict[str, Any]] | None
+
+
+class CellError(Exception):
+    """A cell value that cannot be used: a finding code from findings.CATALOGUE + message params."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared text handling
+
+#: Spaces Excel users paste in from web pages and Word: no-break, narrow no-break, thin, figure.
+_ODD_SPACES = ("\u00a0", "\u202f", "\u2009", "\u2007")
+
+#: Error values a formula leaves in a cell; never meaningful text.
+_EXCEL_ERRORS = frozenset(
+    {
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#GETTING_DATA",
+    }
+)
+
+
+#: Longest text worth trying to read as a date, amount, number or option.
+_MAX_TEXT = 100
+
+
+def _clean(s: str) -> str:
+    """Text with odd spaces made plain and the ends stripped."""
+    s = s.strip()
+    if not s.isascii():
+        for space in _ODD_SPACES:
+            s = s.replace(space, " ")
+    return s
+
+
+def _number_text(x: float) -> str:
+    """A number as Excel shows it in a General cell: no `.0`, at most 15 significant digits."""
+    if x.is_integer():
+        return str(int(x))
+    return format(x, ".15g")
+
+
+def _swedish_number(x: float) -> str:
+    """A non-negative number written the Swedish way: `1 200 000` or `1 200 000,50`."""
+    if x.is_integer():
+        return f"{int(x):,}".replace(",", " ")
+    text = f"{x:,.2f}" if round(x, 2) == x else f"{x:,.6f}".rstrip("0")
+    return text.replace(",", " ").replace(".", ",")
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+
+
+def parse_text(v: Any) -> tuple[str | None, Warn]:
+    """Text as the officer sees it: numbers without `.0`, dates in ISO form, ends stripped."""
+    if v is None:
+        return None, None
+    if type(v) is str:
+        s = _clean(v)
+        if not s:
+            return None, None
+        if s in _EXCEL_ERRORS:
+            raise CellError("invalid-text")
+        return s, None
+    if isinstance(v, bool | timedelta):
+        raise CellError("invalid-text")
+    if isinstance(v, int):
+        try:
+            return str(v), None
+        except ValueError:  # more digits than Python turns into text
+            raise CellError("invalid-text") from None
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise CellError("invalid-text")
+        return _number_text(v), None
+    if isinstance(v, datetime):
+        if v.time() == time():
+            return v.date().isoformat(), None
+        return _timestamp_text(v), None
+    if isinstance(v, date):
+        return v.isoformat(), None
+    if isinstance(v, time):
+        return v.isoformat(timespec="minutes" if not v.second else "seconds"), None
+    if isinstance(v, str):
+        return parse_text(str(v))
+    raise CellError("invalid-text")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+_MONTH_NAMES: dict[str, int] = {
+    "januari": 1,
+    "jan": 1,
+    "january": 1,
+    "februari": 2,
+    "feb": 2,
+    "february": 2,
+    "mars": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "augusti": 8,
+    "aug": 8,
+    "august": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+
+_TIME = r"(?:[ t]([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2})(?:[.,]([0-9]{1,6}))?)?)?"
+#: 2024-05-07, 2024/05/07, 2024.05.07, optionally with a time.
+_YMD = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})" + _TIME)
+#: 20240507
+_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+#: 07.05.2024, 7/5/2024, 7-5-2024 (day first, as in Sweden), optionally with a time.
+_DMY = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})" + _TIME)
+#: 7 maj 2024, 7:e maj 2024, den 7 jan. 2024, tisdag 7 maj 2024 (after case folding).
+_TEXT_DATE = re.compile(
+    r"(?:[a-zåäö]+dag(?:en)?,?\s+)?(?:den\s+)?([0-9]{1,2})(?::[ae]|\.)?\s*"
+    r"([a-zåäö]+)\.?,?\s+([0-9]{4})" + _TIME
+)
+
+#: Excel serial number limits: 1 = 1900-01-01 (1904-01-02), 2958465 = 9999-12-31.
+_SERIAL_MAX_1900 = 2958465
+_SERIAL_MAX_1904 = 2957003
+_EPOCH_1900 = date(1899, 12, 30)
+_EPOCH_1900_EARLY = date(1899, 12, 31)
+_EPOCH_1904 = date(1904, 1, 1)
+#: Serial 60 is 1900-02-29, a day that never was (kept by Excel for Lotus 1-2-3).
+_FAKE_LEAP_DAY = 60
+
+
+def _serial_date(n: int, date1904: bool) -> date:
+    """The date of a whole Excel serial number."""
+    if date1904:
+        if not 1 <= n <= _SERIAL_MAX_1904:
+            raise CellError("invalid-date")
+        return _EPOCH_1904 + timedelta(days=n)
+    if not 1 <= n <= _SERIAL_MAX_1900 or n == _FAKE_LEAP_DAY:
+        raise CellError("invalid-date")
+    epoch = _EPOCH_1900 if n > _FAKE_LEAP_DAY else _EPOCH_1900_EARLY
+    return epoch + timedelta(days=n)
+
+
+def _serial_number(v: int | float, date1904: bool) -> tuple[date, float]:
+    """The date part and the fraction of a day of an Excel serial number."""
+    if isinstance(v, float):
+        if not math.isfinite(v) or not 1 <= v < _SERIAL_MAX_1900 + 1:
+            raise CellError("invalid-date")
+        whole = math.floor(v)
+        return _serial_date(whole, date1904), v - whole
+    return _serial_date(v, date1904), 0.0
+
+
+def _text_datetime(s: str) -> datetime:
+    """A date or date-time written as text, in any of the forms officers use."""
+    folded = _clean(s).casefold()
+    if len(folded) > _MAX_TEXT:
+        raise CellError("invalid-date")
+    clock: tuple[str | None, ...] = (None, None, None, None)
+    if m := _YMD.fullmatch(folded):
+        year, month, day = m.group(1), m.group(3), m.group(4)
+        clock = m.group(5, 6, 7, 8)
+    elif m := _COMPACT.fullmatch(folded):
+        year, month, day = m.group(1, 2, 3)
+    elif m := _DMY.fullmatch(folded):
+        day, month, year = m.group(1), m.group(3), m.group(4)
+        clock = m.group(5, 6, 7, 8)
+    elif (m := _TEXT_DATE.fullmatch(folded)) and m.group(2) in _MONTH_NAMES:
+        day, year = m.group(1), m.group(3)
+        month = str(_MONTH_NAMES[m.group(2)])
+        clock = m.group(4, 5, 6, 7)
+    else:
+        raise CellError("invalid-date")
+    hour, minute, second, fraction = clock
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError:
+        raise CellError("invalid-date") from None
+
+
+def _timestamp_text(v: datetime) -> str:
+    spec = "minutes" if not (v.second or v.microsecond) else "seconds"
+    return v.isoformat(sep=" ", timespec=spec)
+
+
+def parse_date(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
+    """A date from a real date, a date-time, an Excel serial number or text (with a warning)."""
+    if v is None:
+        return None, None
+    t = type(v)
+    if t is date:
+        return v, None
+    if t is datetime:
+        return v.date(), None
+    if isinstance(v, str):
+        if not v.strip():
+            return None, None
+        d = _text_datetime(v).date()
+        return d, ("date-as-text", {"parsed": d.isoformat()})
+    if isinstance(v, bool):
+        raise CellError("invalid-date")
+    if isinstance(v, int | float):
+        return _serial_number(v, date1904)[0], None
+    if isinstance(v, datetime):
+        return v.date(), None
+    if isinstance(v, date):
+        return v, None
+    raise CellError("invalid-date")
+
+
+def parse_datetime(v: Any, date1904: bool = False) -> tuple[datetime | None, Warn]:
+    """A timestamp (of the event log): a date-time, a date (midnight), a serial number or text."""
+    if v is None:
+        return None, None
+    if isinstance(v, datetime):
+        return v, None
+    if isinstance(v, date):
+        return datetime(v.year, v.month, v.day), None
+    if isinstance(v, str):
+        if not v.strip():
+            return None, None
+        dt = _text_datetime(v)
+        return dt, ("date-as-text", {"parsed": _timestamp_text(dt)})
+    if isinstance(v, bool):
+        raise CellError("invalid-date")
+    if isinstance(v, int | float):
+        day, fraction = _serial_number(v, date1904)
+        try:
+            return datetime.combine(day, time()) + timedelta(
+                milliseconds=round(fraction * 86_400_000)
+            ), None
+        except OverflowError:
+            raise CellError("invalid-date") from None
+    raise CellError("invalid-date")
+
+
+# ---------------------------------------------------------------------------------------------
+# Amounts
+
+#: Unit words after (or before) an amount → multiplier. Keys are lower case without dots.
+_AMOUNT_UNITS: dict[str, int] = {
+    "": 1,
+    "kr": 1,
+    "kronor": 1,
+    "sek": 1,
+    "skr": 1,
+    "tkr": 1_000,
+    "tsek": 1_000,
+    "ksek": 1_000,
+    "k": 1_000,
+    "tusen": 1_000,
+    "tusen kr": 1_000,
+    "tusen kronor": 1_000,
+    "mkr": 1_000_000,
+    "msek": 1_000_000,
+    "mnkr": 1_000_000,
+    "mn kr": 1_000_000,
+    "mn": 1_000_000,
+    "milj": 1_000_000,
+    "milj kr": 1_000_000,
+    "miljon": 1_000_000,
+    "miljon kr": 1_000_000,
+    "miljoner": 1_000_000,
+    "miljoner kr": 1_000_000,
+    "miljoner kronor": 1_000_000,
+    "mdkr": 1_000_000_000,
+    "mdr": 1_000_000_000,
+    "mdr kr": 1_000_000_000,
+    "miljard": 1_000_000_000,
+    "miljarder": 1_000_000_000,
+    "miljarder kr": 1_000_000_000,
+}
+
+#: `ca 1 200 000 kr/år`, `SEK 1200000`, `1,2 mkr`, `1 200:-`, `1 200,-` (after case folding).
+_AMOUNT = re.compile(
+    r"(?:(?:ca\.?|cirka|~)\s*)?(?P<currency>sek|kr\.?)?\s*(?P<neg>[-−])?\s*"
+    r"(?P<num>[0-9][0-9 .,]*?)\s*(?P<unit>[a-zåäö.]+(?: [a-zåäö.]+)?)?\s*(?:[:,]-)?"
+    r"(?:\s*(?:/|per)\s*år)?"
+)
+_DIGIT_GROUPS = re.compile(r"[0-9]{1,3}(?:(?P<sep>[ .,])[0-9]{3})?(?:(?P=sep)[0-9]{3})*")
+
+
+def _decimal(num: str, scaled: bool) -> Decimal | None:
+    """The number in `num` (digits, spaces, dots and commas), or None if it is ambiguous junk.
+
+    A comma is the Swedish decimal sign. Spaces, and dots in `1.200.000`, group thousands.
+    When both a dot and a comma occur the last one is the decimal sign. A single dot before
+    exactly three digits groups thousands (`1.200`) unless a unit scales the number (`1.500 mkr`).
+    """
+    commas, dots = num.count(","), num.count(".")
+    if commas and dots:
+        decimal_sign = "," if num.rfind(",") > num.rfind(".") else "."
+    elif commas == 1:
+        decimal_sign = ","
+    elif dots == 1:
+        head, tail = num.split(".")
+        grouping = len(tail) == 3 and len(head) <= 3 and head[0] != "0"
+        decimal_sign = "" if grouping and not scaled and " " not in num else "."
+    else:
+        decimal_sign = ""
+    whole, fraction = num, ""
+    if decimal_sign:
+        whole, _, fraction = num.rpartition(decimal_sign)
+        if not fraction.isdigit():
+            return None
+    if not _DIGIT_GROUPS.fullmatch(whole) and not whole.isdigit():
+        return None
+    digits = whole.replace(" ", "").replace(".", "").replace(",", "")
+    return Decimal(f"{digits}.{fraction or '0'}")
+
+
+def _amount_from_text(s: str) -> float:
+    text = _clean(s).casefold()
+    m = _AMOUNT.fullmatch(text) if len(text) <= _MAX_TEXT else None
+    if not m:
+        raise CellError("invalid-amount")
+    unit = (m["unit"] or "").replace(".", "").strip()
+    if unit not in _AMOUNT_UNITS or (m["currency"] and unit not in ("", "kr", "kronor", "sek")):
+        raise CellError("invalid-amount")
+    multiplier = _AMOUNT_UNITS[unit]
+    number = _decimal(m["num"].strip(), multiplier > 1)
+    if number is None:
+        raise CellError("invalid-amount")
+    value = float(number * multiplier)
+    if not math.isfinite(value):
+        raise CellError("invalid-amount")
+    if m["neg"] and value:
+        raise CellError("negative-amount")
+    return value
+
+
+def parse_amount(v: Any) -> tuple[float | None, Warn]:
+    """An amount in kronor (≥ 0) from a number, or from Swedish text (with a warning)."""
+    if v is None:
+        return None, None
+    if type(v) is float:
+        x = v
+    elif isinstance(v, str):
+        if not v.strip():
+            return None, None
+        x = _amount_from_text(v)
+        return x, ("amount-as-text", {"parsed": _swedish_number(x)})
+    elif isinstance(v, int | float) and not isinstance(v, bool):
+        try:
+            x = float(v)
+        except OverflowError:
+            raise CellError("invalid-amount") from None
+    else:
+        raise CellError("invalid-amount")
+    if not math.isfinite(x):
+        raise CellError("invalid-amount")
+    if x < 0:
+        raise CellError("negative-amount")
+    return x + 0.0, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Yes/no and whole numbers
+
+_BOOL_WORDS: dict[str, bool] = {
+    "ja": True,
+    "j": True,
+    "yes": True,
+    "y": True,
+    "x": True,
+    "1": True,
+    "true": True,
+    "sant": True,
+    "nej": False,
+    "n": False,
+    "no": False,
+    "0": False,
+    "false": False,
+    "falskt": False,
+}
+
+
+def parse_bool(v: Any) -> tuple[bool | None, Warn]:
+    """Yes or no from Ja/Nej, J/N, Yes/No, Y, X, 1/0, TRUE/FALSE, Sant/Falskt or a real bool."""
+    if v is None:
+        return None, None
+    if isinstance(v, bool):
+        return v, None
+    if isinstance(v, str):
+        s = _clean(v).casefold()
+        if not s:
+            return None, None
+        if s in _BOOL_WORDS:
+            return _BOOL_WORDS[s], None
+        raise CellError("invalid-bool")
+    if isinstance(v, int | float) and v in (0, 1):
+        return v == 1, None
+    raise CellError("invalid-bool")
+
+
+_INTEGER = re.compile(r"[-+]?[0-9]{1,18}(?:[.,]0+)?")
+
+
+def _allowed_range(lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None:
+        return f"{lo}–{hi}"
+    return f"minst {lo}" if lo is not None else f"högst {hi}"
+
+
+def parse_int(v: Any, lo: int | None = None, hi: int | None = None) -> tuple[int | None, Warn]:
+    """A whole number from 3, 3.0, "3" or " 3 ", within lo..hi (inclusive) when given."""
+    if v is None:
+        return None, None
+    t = type(v)
+    if t is int:
+        n = v
+    elif isinstance(v, float):
+        if not v.is_integer():
+            raise CellError("invalid-integer")
+        n = int(v)
+    elif isinstance(v, str):
+        s = _clean(v)
+        if not s:
+            return None, None
+        if not _INTEGER.fullmatch(s):
+            raise CellError("invalid-integer")
+        n = int(s.replace(",", ".").partition(".")[0])
+    elif isinstance(v, int) and not isinstance(v, bool):
+        n = int(v)
+    else:
+        raise CellError("invalid-integer")
+    if (lo is not None and n < lo) or (hi is not None and n > hi):
+        raise CellError("out-of-range", allowed=_allowed_range(lo, hi))
+    return n, None
+
+
+def parse_month(v: Any) -> tuple[int | None, Warn]:
+    """A month 1–12 from its Swedish or English name or abbreviation, or its number."""
+    if v is None:
+        return None, None
+    if isinstance(v, str):
+        if not v.strip():
+            return None, None
+        s = _clean(v).casefold().rstrip(".")
+        if s in _MONTH_NAMES:
+            return _MONTH_NAMES[s], None
+    if not isinstance(v, bool) and isinstance(v, int | float | str):
+        try:
+            n, _ = parse_int(v, 1, 12)
+        except CellError:
+            pass
+        else:
+            return n, None
+    raise CellError("out-of-range", allowed="januari–december (1–12)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisation numbers and e-mail
+
+_ORG_NUMBER = re.compile(r"([0-9]{2})?([0-9]{6})\s*[-+–]?\s*([0-9]{4})")
+_CENTURIES = frozenset({"16", "18", "19", "20"})
+
+
+def luhn_digit(nine_digits: str) -> int:
+    """The Luhn check digit of nine digits, as in Swedish organisation and personal numbers."""
+    if len(nine_digits) != 9 or not nine_digits.isascii() or not nine_digits.isdigit():
+        raise ValueError(f"nine digits expected, got {nine_digits!r}")
+    total = 0
+    for i, ch in enumerate(nine_digits):
+        product = int(ch) * (2 - i % 2)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10
+
+
+def parse_org_number(v: Any) -> tuple[str | None, Warn]:
+    """An organisation number as `NNNNNN-NNNN`, with its check digit verified.
+
+    Accepts 10 digits or 12 with a century prefix (16, 18, 19, 20), with or without a dash,
+    as text or as a number. A third digit below 2 marks a personal identity number (a sole
+    trader): it is returned with a warning.
+    """
+    if v is None:
+        return None, None
+    if isinstance(v, str):
+        s = _clean(v)
+        if not s:
+            return None, None
+    elif isinstance(v, bool):
+        raise CellError("invalid-org-number")
+    elif isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
+        n = int(v)
+        if not 0 <= n < 10**12:
+            raise CellError("invalid-org-number")
+        # Excel drops the leading zero of personal numbers born 2000–2009.
+        s = str(n).zfill(10) if 10**8 <= n < 10**9 else str(n)
+    else:
+        raise CellError("invalid-org-number")
+    m = _ORG_NUMBER.fullmatch(s) if len(s) <= _MAX_TEXT else None
+    if not m or (m.group(1) is not None and m.group(1) not in _CENTURIES):
+        raise CellError("invalid-org-number")
+    digits = m.group(2) + m.group(3)
+    if luhn_digit(digits[:9]) != int(digits[9]):
+        raise CellError("org-number-checksum")
+    number = f"{digits[:6]}-{digits[6:]}"
+    if digits[2] < "2":
+        return number, ("org-number-personal", {})
+    return number, None
+
+
+_EMAIL = re.compile(
+    r"(?P<local>[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*)"
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})"
+)
+
+
+def parse_email(v: Any) -> tuple[str | None, Warn]:
+    """An e-mail address, strictly: one plain `name@domain.tld`, nothing around it."""
+    if v is None:
+        return None, None
+    if not isinstance(v, str):
+        raise CellError("invalid-email")
+    s = _clean(v)
+    if not s:
+        return None, None
+    m = _EMAIL.fullmatch(s) if len(s) <= 254 else None
+    if not m or len(m["local"]) > 64:
+        raise CellError("invalid-email")
+    return s, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Extension options
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionOption:
+    """A contract's extension option: base term in years (when written) and each extension."""
+
+    base_years: int | None
+    extensions_months: tuple[int, ...]
+    text: str
+
+    @property
+    def total_extension_months(self) -> int:
+        return sum(self.extensions_months)
+
+
+_NO_OPTION = frozenset({"ingen", "inga", "nej", "saknas", "-", "–", "—", "0"})
+_NUM = r"[0-9]{1,3}(?:[.,][0-9]{1,2})?"
+_UNIT = r"år|mån(?:ad(?:er)?)?|mnd"
+#: 2x12 mån, 2 x 12 månader, 2×1 år
+_OPT_TIMES = re.compile(rf"([0-9]{{1,2}})\s*[x×*]\s*({_NUM})\s*({_UNIT})\.?")
+#: 12 mån, 1 år, 1,5 år
+_OPT_SINGLE = re.compile(rf"({_NUM})\s*({_UNIT})\.?")
+#: 1+1, 2+1+1 år, 2 år + 1 år, 24+12 mån
+_OPT_PART = rf"{_NUM}\s*(?:(?:{_UNIT})\.?)?"
+_OPT_PLUS = re.compile(rf"{_OPT_PART}(?:\s*\+\s*{_OPT_PART}){{1,10}}")
+_OPT_PART_SPLIT = re.compile(rf"({_NUM})\s*(?:({_UNIT})\.?)?")
+#: Longest single extension, and most extensions, an option may have.
+_MAX_EXTENSION_MONTHS = 120
+_MAX_EXTENSIONS = 10
+
+
+def _months(number: str, unit: str | None) -> int:
+    """Whole months of `number` in `unit` (years unless months are written)."""
+    amount = Decimal(number.replace(",", ".")) * (1 if unit and unit != "år" else 12)
+    if amount != amount.to_integral_value():
+        raise CellError("invalid-option")
+    return int(amount)
+
+
+def _extensions(lengths: list[int]) -> tuple[int, ...]:
+    if len(lengths) > _MAX_EXTENSIONS or any(n > _MAX_EXTENSION_MONTHS for n in lengths):
+        raise CellError("invalid-option")
+    return tuple(n for n in lengths if n > 0)
+
+
+def parse_extension_option(v: Any) -> tuple[ExtensionOption | None, Warn]:
+    """An extension option such as `1+1`, `2+1+1`, `12 mån`, `2x12 mån` or `1 år`.
+
+    `Ingen`, `Nej` and `-` mean no option, like a blank cell.
+    """
+    if v is None:
+        return None, None
+    if not isinstance(v, str):
+        raise CellError("invalid-option")
+    text = " ".join(_clean(v).split())
+    s = text.casefold()
+    if not s or s in _NO_OPTION:
+        return None, None
+    if len(s) > _MAX_TEXT:
+        raise CellError("invalid-option")
+    base_years: int | None = None
+    if m := _OPT_TIMES.fullmatch(s):
+        count = int(m.group(1))
+        extensions = _extensions([_months(m.group(2), m.group(3))] * count)
+    elif m := _OPT_SINGLE.fullmatch(s):
+        extensions = _extensions([_months(m.group(1), m.group(2))])
+    elif _OPT_PLUS.fullmatch(s):
+        parts = [p.group(1, 2) for p in _OPT_PART_SPLIT.finditer(s)]
+        default_unit = parts[-1][1]
+        months = [_months(number, unit or default_unit) for number, unit in parts]
+        base_months, lengths = months[0], months[1:]
+        base_years = base_months // 12 if base_months % 12 == 0 else None
+        extensions = _extensions(lengths)
+    else:
+        raise CellError("invalid-option")
+    if not extensions:
+        return None, None
+    return ExtensionOption(base_years, extensions, text), None
+
+
+# ---------------------------------------------------------------------------------------------
+# Choices from a list
+
+
+def _choice_key(s: str) -> str:
+    return "".join(s.casefold().split())
+
+
+@lru_cache(maxsize=256)
+def _choice_lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for choice in choices:
+        lookup.setdefault(_choice_key(choice), choice)
+    return lookup
+
+
+def parse_choice(v: Any, choices: Sequence[str]) -> tuple[str | None, Warn]:
+    """The canonical spelling of a dropdown value, matched ignoring case and spaces.
+
+    Text outside the list is kept as written, with a warning naming the allowed values.
+    """
+    s, _ = parse_text(v)
+    if s is None:
+        return None, None
+    options = choices if isinstance(choices, tuple) else tuple(choices)
+    canonical = _choice_lookup(options).get(_choice_key(s))
+    if canonical is not None:
+        return canonical, None
+    return s, ("unknown-choice", {"allowed": ", ".join(options)})
