@@ -1,0 +1,683 @@
+"""Builds a fresh avtalsbok with XlsxWriter: the template officers start from, or a filled book.
+
+Every sheet of the workbook contract stands in the order of `schema.ALL_SHEETS`. Each data
+sheet and each regenerated list sheet is one Excel table with the schema's headers. Columns get
+their widths, number formats and dropdowns from the schema; computed columns are grey and say
+so in a header comment. Colour rules read the computed columns, so the engine only ever writes
+values and Excel does the colouring. `Översikt` holds the empty key figures and native charts
+over their fixed cells. The build is deterministic: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from os import PathLike
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..core import overview, schema
+from ..core.findings import Level
+from ..core.schema import Column, Kind, SheetDef, ValueType
+from ..core.settings import DEFINITIONS, Settings
+
+#: The day the template's `Översikt` shows until the first run, and the file's creation date.
+#: Fixed, so that two builds of the template are identical byte for byte.
+TEMPLATE_DAY = date(2025, 1, 1)
+
+#: Hidden sheet with the dropdown lists, after the sheets of the contract.
+LISTS_SHEET = "Listor"
+TABLE_STYLE = "Table Style Light 9"
+#: Rows that get dropdowns and colour rules before the officer has typed anything in them.
+PREPARED_ROWS = 5000
+
+_AUTHOR = "Avtalsbok"
+_REQUIRED_NOTE = "Obligatorisk"
+_REGENERATED_NOTE = "Hela bladet skapas om vid varje körning – skriv inte här."
+_LOG_NOTE = (
+    "Händelseloggen fylls bara på: varje körning lägger till nya rader längst ned. "
+    "Ändra eller ta inte bort rader – loggen dokumenterar varje steg på eskaleringstrappan."
+)
+#: Lists that only suggest values: an officer may type a category of their own.
+_SUGGESTION_LISTS = (schema.CATEGORIES,)
+
+_NUMBER_FORMATS = {
+    ValueType.DATE: "yyyy-mm-dd",
+    ValueType.DATETIME: "yyyy-mm-dd hh:mm",
+    ValueType.AMOUNT: "#,##0",
+}
+_PERCENT_FIGURE = "0.0"
+_COMPUTED = {"bg_color": "#EDEDED", "font_color": "#595959", "italic": True}
+_COMPUTED_HEADER = {"bg_color": "#D9D9D9", "font_color": "#404040", "italic": True, "bold": True}
+_COLOURS = {
+    "red": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "orange": {"bg_color": "#F8CBAD", "font_color": "#843C0C"},
+    "amber": {"bg_color": "#FFD966", "font_color": "#7F6000"},
+    "yellow": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+    "grey text": {"font_color": "#808080"},
+}
+
+# The regenerated list sheets, described like data sheets so they are laid out the same way.
+# The whole sheet is rewritten on every run, so its columns are not marked computed one by one.
+_PLAN_WIDTHS = {
+    "Datum": 12.0,
+    "Vecka": 8.0,
+    "Avtalsnamn": 34.0,
+    "Leverantör": 28.0,
+    "Prioritet": 9.0,
+    "Aktivitet": 32.0,
+    "Avtalsansvarig": 20.0,
+    "E-post": 26.0,
+    "Status": 20.0,
+}
+_FEL_WIDTHS = {
+    "Blad": 16.0,
+    "Rad": 7.0,
+    "Kolumn": 8.0,
+    "Rubrik": 24.0,
+    "Värde": 24.0,
+    "Nivå": 9.0,
+    "Kod": 24.0,
+    "Meddelande": 90.0,
+}
+
+
+def _list_sheet(
+    name: str, table: str, headers: Sequence[str], widths: Mapping[str, float]
+) -> SheetDef:
+    return SheetDef(
+        name=name,
+        table=table,
+        columns=tuple(
+            Column(
+                h,
+                h,
+                type=ValueType.DATE if h == "Datum" else ValueType.TEXT,
+                width=widths.get(h, 14.0),
+            )
+            for h in headers
+        ),
+    )
+
+
+_TABLE_SHEETS: dict[str, SheetDef] = {
+    **schema.DATA_SHEETS,
+    schema.UPPFOLJNINGSPLAN: _list_sheet(
+        schema.UPPFOLJNINGSPLAN, "Uppfoljningsplan", schema.PLAN_HEADERS, _PLAN_WIDTHS
+    ),
+    schema.FEL: _list_sheet(schema.FEL, "Fel", schema.FEL_HEADERS, _FEL_WIDTHS),
+}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A colour rule: an Excel formula for row 2, `{key}` standing for that column's cell."""
+
+    formula: str
+    colour: str
+    #: The one column coloured; None colours the whole table row.
+    key: str | None = None
+
+
+def _begins(key: str, text: str) -> str:
+    return f'=LEFT({{{key}}},{len(text)})="{text}"'
+
+
+def _not_ok(key: str) -> str:
+    return f'=AND({{{key}}}<>"",{{{key}}}<>"{schema.CHECK_OK}")'
+
+
+_EXPIRING, _DECISION, _ENDED = schema.CONTRACT_STATUSES[2:5]
+_YES = schema.YES_NO[0]
+
+# Rules that colour one cell come first: Excel gives them priority over the whole-row colour.
+_RULES: dict[str, tuple[_Rule, ...]] = {
+    schema.AVTAL: (
+        _Rule(_begins("follow_up_status", "Försenad"), "orange", "follow_up_status"),
+        _Rule(_begins("follow_up_status", "Inom"), "yellow", "follow_up_status"),
+        _Rule(
+            f'=OR({{contract_status}}="{_EXPIRING}",{{contract_status}}="{_DECISION}")',
+            "amber",
+            "contract_status",
+        ),
+        _Rule(f'={{contract_status}}="{_ENDED}"', "grey text", "contract_status"),
+        _Rule(_not_ok("check"), "red"),
+    ),
+    schema.UPPFOLJNINGAR: (_Rule(_not_ok("check"), "red"),),
+    schema.AVVIKELSER: (
+        _Rule('={passivity}<>""', "orange", "passivity"),
+        _Rule(_not_ok("check"), "red", "check"),
+        _Rule(f'={{overdue}}="{_YES}"', "red"),
+    ),
+    schema.FEL: (
+        _Rule(f'={{Nivå}}="{Level.ERROR.swedish}"', "red"),
+        _Rule(f'={{Nivå}}="{Level.WARNING.swedish}"', "yellow"),
+    ),
+}
+
+#: What a step of the escalation ladder typically means (the names and days are settings).
+_STEP_ACTIONS = (
+    "avvikelsen noteras och tas upp i dialog med leverantören",
+    "skriftligt påpekande; en åtgärdsplan med tidsplan begärs",
+    "möte på ledningsnivå och skriftlig varning",
+    "sanktion enligt avtalet (vite eller prisavdrag)",
+    "uppsägning; hävning direkt bara vid en allvarlig avvikelse som leverantören inte "
+    "åtgärdar omedelbart",
+)
+
+_SHEET_PURPOSES = {
+    schema.INSTRUKTIONER: "det här bladet.",
+    schema.OVERSIKT: "nyckeltal och diagram – avtal per prioritet, planerade och försenade "
+    "uppföljningar, avtal som löper ut, öppna avvikelser per allvarlighetsgrad och steg, "
+    "revisioner och hållbarhetsvillkor. Skapas om vid varje körning.",
+    schema.AVTAL: "avtalsregistret, ett avtal per rad. Du fyller i avtalets uppgifter; "
+    "motorn räknar fram prioritet, uppföljningsform, nästa uppföljning, sista dag för "
+    "förlängningsbeslut, avtalsstatus och öppna avvikelser.",
+    schema.UPPFOLJNINGAR: "loggen över genomförda uppföljningar, en uppföljning per rad.",
+    schema.AVVIKELSER: "avvikelser hos leverantörerna, en avvikelse per rad, med åtgärdsplan "
+    "och eskaleringssteg.",
+    schema.UPPFOLJNINGSPLAN: "alla planerade uppföljningar de närmaste tolv månaderna, i "
+    "datumordning och med ansvarig. Skapas om vid varje körning.",
+    schema.FEL: "alla fel och varningar med blad, rad, kolumn och ett meddelande om vad som "
+    "ska rättas. Skapas om vid varje körning.",
+    schema.HANDELSELOGG: "varje ändring av en avvikelses status eller steg och en "
+    "sammanfattning per körning. Fylls bara på – ändra eller ta inte bort rader.",
+    schema.INSTALLNINGAR: "organisationens val – referensdatum, andelar per prioritet, "
+    "intervall, tidsgränser, eskaleringstrappan och rapportmottagare. Tomt värde = "
+    "standardvärdet.",
+}
+
+
+def _instructions() -> list[tuple[str, str]]:
+    """The `Instruktioner` sheet as (style, text) lines, in Swedish for the officers."""
+    defaults = Settings()
+    avtal = schema.AVTAL_SHEET
+    required = ", ".join(c.header for c in avtal.columns if c.required)
+    return [
+        ("title", "Avtalsbok – instruktioner"),
+        (
+            "text",
+            "Avtalsboken är registret över era avtal och stödet för att följa upp dem. Du "
+            "skriver in avtal, genomförda uppföljningar och avvikelser. Programmet avtalsbok "
+            "kontrollerar uppgifterna, fördelar avtalen på SKR:s tre prioriteringsgrupper, "
+            "räknar fram när varje avtal ska följas upp och när förlängning måste beslutas, "
+            "föreslår nästa steg för försenade avvikelser och sammanställer nyckeltalen.",
+        ),
+        ("heading", "Bladen"),
+        *(("item", f"• {name}: {_SHEET_PURPOSES[name]}") for name in schema.ALL_SHEETS),
+        ("heading", "Dina kolumner och motorns kolumner"),
+        (
+            "item",
+            "• Vita kolumner är dina: där skriver du. Grå kolumner med kursiv text beräknas och "
+            "skrivs över vid varje körning. Deras rubriker har kommentaren "
+            f"”{schema.COMPUTED_NOTE}”.",
+        ),
+        (
+            "item",
+            f"• Rubriker med kommentaren ”{_REQUIRED_NOTE}” måste fyllas i. På Avtal gäller "
+            f"det {required}.",
+        ),
+        (
+            "item",
+            "• Ändra inte rubrikernas text. Du får flytta kolumner, sortera, filtrera och lägga "
+            "till egna kolumner: kolumnerna hittas på rubriken, och dina egna kolumner lämnas "
+            "orörda.",
+        ),
+        (
+            "item",
+            "• Nya rader skriver du direkt under tabellen, så växer tabellen med. Tomma rader "
+            "hoppas över.",
+        ),
+        (
+            "item",
+            "• Datum skrivs ÅÅÅÅ-MM-DD, till exempel 2025-03-31. Belopp skrivs i kronor "
+            "exklusive moms.",
+        ),
+        (
+            "item",
+            "• Rullgardinslistorna visar de värden som gäller. I Kategori får du också skriva en "
+            "egen kategori.",
+        ),
+        (
+            "item",
+            "• Färgerna: en röd rad har fel eller varningar – läs kolumnen Kontroll eller bladet "
+            "Fel. Orange Uppföljningsstatus betyder att uppföljningen är försenad, gul att den "
+            "är nära. Mörkgul Avtalsstatus betyder att avtalet löper ut eller att förlängning "
+            "måste beslutas; ett upphört avtal har grå text. På Avvikelser är en försenad "
+            "avvikelse röd och en avvikelse med sanktionsrisk orange. På Fel är fel röda och "
+            "varningar gula.",
+        ),
+        ("heading", "Registrera en uppföljning"),
+        (
+            "text",
+            "Lägg till en rad på Uppföljningar med Avtals-ID (samma som på Avtal), Datum, Typ, "
+            "Metod, Genomförd av, Kostnad (kr) om uppföljningen kostade något (till exempel en "
+            "revision) och Resultat. Blev resultatet Avvikelse registrerar du också avvikelsen "
+            "på Avvikelser. Vid nästa körning uppdateras Senaste uppföljning och Nästa "
+            "uppföljning på Avtal.",
+        ),
+        ("heading", "Registrera en avvikelse"),
+        (
+            "text",
+            "Lägg till en rad på Avvikelser med ett eget Avvikelse-ID, Avtals-ID, Upptäckt, "
+            "Område, Beskrivning och Allvarlighetsgrad. Begär alltid en åtgärdsplan med "
+            "tidsplan och skriv dess sista dag i Åtgärdsplan senast (tomt = Upptäckt plus "
+            "dagarna för allvarlighetsgraden på Inställningar). Uppdatera Status när "
+            "leverantören svarar och skriv datumet i Åtgärdad när avvikelsen är åtgärdad.",
+        ),
+        (
+            "text",
+            "När du tar ett steg på eskaleringstrappan skriver du stegets nummer i "
+            "Eskaleringssteg; ändringen förs in i Händelselogg vid nästa körning. När "
+            "åtgärdsplanen är försenad föreslår motorn nästa steg i Föreslaget steg, men "
+            "steget tar du själv.",
+        ),
+        ("heading", "Eskaleringstrappan"),
+        (
+            "text",
+            "Standardtrappan nedan kan ändras på Inställningar. Varje steg dokumenteras och "
+            "inget steg hoppas över. Uppsägning är sista utvägen.",
+        ),
+        *(
+            (
+                "item",
+                f"• Steg {step.number} {step.name}: {action}."
+                + (f" Nästa kontroll efter {step.days} dagar." if step.days else ""),
+            )
+            for step, action in zip(defaults.ladder, _STEP_ACTIONS, strict=True)
+        ),
+        (
+            "text",
+            "En öppen avvikelse som inte har fått ett nytt steg på "
+            f"{defaults.passivity_days} dagar markeras i Sanktionsrisk: passivitet kan kosta "
+            "rätten till sanktioner.",
+        ),
+        ("heading", "Knapparna"),
+        (
+            "text",
+            "I den makroaktiverade avtalsboken (.xlsm) finns knapparna. De arbetar i den "
+            "öppna boken:",
+        ),
+        ("item", "• Kontrollera: kontrollerar uppgifterna och listar fel och varningar på Fel."),
+        (
+            "item",
+            "• Uppdatera: kontrollerar och räknar om alla grå kolumner, Översikt, "
+            "Uppföljningsplan och Fel.",
+        ),
+        ("item", "• Skapa rapport: sammanställer en rapport i en egen arbetsbok."),
+        (
+            "item",
+            "• Skicka rapport: skickar rapporten med e-post till Rapportmottagare på "
+            "Inställningar.",
+        ),
+        ("item", "• Visa fel: visar bladet Fel."),
+        ("heading", "Från kommandoraden"),
+        (
+            "text",
+            "Utan Excel: avtalsbok run fil.xlsx kontrollerar och uppdaterar boken och visar "
+            "felen. Stäng boken i Excel först – en bok som är öppen i Excel skrivs inte. "
+            "Referensdatum är Idag på Inställningar, eller dagens datum när Idag är tomt.",
+        ),
+        ("heading", "Regler"),
+        (
+            "text",
+            "Alla regler för uppgifterna – tillåtna format, kontroller, prioritering och "
+            "datumberäkningar – beskrivs i docs/regler.md.",
+        ),
+    ]
+
+
+class _Formats:
+    """Every cell format of the book, made once per distinct look and shared by all cells."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self._workbook = workbook
+        self._made: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def get(self, **properties: Any) -> Format:
+        key = tuple(sorted(properties.items()))
+        if key not in self._made:
+            self._made[key] = self._workbook.add_format(properties)
+        return self._made[key]
+
+    def number(self, value_type: ValueType) -> Format:
+        return self.get(num_format=_NUMBER_FORMATS[value_type])
+
+    def column(self, sheet: SheetDef, col: Column) -> Format | None:
+        """The look of a column's cells: its number format, grey when computed."""
+        properties: dict[str, Any] = {}
+        if col.type in _NUMBER_FORMATS:
+            properties["num_format"] = _NUMBER_FORMATS[col.type]
+        if col.kind is Kind.COMPUTED:
+            properties.update(_COMPUTED)
+        if sheet.name == schema.INSTALLNINGAR:
+            # The descriptions are long: wrap them and keep each setting's cells aligned on top.
+            properties["valign"] = "top"
+            if col.key == "description":
+                properties["text_wrap"] = True
+        return self.get(**properties) if properties else None
+
+
+class _Lists:
+    """The dropdown lists: one column each on the hidden `Listor` sheet, one name each."""
+
+    def __init__(self) -> None:
+        self._lists: list[tuple[str, str, list[str | int]]] = []
+
+    def add(self, sheet: SheetDef, col: Column) -> str:
+        """Store the column's choices and return the defined name its dropdown refers to."""
+        name = "Lista_" + _name_part(sheet.name) + "_" + _name_part(col.header)
+        values: list[str | int] = (
+            [int(v) for v in col.choices] if col.type is ValueType.INTEGER else list(col.choices)
+        )
+        self._lists.append((name, f"{sheet.name}: {col.header}", values))
+        return name
+
+    def write(self, workbook: Workbook, formats: _Formats) -> None:
+        ws = workbook.add_worksheet(LISTS_SHEET)
+        for c, (name, title, values) in enumerate(self._lists):
+            ws.set_column(c, c, 28)
+            ws.write_string(0, c, title, formats.get(bold=True))
+            ws.write_column(1, c, values)
+            letter = schema.column_letter(c + 1)
+            workbook.define_name(name, f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}")
+        ws.hide()
+
+
+def _name_part(text: str) -> str:
+    """`Sannolikhet (1-4)` → `Sannolikhet_1_4`: a piece of an Excel name, ASCII only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "_".join(re.findall(r"[A-Za-z0-9]+", ascii_text))
+
+
+def _write_value(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    date_format: Format | None,
+    datetime_format: Format | None,
+) -> None:
+    """One cell, by the value's type. Text is always text, even when it looks like a formula."""
+    if isinstance(value, str):
+        if value:
+            ws.write_string(row, col, value)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value)
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, col, value, datetime_format)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, value, date_format)
+    elif value is not None:
+        ws.write_string(row, col, str(value))
+
+
+def _write_table(
+    workbook: Workbook,
+    sheet: SheetDef,
+    rows: Sequence[Mapping[str, Any]],
+    formats: _Formats,
+    lists: _Lists,
+) -> None:
+    """One table sheet: formatted columns, the rows, the table, notes, dropdowns, colours."""
+    ws = workbook.add_worksheet(sheet.name)
+    for c, col in enumerate(sheet.columns):
+        ws.set_column(c, c, col.width, formats.column(sheet, col))
+    _write_rows(ws, sheet, rows, formats)
+    # An empty table still has one (blank) data row, where the officer starts typing.
+    last_row = max(len(rows), 1)
+    ws.add_table(
+        0,
+        0,
+        last_row,
+        len(sheet.columns) - 1,
+        {
+            "name": sheet.table,
+            "style": TABLE_STYLE,
+            "columns": [
+                {
+                    "header": col.header,
+                    "header_format": formats.get(**_COMPUTED_HEADER)
+                    if col.kind is Kind.COMPUTED
+                    else None,
+                }
+                for col in sheet.columns
+            ],
+        },
+    )
+    _write_header_notes(ws, sheet)
+    ws.freeze_panes(1, 2 if sheet.name == schema.AVTAL else 0)
+    prepared = max(last_row, PREPARED_ROWS - 1)
+    for c, col in enumerate(sheet.columns):
+        if col.choices:
+            _add_dropdown(ws, c, prepared, col, lists.add(sheet, col))
+    _add_colour_rules(ws, sheet, prepared, formats)
+
+
+def _write_rows(
+    ws: Worksheet, sheet: SheetDef, rows: Sequence[Mapping[str, Any]], formats: _Formats
+) -> None:
+    """The rows under the header; cells take their column's format unless a date needs one."""
+    headers = [col.header for col in sheet.columns]
+    known = set(headers)
+    stamps: list[tuple[Format | None, Format | None]] = [
+        (None, None)
+        if col.type in (ValueType.DATE, ValueType.DATETIME)
+        else (formats.number(ValueType.DATE), formats.number(ValueType.DATETIME))
+        for col in sheet.columns
+    ]
+    for r, record in enumerate(rows, start=1):
+        if not record.keys() <= known:
+            unknown = sorted(set(record) - known)
+            raise ValueError(f"{sheet.name}: unknown headers {unknown}")
+        for c, header in enumerate(headers):
+            value = record.get(header)
+            if value is not None:
+                _write_value(ws, r, c, value, *stamps[c])
+
+
+def _add_colour_rules(ws: Worksheet, sheet: SheetDef, last_row: int, formats: _Formats) -> None:
+    """The sheet's colour rules over its prepared rows, column references taken from the schema."""
+    refs = {col.key: f"${schema.column_letter(c + 1)}2" for c, col in enumerate(sheet.columns)}
+    for rule in _RULES.get(sheet.name, ()):
+        first, last = 0, len(sheet.columns) - 1
+        if rule.key is not None:
+            first = last = next(c for c, col in enumerate(sheet.columns) if col.key == rule.key)
+        ws.conditional_format(
+            1,
+            first,
+            last_row,
+            last,
+            {
+                "type": "formula",
+                "criteria": rule.formula.format(**refs),
+                "format": formats.get(**_COLOURS[rule.colour]),
+            },
+        )
+
+
+def _write_header_notes(ws: Worksheet, sheet: SheetDef) -> None:
+    """Header comments: computed, required, the column's own note, and the sheet's note."""
+    sheet_note = {
+        schema.HANDELSELOGG: _LOG_NOTE,
+        schema.UPPFOLJNINGSPLAN: _REGENERATED_NOTE,
+        schema.FEL: _REGENERATED_NOTE,
+    }.get(sheet.name)
+    for c, col in enumerate(sheet.columns):
+        notes = []
+        if col.kind is Kind.COMPUTED:
+            notes.append(schema.COMPUTED_NOTE)
+        elif col.required:
+            notes.append(_REQUIRED_NOTE)
+        if col.note:
+            notes.append(col.note)
+        if c == 0 and sheet_note:
+            notes.append(sheet_note)
+        if notes:
+            text = "\n".join(notes)
+            scale = 1 if len(text) < 60 else 2
+            ws.write_comment(0, c, text, {"author": _AUTHOR, "x_scale": scale, "y_scale": scale})
+
+
+def _add_dropdown(ws: Worksheet, c: int, last_row: int, col: Column, list_name: str) -> None:
+    if col.choices in _SUGGESTION_LISTS:
+        options = {
+            "error_type": "warning",
+            "error_title": "Värdet finns inte i listan",
+            "error_message": f"{col.header}: värdet finns inte i listan. "
+            "Välj Ja för att behålla det ändå.",
+        }
+    else:
+        options = {
+            "error_type": "stop",
+            "error_title": "Ogiltigt värde",
+            "error_message": f"{col.header}: välj ett värde i listan.",
+        }
+    ws.data_validation(
+        1, c, last_row, c, {"validate": "list", "source": f"={list_name}", **options}
+    )
+
+
+def _write_overview(workbook: Workbook, today: date, formats: _Formats) -> None:
+    """`Översikt` as an empty book shows it, with the charts the engine's figures feed."""
+    ws = workbook.add_worksheet(schema.OVERSIKT)
+    grid = overview.empty_grid(today)
+    ws.set_column(0, 0, 46)
+    ws.set_column(1, 3, 12)
+    title_rows: set[int] = set()
+    header_rows: set[int] = set()
+    #: Excel row of each data row → its block's headers, which tell percent and kronor apart.
+    block_headers: dict[int, list[Any]] = {}
+    for first, last in overview.block_positions().values():
+        title_rows.add(first - 2)
+        header_rows.add(first - 1)
+        for excel_row in range(first, last + 1):
+            block_headers[excel_row] = grid[first - 2]
+
+    title = formats.get(bold=True, font_size=14)
+    bold = formats.get(bold=True)
+    header = formats.get(bold=True, bottom=1)
+    for r, cells in enumerate(grid):
+        excel_row = r + 1
+        row_format: Format | None = None
+        if r == 0:
+            row_format = title
+        elif excel_row in title_rows:
+            row_format = bold
+        elif excel_row in header_rows:
+            row_format = header
+        for c, value in enumerate(cells):
+            if isinstance(value, datetime):
+                ws.write_datetime(r, c, value, formats.number(ValueType.DATETIME))
+            elif isinstance(value, date):
+                ws.write_datetime(r, c, value, formats.number(ValueType.DATE))
+            elif isinstance(value, str):
+                ws.write_string(r, c, value, row_format)
+            elif value is not None:
+                headers = block_headers.get(excel_row, [])
+                labels = (headers[c] if c < len(headers) else "", cells[0])
+                ws.write_number(r, c, value, _figure_format(labels, formats))
+
+    for spec in overview.charts(schema.OVERSIKT):
+        chart = workbook.add_chart({"type": spec.kind})
+        chart.add_series(
+            {"name": spec.series_name, "categories": spec.categories, "values": spec.values}
+        )
+        chart.set_title({"name": spec.title})
+        chart.set_legend({"none": True})
+        ws.insert_chart(spec.anchor, chart)
+
+
+def _figure_format(labels: Sequence[Any], formats: _Formats) -> Format | None:
+    """Percent-like figures with one decimal and kronor with thousands, by header or row label."""
+    for label in labels:
+        text = str(label)
+        if text.endswith("(%)"):
+            return formats.get(num_format=_PERCENT_FIGURE)
+        if text.endswith("(kr)"):
+            return formats.number(ValueType.AMOUNT)
+    return None
+
+
+def _write_instructions(workbook: Workbook, formats: _Formats) -> None:
+    ws = workbook.add_worksheet(schema.INSTRUKTIONER)
+    ws.set_column(0, 0, 110, formats.get(text_wrap=True, valign="top"))
+    styles = {
+        "title": formats.get(bold=True, font_size=16, text_wrap=True),
+        "heading": formats.get(bold=True, font_size=12, text_wrap=True),
+        "text": formats.get(text_wrap=True, valign="top"),
+        "item": formats.get(text_wrap=True, valign="top", indent=1),
+    }
+    row = 0
+    for style, text in _instructions():
+        if style == "heading":
+            row += 1  # a blank line before each heading
+        ws.write_string(row, 0, text, styles[style])
+        row += 1
+
+
+def _settings_rows() -> list[dict[str, Any]]:
+    """One row per setting with its default and description: the template's `Inställningar`."""
+    sheet = schema.INSTALLNINGAR_SHEET
+    key, value, description = (sheet.column(k).header for k in ("key", "value", "description"))
+    return [{key: d.key, value: d.default_text, description: d.description} for d in DEFINITIONS]
+
+
+def build_workbook(
+    path: str | PathLike[str],
+    data: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    *,
+    today: date | None = None,
+) -> None:
+    """Write a fresh avtalsbok to `path`.
+
+    `data` maps a table sheet's name to its rows, each keyed by header; sheets not in it are
+    empty (`Inställningar` then lists every setting with its default). `today` is the date the
+    empty `Översikt` shows; it defaults to a fixed day so the template is deterministic.
+    """
+    data = data or {}
+    unknown = sorted(set(data) - set(_TABLE_SHEETS))
+    if unknown:
+        raise ValueError(f"not table sheets of the avtalsbok: {unknown}")
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties(
+        {
+            "title": "Avtalsbok",
+            "subject": "Avtalsuppföljning",
+            "created": datetime.combine(TEMPLATE_DAY, datetime.min.time()),
+        }
+    )
+    formats = _Formats(workbook)
+    lists = _Lists()
+    for name in schema.ALL_SHEETS:
+        if name == schema.INSTRUKTIONER:
+            _write_instructions(workbook, formats)
+        elif name == schema.OVERSIKT:
+            _write_overview(workbook, today or TEMPLATE_DAY, formats)
+        else:
+            default = _settings_rows() if name == schema.INSTALLNINGAR else []
+            _write_table(workbook, _TABLE_SHEETS[name], data.get(name, default), formats, lists)
+    lists.write(workbook, formats)
+    workbook.close()
+
+
+def build_template(path: str | PathLike[str]) -> None:
+    """Write the empty avtalsbok officers start from (`templates/avtalsbok.xlsx`)."""
+    build_workbook(path)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("Användning: python -m avtalsbok.workbook.template MÅL.xlsx", file=sys.stderr)
+        sys.exit(2)
+    build_template(sys.argv[1])
