@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--contracts", type=int, default=700, help="antal avtal (standard 700)")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("template", help="bygg mallarna i templates/")
+    p = sub.add_parser("template", help="bygg mallarna avtalsbok.xlsx och avtalsbok.xlsm")
     p.add_argument("dir", nargs="?", type=Path, default=Path("templates"))
     return parser
 
@@ -85,9 +85,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         from .workbook.template import build_template
 
         args.dir.mkdir(parents=True, exist_ok=True)
-        target = args.dir / "avtalsbok.xlsx"
-        build_template(target)
-        print(f"Mallen byggd: {target}", file=stream)
+        for suffix in (".xlsx", ".xlsm"):
+            target = args.dir / f"avtalsbok{suffix}"
+            build_template(target)
+            print(f"Mallen byggd: {target}", file=stream)
         return EXIT_OK
     raise AssertionError(command)  # argparse only lets known commands through
 

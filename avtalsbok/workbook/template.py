@@ -6,6 +6,10 @@ their widths, number formats and dropdowns from the schema; computed columns are
 so in a header comment. Colour rules read the computed columns, so the engine only ever writes
 values and Excel does the colouring. `Översikt` holds the empty key figures and native charts
 over their fixed cells. The build is deterministic: the same input gives the same bytes.
+
+A path ending in `.xlsm` gives the macro-enabled book: the same sheets plus the VBA project built
+from `macros/`, the buttons on `Avtal` and `Översikt`, and the hidden `xlwings.conf` sheet that
+tells xlwings which Python to start.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from io import BytesIO
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -28,6 +34,7 @@ from ..core import overview, schema
 from ..core.findings import Level
 from ..core.schema import Column, Kind, SheetDef, ValueType
 from ..core.settings import DEFINITIONS, Settings
+from .vbaproject import vba_project
 
 #: The day the template's `Översikt` shows until the first run, and the file's creation date.
 #: Fixed, so that two builds of the template are identical byte for byte.
@@ -38,6 +45,38 @@ LISTS_SHEET = "Listor"
 TABLE_STYLE = "Table Style Light 9"
 #: Rows that get dropdowns and colour rules before the officer has typed anything in them.
 PREPARED_ROWS = 5000
+
+#: The buttons of the macro-enabled book: the VBA `Sub` each runs (macros/Avtalsbok.bas), caption.
+BUTTONS = (
+    ("Kontrollera", "Kontrollera"),
+    ("Uppdatera", "Uppdatera"),
+    ("SkapaRapport", "Skapa rapport"),
+    ("SkickaRapport", "Skicka rapport"),
+    ("VisaFel", "Visa fel"),
+)
+#: Buttons per sheet: all on `Översikt`; on `Avtal` those for the register itself.
+SHEET_BUTTONS = {
+    schema.OVERSIKT: tuple(sub for sub, _ in BUTTONS),
+    schema.AVTAL: ("Kontrollera", "Uppdatera", "VisaFel"),
+}
+#: The sheet xlwings reads its settings from: keys from A1 down, values in column B.
+XLWINGS_CONF = "xlwings.conf"
+#: Blank `Interpreter_Win`: xlwings falls back to `INTERPRETER` from its configuration files,
+#: else `python` on PATH. The book's own folder stays off `sys.path`: each click then imports
+#: nothing from the shared drive the book lies on.
+XLWINGS_SETTINGS = (("Interpreter_Win", ""), ("ADD_WORKBOOK_TO_PYTHONPATH", "false"))
+_XLWINGS_NOTES = (
+    "Inställningar för xlwings, som knapparna använder för att starta Python.",
+    "Interpreter_Win: sökvägen till python.exe eller pythonw.exe där avtalsbok är "
+    "installerat, t.ex. C:\\Program Files\\Python311\\pythonw.exe. Tomt: xlwings tar "
+    "INTERPRETER ur sin konfigurationsfil, annars python i PATH.",
+    "Ett värde i det här bladet gäller före xlwings konfigurationsfiler. Ta bort en rad för att "
+    "använda filerna i stället. Inställningarna måste börja i A1, utan tomma rader emellan.",
+    "Mer i docs/installation.md.",
+)
+_BUTTON_WIDTH, _BUTTON_HEIGHT, _BUTTON_GAP = 100, 24, 4
+#: `Avtal`'s header row is made tall enough for the buttons above the header text.
+_AVTAL_HEADER_HEIGHT = 45
 
 _AUTHOR = "Avtalsbok"
 _REQUIRED_NOTE = "Obligatorisk"
@@ -639,7 +678,7 @@ def build_workbook(
     *,
     today: date | None = None,
 ) -> None:
-    """Write a fresh avtalsbok to `path`.
+    """Write a fresh avtalsbok to `path` (macro-enabled, with buttons, when it ends in `.xlsm`).
 
     `data` maps a table sheet's name to its rows, each keyed by header; sheets not in it are
     empty (`Inställningar` then lists every setting with its default). `today` is the date the
@@ -668,11 +707,55 @@ def build_workbook(
             default = _settings_rows() if name == schema.INSTALLNINGAR else []
             _write_table(workbook, _TABLE_SHEETS[name], data.get(name, default), formats, lists)
     lists.write(workbook, formats)
+    if Path(path).suffix.lower() == ".xlsm":
+        _add_macros(workbook, formats)
     workbook.close()
 
 
+def _add_macros(workbook: Workbook, formats: _Formats) -> None:
+    """The macro-enabled book's extras: `xlwings.conf`, the buttons and the VBA project."""
+    conf = workbook.add_worksheet(XLWINGS_CONF)
+    conf.set_column(0, 0, 30)
+    conf.set_column(1, 1, 60)
+    for r, (key, value) in enumerate(XLWINGS_SETTINGS):
+        conf.write_string(r, 0, key)
+        if value:
+            conf.write_string(r, 1, value)
+    wrapped = formats.get(text_wrap=True, valign="top")
+    for r, note in enumerate(_XLWINGS_NOTES, start=len(XLWINGS_SETTINGS) + 1):
+        conf.merge_range(r, 0, r, 1, note, wrapped)
+        conf.set_row(r, 15 * (1 + len(note) // 80))
+    conf.hide()
+
+    captions = dict(BUTTONS)
+    for sheet, subs in SHEET_BUTTONS.items():
+        ws = workbook.get_worksheet_by_name(sheet)
+        if sheet == schema.AVTAL:
+            ws.set_row(0, _AVTAL_HEADER_HEIGHT)
+        # On Översikt the buttons stand right of the title, above the first block's chart.
+        first_col = 2 if sheet == schema.OVERSIKT else 0
+        for i, sub in enumerate(subs):
+            ws.insert_button(
+                0,
+                first_col,
+                {
+                    "macro": sub,
+                    "caption": captions[sub],
+                    "width": _BUTTON_WIDTH,
+                    "height": _BUTTON_HEIGHT,
+                    "x_offset": _BUTTON_GAP + i * (_BUTTON_WIDTH + _BUTTON_GAP),
+                    "y_offset": 2,
+                },
+            )
+
+    sheets = workbook.worksheets()
+    for ws in sheets:
+        ws.set_vba_name()  # Sheet1, Sheet2, … in sheet order
+    workbook.add_vba_project(BytesIO(vba_project([ws.vba_codename for ws in sheets])), True)
+
+
 def build_template(path: str | PathLike[str]) -> None:
-    """Write the empty avtalsbok officers start from (`templates/avtalsbok.xlsx`)."""
+    """Write the empty avtalsbok officers start from: `.xlsx`, or `.xlsm` with the buttons."""
     build_workbook(path)
 
 
