@@ -1,0 +1,271 @@
+"""Reading the officer's rows: headers by name, every cell type, required columns and values."""
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from helpers import (
+    TODAY,
+    contract,
+    contract_values,
+    deviation,
+    fillers,
+    flatten,
+    follow_up,
+    run,
+)
+
+from avtalsbok.core import schema
+from avtalsbok.core.book import BookInput, SheetInput
+from avtalsbok.core.engine import evaluate
+from avtalsbok.core.findings import CATALOGUE, Level
+from avtalsbok.core.schema import column_letter
+
+
+def test_a_valid_contract_has_no_findings_and_check_says_ok() -> None:
+    r = run([contract()])
+    assert r.findings == []
+    assert contract_values(r, 2, "check") == ("OK",)
+
+
+def test_headers_match_ignoring_case_spaces_and_trailing_star() -> None:
+    row = {
+        " avtals-id* ": "A1",
+        "AVTALSNAMN": "Städtjänster",
+        "Leverantör  *": "Städbolaget AB",
+        "startdatum": date(2023, 1, 1),
+        "Slutdatum*": date(2026, 12, 31),
+        "Årsvärde   (KR)": 100_000,
+    }
+    r = run([row])
+    assert r.findings == []
+    assert r.columns[schema.AVTAL].columns == {
+        "contract_id": (" avtals-id* ", "A"),
+        "name": ("AVTALSNAMN", "B"),
+        "supplier": ("Leverantör  *", "C"),
+        "start": ("startdatum", "D"),
+        "end": ("Slutdatum*", "E"),
+        "annual_value": ("Årsvärde   (KR)", "F"),
+    }
+    assert contract_values(r, 2, "priority_reason") == (
+        "Mindre prioriterat: årsvärde 100 000 kr, plats 1 av 1 i värdeordning",
+    )
+
+
+def test_documented_aliases_are_accepted() -> None:
+    row = {
+        "Avtalsnummer": "A1",
+        "Benämning": "Städtjänster",
+        "Leverantör": "Städbolaget AB",
+        "Org.nr": "556036-0793",
+        "Avtalsstart": date(2023, 1, 1),
+        "Avtalsslut": date(2026, 12, 31),
+    }
+    r = run([row, {**row, "Org.nr": "556036-0794"}])
+    assert flatten(r.findings) == [
+        ("Avtal", 2, "A", "duplicate-contract-id"),
+        ("Avtal", 3, "A", "duplicate-contract-id"),
+        ("Avtal", 3, "D", "org-number-checksum"),
+    ]
+    assert r.findings[0].header == "Avtalsnummer"
+
+
+def test_unknown_columns_are_the_officers_own_and_ignored() -> None:
+    row = {**contract(), "Min kommentar": "#N/A", "Prioritet": "inte en siffra", "Övrigt": 42}
+    r = run([row])
+    assert r.findings == []
+    assert "Min kommentar" not in {h for h, _letter in r.columns[schema.AVTAL].columns.values()}
+
+
+def test_a_missing_required_column_is_one_finding_and_rows_are_still_evaluated() -> None:
+    rows = [
+        {k: v for k, v in contract(contract_id=f"A{i}").items() if k != "Leverantör"}
+        for i in range(3)
+    ]
+    r = run(rows)
+    assert flatten(r.findings) == [("Avtal", None, None, "missing-column")]
+    assert r.findings[0].message == "Kolumnen Leverantör saknas på bladet Avtal."
+    # Three active contracts: none in tier 1 (10 %), one in tier 2 (30 %), ranked by id.
+    assert [contract_values(r, row, "priority", "next_follow_up") for row in (2, 3, 4)] == [
+        (2, date(2024, 1, 2)),
+        (3, date(2025, 1, 2)),
+        (3, date(2025, 1, 2)),
+    ]
+
+
+def test_missing_column_on_the_follow_up_sheet() -> None:
+    rows = [{k: v for k, v in follow_up().items() if k != "Datum"}]
+    r = run([contract()], rows)
+    assert flatten(r.findings) == [("Uppföljningar", None, None, "missing-column")]
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", "\u00a0"])
+def test_a_blank_required_value_is_missing(blank: Any) -> None:
+    r = run([contract(supplier=blank)])
+    assert flatten(r.findings) == [("Avtal", 2, "C", "missing-value")]
+    assert r.findings[0].message == "Leverantör måste fyllas i."
+
+
+def test_a_blank_row_is_skipped_and_its_computed_cells_cleared() -> None:
+    empty = {h: None for h in contract()}
+    r = run([contract(), empty, contract(contract_id="A2")])
+    assert r.findings == []
+    assert r.computed[schema.AVTAL][3] == {}
+    assert r.figures.contracts == 2
+
+
+def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
+    row = {**contract(), "Avtalsnummer": "X9"}
+    r = run([row])
+    assert flatten(r.findings) == [("Avtal", 1, "X", "duplicate-column")]
+    assert r.findings[0].message == "Rubriken Avtalsnummer finns två gånger; kolumn A används."
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "column", "code"),
+    [
+        ("start", "2024-13-45", "I", "invalid-date"),
+        ("start", "snart", "I", "invalid-date"),
+        ("start", True, "I", "invalid-date"),
+        ("start", "7 maj 2024", "I", "date-as-text"),
+        ("start", "2024-05-07", "I", "date-as-text"),
+        ("annual_value", "mycket", "M", "invalid-amount"),
+        ("annual_value", "1 200 000 kr", "M", "amount-as-text"),
+        ("annual_value", "1,2 mkr", "M", "amount-as-text"),
+        ("annual_value", -5, "M", "negative-amount"),
+        ("critical", "kanske", "N", "invalid-bool"),
+        ("notice_months", "tre", "L", "invalid-integer"),
+        ("notice_months", 2.5, "L", "invalid-integer"),
+        ("notice_months", 121, "L", "out-of-range"),
+        ("probability", 5, "O", "out-of-range"),
+        ("manual_priority", 4, "V", "out-of-range"),
+        ("price_month", "trettonde", "S", "out-of-range"),
+        ("org_number", "12345", "D", "invalid-org-number"),
+        ("org_number", "556036-0794", "D", "org-number-checksum"),
+        ("org_number", "880101-1233", "D", "org-number-personal"),
+        ("email", "kalle@", "U", "invalid-email"),
+        ("email", "Kalle Anka <kalle@kommun.se>", "U", "invalid-email"),
+        ("extension_option", "ibland", "K", "invalid-option"),
+        ("form", "Direktupphandling", "F", "unknown-choice"),
+        ("price_index", "Guldpris", "R", "unknown-choice"),
+        ("name", "#N/A", "B", "invalid-text"),
+    ],
+)
+def test_each_cell_type_reports_its_error_or_warning_at_the_cell(
+    key: str, value: Any, column: str, code: str
+) -> None:
+    r = run([contract(**{key: value})])
+    assert flatten(r.findings) == [("Avtal", 2, column, code)]
+    finding = r.findings[0]
+    assert finding.level is CATALOGUE[code][0]
+    assert finding.value == value
+    assert finding.header == schema.AVTAL_SHEET.column(key).header
+
+
+def test_text_values_are_used_as_interpreted() -> None:
+    r = run([contract(start="7 maj 2024", annual_value="1,2 mkr")])
+    assert [f.message for f in r.findings] == [
+        "Datumet är skrivet som text ('7 maj 2024') och tolkades som 2024-05-07. "
+        "Skriv det som ett datum.",
+        "Beloppet är skrivet som text ('1,2 mkr') och tolkades som 1 200 000 kr.",
+    ]
+    # Started within the last 12 months and never followed up: the start-up meeting is due.
+    assert contract_values(r, 2, "next_follow_up", "next_follow_up_kind", "priority_reason") == (
+        date(2024, 5, 7),
+        "Uppstartsmöte",
+        "Mindre prioriterat: årsvärde 1 200 000 kr, plats 1 av 1 i värdeordning",
+    )
+
+
+@pytest.mark.parametrize("yes", ["Ja", "ja", "J", "x", "Yes", 1, True, "TRUE"])
+def test_yes_is_written_many_ways(yes: Any) -> None:
+    r = run([contract(critical=yes), *fillers(9)])
+    assert r.findings == []
+    assert contract_values(r, 2, "priority", "priority_reason") == (
+        1,
+        "Verksamhetskritiskt avtal",
+    )
+
+
+@pytest.mark.parametrize("no", ["Nej", "n", "No", 0, False, "FALSE"])
+def test_no_is_written_many_ways(no: Any) -> None:
+    r = run([contract(critical=no)])
+    assert r.findings == []
+    assert contract_values(r, 2, "priority") == (3,)
+
+
+def test_dates_arrive_as_dates_serial_numbers_or_iso_text_with_time() -> None:
+    option = {"extension_option": "1+1", "notice_months": 3}
+    r = run(
+        [
+            contract(contract_id="A1", end=46022, **option),
+            contract(contract_id="A2", end="2025-12-31 00:00", **option),
+            contract(contract_id="A3", end=datetime(2025, 12, 31, 0, 0), **option),
+        ]
+    )
+    assert flatten(r.findings) == [("Avtal", 3, "J", "date-as-text")]
+    assert r.findings[0].level is Level.WARNING
+    # All three read as 2025-12-31: decide on extension by 2025-09-30 − 30 days, a Sunday.
+    assert {contract_values(r, row, "extension_deadline") for row in (2, 3, 4)} == {
+        (date(2025, 9, 1),)
+    }
+
+
+def test_a_row_with_an_error_still_gets_every_other_computed_value() -> None:
+    r = run([contract(annual_value="mycket", critical="Ja", end="31/13/2026"), *fillers(9)])
+    assert flatten(r.findings) == [
+        ("Avtal", 2, "J", "invalid-date"),
+        ("Avtal", 2, "M", "invalid-amount"),
+    ]
+    values = r.computed[schema.AVTAL][2]
+    assert values["priority"] == 1
+    assert values["priority_reason"] == "Verksamhetskritiskt avtal"
+    assert values["follow_up_form"] == "Statistik + utvecklingsmöte 3 ggr/år"
+    assert values["contract_status"] == "Aktivt"
+    # 2023-01-01 + 4 months, the cadence of tier 1 (the end date cannot cut it short).
+    assert values["next_follow_up"] == date(2023, 5, 2)
+    assert values["check"].startswith("FEL – Slutdatum: ")
+
+
+def test_bad_cells_on_follow_ups_and_deviations() -> None:
+    r = run(
+        [contract()],
+        [follow_up(date="igår", cost="dyrt", type="Fika")],
+        [deviation(detected="2025-03-03", step=7, status="Glömd")],
+    )
+    assert flatten(r.findings) == [
+        ("Avvikelser", 2, "C", "date-as-text"),
+        ("Avvikelser", 2, "I", "unknown-choice"),
+        ("Avvikelser", 2, "J", "out-of-range"),
+        ("Uppföljningar", 2, "B", "invalid-date"),
+        ("Uppföljningar", 2, "C", "unknown-choice"),
+        ("Uppföljningar", 2, "F", "invalid-amount"),
+    ]
+
+
+def test_findings_are_listed_on_fel_with_location_level_and_message() -> None:
+    r = run([contract(end=date(2022, 12, 31))])
+    assert r.sheets()[schema.FEL] == [
+        list(schema.FEL_HEADERS),
+        [
+            "Avtal",
+            2,
+            "J",
+            "Slutdatum",
+            "2022-12-31",
+            "Fel",
+            "end-before-start",
+            "Slutdatum 2022-12-31 ligger före Startdatum 2023-01-01.",
+        ],
+    ]
+
+
+def test_a_book_without_rows_evaluates_to_nothing() -> None:
+    headers = [c.header for c in schema.AVTAL_SHEET.input_columns]
+    sheet = SheetInput(
+        schema.AVTAL, 1, {column_letter(i): h for i, h in enumerate(headers, 1)}, rows=[]
+    )
+    r = evaluate(BookInput(sheets={schema.AVTAL: sheet}), today=TODAY)
+    assert (r.findings, r.plan, r.log_rows, r.figures.contracts) == ([], [], [], 0)
+    assert r.computed[schema.AVTAL] == {}
+    assert r.today == TODAY
