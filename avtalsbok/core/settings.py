@@ -72,15 +72,24 @@ class _Bad(Exception):
     """A setting value that cannot be used."""
 
 
-def _date(v: Any) -> date | None:
-    return cells.parse_date(v)[0]
+#: `Idag` from Excel's first date to the last one that still has twelve months of plan after it.
+_TODAY_RANGE = (date(1900, 1, 1), date(9998, 12, 31))
+
+
+def _date(v: Any) -> date:
+    d = cells.parse_date(v)[0]
+    if d is None or not _TODAY_RANGE[0] <= d <= _TODAY_RANGE[1]:
+        raise _Bad
+    return d
 
 
 def _share(v: Any) -> float:
-    n = cells.parse_amount(v)[0]
+    """A share in percent: `10`, `10 %`, or a fraction such as 0,1 (a cell formatted as %)."""
+    percent = isinstance(v, str) and v.strip().endswith("%")
+    n = cells.parse_amount(v.strip().removesuffix("%") if percent else v)[0]
     if n is None:
         raise _Bad
-    if 0 < n < 1:  # 0,1 written as a fraction, or a cell formatted as percent
+    if 0 < n < 1 and not percent:
         n *= 100
     if not 0 <= n <= 100:
         raise _Bad
@@ -278,6 +287,13 @@ DEFINITIONS: tuple[SettingDef, ...] = (
 _BY_KEY = {normalize_header(d.key): d for d in DEFINITIONS}
 
 
+def _shown(default: Any) -> str:
+    """A default as a message shows it: `10`, not `10.0`; blank as `(tomt)`."""
+    if default is None or default == "":
+        return "(tomt)"
+    return f"{default:g}" if isinstance(default, float) else str(default)
+
+
 def parse_settings(sheet: SheetInput | None) -> tuple[Settings, list[Finding]]:
     """Settings from the `Inställningar` rows; defaults for whatever is blank or bad."""
     values: dict[str, Any] = {}
@@ -348,7 +364,7 @@ def parse_settings(sheet: SheetInput | None) -> tuple[Settings, list[Finding]]:
                     column=value_letter,
                     header=definition.key,
                     value=raw,
-                    default=definition.default_text if definition.default_text != "" else "(tomt)",
+                    default=_shown(definition.default_text),
                 )
             )
             continue
@@ -369,7 +385,7 @@ def parse_settings(sheet: SheetInput | None) -> tuple[Settings, list[Finding]]:
                 sheet=INSTALLNINGAR,
                 header="Andel prioritet 2 (%)",
                 value=settings.tier2_share,
-                default=_D.tier2_share,
+                default=_shown(_D.tier2_share),
             )
         )
         settings = replace(settings, tier1_share=_D.tier1_share, tier2_share=_D.tier2_share)
