@@ -60,13 +60,17 @@ def follow_up_form(tier: int | None, central: bool, settings: Settings) -> str:
 def extension_deadline(c: Contract, settings: Settings) -> date | None:
     """Last day to decide on extension: end − notice − lead time, moved to a business day.
 
-    Only contracts with an extension option have a decision to make.
+    Only contracts with an extension option have a decision to make; a deadline outside the
+    years 1–9999 cannot be dated and is left blank.
     """
     option = c.extension_option
     if c.end is None or option is None or not option.extensions_months:
         return None
-    last = add_months(c.end, -(c.notice_months or 0)) - timedelta(days=settings.extension_lead_days)
-    return next_business_day(last)
+    try:
+        notice_day = add_months(c.end, -(c.notice_months or 0))
+        return next_business_day(notice_day - timedelta(days=settings.extension_lead_days))
+    except OverflowError:
+        return None
 
 
 def contract_status(c: Contract, deadline: date | None, today: date, settings: Settings) -> str:
@@ -75,10 +79,10 @@ def contract_status(c: Contract, deadline: date | None, today: date, settings: S
         return NOT_STARTED
     if c.end and today > c.end:
         return ENDED
-    warn = timedelta(days=settings.expiry_warning_days)
-    if deadline and deadline - warn <= today <= deadline:
+    warn = settings.expiry_warning_days
+    if deadline and 0 <= (deadline - today).days <= warn:
         return DECISION
-    if c.end and c.end - today <= warn:
+    if c.end and (c.end - today).days <= warn:
         return EXPIRING
     return ACTIVE
 
@@ -113,15 +117,18 @@ def schedule(
     if status == ENDED or tier is None:
         return Schedule(status, None, None, schema.STATUS_NONE, deadline)
     window_start = add_months(today, -settings.startup_window_months)
-    if last_follow_up is None and (c.start is None or c.start >= window_start):
-        next_date = startup_date(c, settings)
-        kind = schema.STARTUP_TYPE
-    else:
-        anchor = last_follow_up or c.start
-        if anchor is None:
-            return Schedule(status, None, None, None, deadline)
-        next_date = add_months_business(anchor, settings.interval_months[tier - 1])
-        kind = KIND_BY_TIER[tier]
+    try:
+        if last_follow_up is None and (c.start is None or c.start >= window_start):
+            next_date = startup_date(c, settings)
+            kind = schema.STARTUP_TYPE
+        else:
+            anchor = last_follow_up or c.start
+            if anchor is None:
+                return Schedule(status, None, None, None, deadline)
+            next_date = add_months_business(anchor, settings.interval_months[tier - 1])
+            kind = KIND_BY_TIER[tier]
+    except OverflowError:  # after 9999-12-31, so after any end date
+        return Schedule(status, None, None, schema.STATUS_NONE, deadline)
     if next_date is None:
         return Schedule(status, None, None, None, deadline)
     if c.end and next_date > c.end:
@@ -142,7 +149,10 @@ def planned_dates(
     anchor = max(first, today)
     step = 1
     while True:
-        nxt = add_months_business(anchor, months * step)
+        try:
+            nxt = add_months_business(anchor, months * step)
+        except OverflowError:  # after 9999-12-31
+            return dates
         if nxt >= horizon or (end and nxt > end):
             return dates
         dates.append(nxt)
