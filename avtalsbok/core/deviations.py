@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .calendar import add_days_business, next_business_day
+from .calendar import add_days_business
 from .findings import Finding
 from .models import Deviation, LogEntry
 from .settings import Settings
@@ -77,12 +77,10 @@ def _logged_states(log: list[LogEntry]) -> dict[str, _Logged]:
     )
     for e in entries:
         state = states[e.deviation_id or ""]
-        when = e.timestamp.date() if e.timestamp else None
         if e.event == EVENT_REGISTERED:
             state.registered = True
             state.status = e.to_value
             state.step = 0 if state.step is None else state.step
-            state.last_step_change = state.last_step_change or when
         elif e.event == EVENT_STATUS:
             state.registered = True
             state.status = e.to_value
@@ -91,7 +89,10 @@ def _logged_states(log: list[LogEntry]) -> dict[str, _Logged]:
             match = _LEADING_INT.match(e.to_value or "")
             if match:
                 state.step = int(match.group(1))
-                state.last_step_change = when
+                # A step found at registration was taken on an unknown day: the clock runs
+                # from detection, as on the run that registered it.
+                if e.from_value and e.timestamp:
+                    state.last_step_change = e.timestamp.date()
     return states
 
 
@@ -162,13 +163,21 @@ def _changes(
     return rows, found
 
 
+def _business_day_after(d: date, days: int) -> date | None:
+    """`d` + `days`, moved to a business day; None after the last date the calendar holds."""
+    try:
+        return add_days_business(d, days)
+    except OverflowError:
+        return None
+
+
 def _state(
     d: Deviation, step: int, last_change: date | None, today: date, settings: Settings
 ) -> DeviationState:
     closed = d.is_closed
     deadline = d.plan_deadline
     if deadline is None and d.detected:
-        deadline = add_days_business(d.detected, settings.plan_days_for(d.severity))
+        deadline = _business_day_after(d.detected, settings.plan_days_for(d.severity))
     if d.detected is None:
         days_open = None
     elif closed:
@@ -186,9 +195,9 @@ def _state(
     next_check = None
     days = settings.ladder[step].days
     if last_change and days:
-        next_check = add_days_business(last_change, days)
+        next_check = _business_day_after(last_change, days)
     if deadline and deadline >= today and (next_check is None or deadline < next_check):
-        next_check = next_business_day(deadline)
+        next_check = _business_day_after(deadline, 0)
     passivity = ""
     if last_change:
         idle = (today - last_change).days

@@ -17,7 +17,7 @@ from .book import BookInput
 from .checks import check_contracts, check_deviations, check_follow_ups
 from .deviations import LogRow, evaluate_deviations, per_contract
 from .figures import PlanRow, key_figures, plan
-from .findings import Finding, Level, display_value, sort_key
+from .findings import Finding, Level, display_value, make, sort_key
 from .models import Contract, Deviation, FollowUp, LogEntry
 from .overview import KeyFigures
 from .overview import grid as overview_grid
@@ -133,6 +133,23 @@ def check_text(findings: list[Finding], limit: int = 250) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _log_entries(book: BookInput) -> tuple[list[LogEntry], list[Finding]]:
+    """The rows of `Händelselogg`; a row with a cell that cannot be read is skipped with a warning.
+
+    The log is the engine's own record: a damaged row is no error in the officer's book.
+    """
+    entries, _cmap, found, _blank = parse_sheet(
+        schema.HANDELSELOGG,
+        book.sheets.get(schema.HANDELSELOGG),
+        LogEntry,
+        date1904=book.date1904,
+    )
+    bad = {f.row for f in found if f.is_error and f.row is not None}
+    kept = [f for f in found if f.row not in bad]
+    kept += [make("invalid-log-row", sheet=schema.HANDELSELOGG, row=row) for row in sorted(bad)]
+    return [e for e in entries if e.row not in bad], kept
+
+
 def evaluate(
     book: BookInput,
     today: date | None = None,
@@ -162,7 +179,8 @@ def evaluate(
     contracts, c_map, c_blank = sheet(schema.AVTAL, Contract)
     follow_ups, f_map, f_blank = sheet(schema.UPPFOLJNINGAR, FollowUp)
     deviations, d_map, d_blank = sheet(schema.AVVIKELSER, Deviation)
-    log, _l_map, _ = sheet(schema.HANDELSELOGG, LogEntry)
+    log, log_findings = _log_entries(book)
+    findings += log_findings
 
     by_id: dict[str, Contract] = {}
     for c in contracts:
