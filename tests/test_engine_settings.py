@@ -1,0 +1,182 @@
+"""The `Inställningar` sheet: every default, bad values falling back, unknown keys, `Idag`."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from helpers import TODAY, contract, flatten, run, setting
+
+from avtalsbok.core import schema
+from avtalsbok.core.book import SheetInput
+from avtalsbok.core.settings import DEFINITIONS, Settings, Step, parse_settings
+
+KEYS = [d.key for d in DEFINITIONS]
+
+
+def settings_of(*rows: dict[str, Any]) -> tuple[Settings, list[tuple[Any, ...]]]:
+    parsed, found = parse_settings(SheetInput.from_records(schema.INSTALLNINGAR, list(rows)))
+    return parsed, flatten(found)
+
+
+def test_every_default_is_the_domains() -> None:
+    s, found = parse_settings(None)
+    assert found == []
+    assert s == Settings()
+    assert s.today is None
+    assert (s.tier1_share, s.tier2_share, s.tier3_share) == (10.0, 30.0, 60.0)
+    assert s.interval_months == (4, 12, 24)
+    assert s.standstill_days == 10
+    assert s.startup_window_months == 12
+    assert s.extension_lead_days == 30
+    assert s.expiry_warning_days == 90
+    assert s.soon_days == 30
+    assert s.high_risk_threshold == 9
+    assert s.plan_days == (60, 30, 14, 7)
+    assert s.passivity_days == 60
+    assert s.ladder == (
+        Step(0, "Dialog", 14),
+        Step(1, "Åtgärdsplan", 30),
+        Step(2, "Skriftlig varning", 30),
+        Step(3, "Sanktion", 30),
+        Step(4, "Uppsägning/hävning", None),
+    )
+    assert s.report_recipients == ()
+
+
+def test_the_templates_default_values_read_back_as_the_defaults() -> None:
+    rows = [setting(d.key, d.default_text) for d in DEFINITIONS]
+    assert settings_of(*rows) == (Settings(), [])
+
+
+def test_every_setting_has_a_unique_key_and_a_description() -> None:
+    assert len(set(KEYS)) == len(KEYS)
+    assert all(d.description for d in DEFINITIONS)
+
+
+def test_blank_values_keep_the_defaults() -> None:
+    assert settings_of(*(setting(k, "  ") for k in KEYS)) == (Settings(), [])
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_bad_value_is_an_error_and_the_default_is_used(key: str) -> None:
+    s, found = settings_of(setting(key, "-1;-1"))
+    assert found == [("Inställningar", 2, "B", "invalid-setting")]
+    assert s == Settings()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (
+            "Andel prioritet 1 (%)",
+            "hälften",
+            "Inställningen Andel prioritet 1 (%) har ett ogiltigt värde 'hälften'; "
+            "standardvärdet 10 används.",
+        ),
+        (
+            "Idag",
+            "i morgon",
+            "Inställningen Idag har ett ogiltigt värde 'i morgon'; standardvärdet (tomt) används.",
+        ),
+        (
+            "Eskaleringssteg 2",
+            "Varning",
+            "Inställningen Eskaleringssteg 2 har ett ogiltigt värde 'Varning'; "
+            "standardvärdet Skriftlig varning; 30 används.",
+        ),
+    ],
+)
+def test_the_message_names_the_setting_and_its_default(key: str, value: str, message: str) -> None:
+    r = run([contract()], settings=[setting(key, value)])
+    assert [f.message for f in r.findings] == [message]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field", "expected"),
+    [
+        ("Andel prioritet 1 (%)", 15, "tier1_share", 15.0),
+        ("Andel prioritet 1 (%)", 0.15, "tier1_share", 15.0),  # a cell formatted as percent
+        ("Andel prioritet 1 (%)", "15 %", "tier1_share", 15.0),
+        ("Andel prioritet 1 (%)", "0,5 %", "tier1_share", 0.5),
+        ("Andel prioritet 2 (%)", "0", "tier2_share", 0.0),
+        ("Intervall prioritet 3 (mån)", "36", "interval_months", (4, 12, 36)),
+        ("Avtalsspärr (dagar)", 15, "standstill_days", 15),
+        ("Åtgärdsplan dagar – Allvarlig", 3, "plan_days", (60, 30, 14, 3)),
+        (
+            "Eskaleringssteg 0",
+            "Samtal; 7",
+            "ladder",
+            (Step(0, "Samtal", 7), *Settings().ladder[1:]),
+        ),
+        (
+            "Eskaleringssteg 4",
+            "Hävning",
+            "ladder",
+            (*Settings().ladder[:4], Step(4, "Hävning", None)),
+        ),
+        (
+            "Rapportmottagare",
+            "chef@kommun.se; ekonomi@kommun.se",
+            "report_recipients",
+            ("chef@kommun.se", "ekonomi@kommun.se"),
+        ),
+        ("Idag", "2025-01-15", "today", date(2025, 1, 15)),
+    ],
+)
+def test_values_are_read_as_officers_write_them(
+    key: str, value: Any, field: str, expected: Any
+) -> None:
+    s, found = settings_of(setting(key, value))
+    assert found == []
+    assert getattr(s, field) == expected
+
+
+def test_keys_are_matched_like_headers() -> None:
+    s, found = settings_of(setting("  andel PRIORITET 1 (%) *", 20))
+    assert (s.tier1_share, found) == (20.0, [])
+
+
+def test_an_unknown_key_is_a_warning() -> None:
+    s, found = settings_of(setting("Andel prioritet 4 (%)", 5), setting("Avtalsspärr (dagar)", 15))
+    assert found == [("Inställningar", 2, "A", "unknown-setting")]
+    assert s.standstill_days == 15
+
+
+def test_a_key_given_twice_uses_the_first() -> None:
+    s, found = settings_of(setting("Avtalsspärr (dagar)", 15), setting("avtalsspärr (dagar)", 12))
+    assert found == [("Inställningar", 3, "A", "duplicate-setting")]
+    assert s.standstill_days == 15
+
+
+def test_shares_over_100_percent_fall_back_to_the_defaults() -> None:
+    s, found = settings_of(
+        setting("Andel prioritet 1 (%)", 60), setting("Andel prioritet 2 (%)", 50)
+    )
+    assert found == [("Inställningar", None, None, "invalid-setting")]
+    assert (s.tier1_share, s.tier2_share) == (10.0, 30.0)
+
+
+def test_a_settings_sheet_without_its_value_column_uses_every_default() -> None:
+    sheet = SheetInput.from_records(schema.INSTALLNINGAR, [{"Inställning": "Idag"}])
+    s, found = parse_settings(sheet)
+    assert (s, flatten(found)) == (Settings(), [("Inställningar", None, None, "missing-column")])
+
+
+@pytest.mark.parametrize("value", [date(1899, 12, 31), date(9999, 1, 1), "0001-01-01"])
+def test_idag_must_leave_room_for_a_twelve_month_plan(value: Any) -> None:
+    s, found = settings_of(setting("Idag", value))
+    assert (s.today, found) == (None, [("Inställningar", 2, "B", "invalid-setting")])
+
+
+def test_idag_from_the_settings_is_the_reference_date() -> None:
+    rows = [contract(end=date(2025, 2, 28))]
+    r = run(rows, settings=[setting("Idag", date(2025, 1, 15))], today=None)
+    assert r.today == date(2025, 1, 15)
+    assert r.computed[schema.AVTAL][2]["contract_status"] == "Löper ut"
+
+
+def test_an_explicit_date_overrides_idag() -> None:
+    rows = [contract(end=date(2025, 2, 28))]
+    r = run(rows, settings=[setting("Idag", date(2025, 1, 15))], today=TODAY)
+    assert r.today == TODAY
+    assert r.computed[schema.AVTAL][2]["contract_status"] == "Upphört"
