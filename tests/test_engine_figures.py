@@ -1,0 +1,289 @@
+"""Key figures of `Översikt`, the 12-month `Uppföljningsplan`, `Kontroll` and determinism."""
+
+from datetime import date, datetime
+
+from helpers import (
+    TODAY,
+    contract,
+    contract_values,
+    deviation,
+    flatten,
+    follow_up,
+    run,
+)
+
+from avtalsbok.core import schema
+from avtalsbok.core.engine import Result, check_text
+from avtalsbok.core.findings import make
+from avtalsbok.core.overview import KeyFigures
+
+
+def small_book() -> Result:
+    """Five contracts, four follow-ups and three deviations, seen on 2025-03-14."""
+    contracts = [
+        # Business-critical, audited in January: next follow-up in four months.
+        contract(
+            contract_id="A1",
+            supplier="Alfa AB",
+            critical="Ja",
+            sustainability="Ja",
+            annual_value=50_000,
+            owner="Eva",
+            email="eva@kommun.se",
+        ),
+        # Ends in 78 days; followed up last May.
+        contract(contract_id="A2", supplier="Beta AB", end=date(2025, 5, 31), annual_value=300_000),
+        # Awarded on 10 March, starts in April: the start-up meeting is due.
+        contract(
+            contract_id="A3",
+            supplier="Gamma AB",
+            award_date=date(2025, 3, 10),
+            start=date(2025, 4, 1),
+            annual_value=200_000,
+        ),
+        # Ended last year, audited while it ran.
+        contract(
+            contract_id="A4",
+            supplier="Alfa AB",
+            end=date(2024, 12, 31),
+            sustainability="Ja",
+        ),
+        # Decide on extension by 2025-06-02; never followed up.
+        contract(
+            contract_id="A5",
+            supplier="Delta AB",
+            end=date(2025, 9, 30),
+            notice_months=3,
+            extension_option="1+1",
+            annual_value=100_000,
+        ),
+    ]
+    follow_ups = [
+        follow_up(contract_id="A1", date=date(2025, 1, 10), type="Revision", cost=20_000),
+        follow_up(contract_id="A2", date=date(2024, 5, 2), type="Statistikuppföljning", cost=500),
+        follow_up(contract_id="A4", date=date(2024, 6, 3), method="Revision", cost="10 000 kr"),
+        follow_up(contract_id="A3", date=date(2025, 4, 15), type="Uppföljningsmöte"),
+    ]
+    deviations = [
+        deviation(
+            deviation_id="D1",
+            contract_id="A1",
+            detected=date(2025, 1, 10),
+            severity="Hög",
+            step=1,
+            plan_deadline=date(2025, 2, 10),
+        ),
+        deviation(
+            deviation_id="D2",
+            contract_id="A2",
+            detected=date(2025, 3, 10),
+            severity="Låg",
+            responsible="Olle",
+        ),
+        deviation(
+            deviation_id="D3",
+            contract_id="A1",
+            detected=date(2025, 1, 15),
+            severity="Allvarlig",
+            remedied=date(2025, 2, 1),
+            status="Stängd",
+        ),
+    ]
+    return run(contracts, follow_ups, deviations)
+
+
+def test_the_small_books_findings() -> None:
+    assert flatten(small_book().findings) == [
+        ("Avtal", None, None, "tier-overfilled"),  # one business-critical of four: target 0
+        ("Uppföljningar", 4, "F", "amount-as-text"),
+        ("Uppföljningar", 5, "B", "follow-up-in-future"),
+    ]
+
+
+def test_every_key_figure_of_a_small_book() -> None:
+    r = small_book()
+    months = [date(2025, m, 1) for m in range(3, 13)] + [date(2026, 1, 1), date(2026, 2, 1)]
+    assert r.figures == KeyFigures(
+        today=TODAY,
+        computed_at=datetime(2025, 3, 14),
+        contracts=5,
+        active=4,
+        not_started=1,
+        ended=1,
+        expiring=1,
+        extension_decisions=1,
+        follow_ups_overdue=1,  # A5, due 2025-01-02
+        follow_ups_due_30=1,  # A3's start-up meeting on 2025-03-21
+        follow_ups_due_90=3,  # and A2 on 2025-05-02, A1 on 2025-05-12
+        coverage_pct=66.7,  # two of the three running contracts are on plan
+        open_deviations=2,
+        overdue_action_plans=1,
+        passive_deviations=1,
+        errors=0,
+        warnings=3,
+        tiers=((1, 25.0, 10.0), (2, 50.0, 30.0), (1, 25.0, 60.0)),
+        months=tuple(zip(months, (2, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0), strict=True)),
+        open_by_severity=(1, 0, 1, 0),
+        open_by_step=(1, 1, 0, 0, 0),
+        step_names=("Dialog", "Åtgärdsplan", "Skriftlig varning", "Sanktion", "Uppsägning/hävning"),
+        sustainability_contracts=2,
+        sustainability_followed_up=2,
+        audits=2,
+        audited_contracts=2,
+        audited_suppliers=1,
+        audit_cost=30_000.0,
+        audits_per_supplier=(("Alfa AB", 2, 30_000.0),),
+    )
+    assert r.figures.sustainability_followed_up_pct == 100.0
+    assert r.figures.audits_per_sustainability_contract == 1.0
+
+
+def test_the_summary_of_a_small_book() -> None:
+    assert small_book().summary() == {
+        "today": "2025-03-14",
+        "contracts": 5,
+        "active": 4,
+        "errors": 0,
+        "warnings": 3,
+        "follow_ups_overdue": 1,
+        "follow_ups_due_30": 1,
+        "expiring": 1,
+        "extension_decisions": 1,
+        "open_deviations": 2,
+        "overdue_action_plans": 1,
+        "tiers": [1, 2, 1],
+        "new_log_rows": 4,
+    }
+
+
+def test_the_twelve_month_plan_of_a_small_book() -> None:
+    plan = [(p.date, p.contract_id, p.tier, p.activity, p.status) for p in small_book().plan]
+    assert plan == [
+        (date(2025, 1, 2), "A5", 3, "Statistikuppföljning + uppföljning", "Försenad (71 dagar)"),
+        (date(2025, 2, 10), "A1", 1, "Kontroll av avvikelse D1 (steg 1)", "Försenad"),
+        (date(2025, 3, 21), "A3", 2, "Uppstartsmöte", "Inom 30 dagar"),
+        (date(2025, 3, 24), "A2", 2, "Kontroll av avvikelse D2 (steg 0)", "Planerad"),
+        (date(2025, 5, 2), "A2", 2, "Statistikuppföljning + uppföljningsmöte", "Planerad"),
+        (date(2025, 5, 12), "A1", 1, "Statistikuppföljning + utvecklingsmöte", "Planerad"),
+        (date(2025, 6, 2), "A5", 3, "Beslut om förlängning senast", "Förlängningsbeslut krävs"),
+        (date(2025, 9, 12), "A1", 1, "Statistikuppföljning + utvecklingsmöte", "Planerad"),
+        (date(2026, 1, 12), "A1", 1, "Statistikuppföljning + utvecklingsmöte", "Planerad"),
+    ]
+
+
+def test_plan_rows_name_the_owner_or_the_deviations_responsible() -> None:
+    r = small_book()
+    sheet = r.sheets()[schema.UPPFOLJNINGSPLAN]
+    assert sheet[0] == list(schema.PLAN_HEADERS)
+    assert sheet[2] == [
+        date(2025, 2, 10),
+        7,
+        "A1",
+        "Städtjänster",
+        "Alfa AB",
+        1,
+        "Kontroll av avvikelse D1 (steg 1)",
+        "Eva",
+        "eva@kommun.se",
+        "Försenad",
+    ]
+    assert sheet[4][7] == "Olle"
+
+
+def test_after_an_overdue_follow_up_the_plan_counts_from_today() -> None:
+    r = run([contract(critical="Ja")], [follow_up(date=date(2024, 9, 2))])
+    assert [(p.date, p.status) for p in r.plan] == [
+        (date(2025, 1, 2), "Försenad (71 dagar)"),
+        (date(2025, 7, 14), "Planerad"),  # 2025-03-14 + 4 months, a Monday
+        (date(2025, 11, 14), "Planerad"),
+    ]
+
+
+def test_the_plan_stops_at_the_end_and_after_twelve_months() -> None:
+    r = run(
+        [
+            contract(contract_id="A1", critical="Ja", end=date(2025, 10, 31)),
+            contract(contract_id="A2", critical="Ja", end=date(2030, 12, 31)),
+        ],
+        [
+            follow_up(contract_id="A1", date=date(2025, 3, 3)),
+            follow_up(contract_id="A2", date=date(2025, 3, 3)),
+        ],
+    )
+    assert [(p.contract_id, p.date) for p in r.plan] == [
+        ("A1", date(2025, 7, 3)),
+        ("A2", date(2025, 7, 3)),
+        ("A2", date(2025, 11, 3)),
+        ("A2", date(2026, 3, 3)),
+    ]
+
+
+def test_a_past_extension_deadline_is_not_planned() -> None:
+    r = run([contract(end=date(2025, 4, 30), notice_months=2, extension_option="1 år")])
+    assert contract_values(r, 2, "extension_deadline") == (date(2025, 1, 29),)
+    assert "Beslut om förlängning senast" not in [p.activity for p in r.plan]
+
+
+# --- Kontroll -----------------------------------------------------------------------------------
+
+
+def test_kontroll_sums_up_a_rows_findings() -> None:
+    r = run(
+        [
+            contract(contract_id="A1"),
+            contract(contract_id="A2", start="2023-01-01"),
+            contract(contract_id="A3", start="2023-01-01", annual_value="mycket"),
+            contract(contract_id="A4", start="2023-01-01", annual_value="1 kr"),
+        ]
+    )
+    checks = [contract_values(r, row, "check")[0] for row in (2, 3, 4, 5)]
+    assert checks == [
+        "OK",
+        "Varning – Startdatum: Datumet är skrivet som text ('2023-01-01') och tolkades som "
+        "2023-01-01. Skriv det som ett datum.",
+        "FEL – Årsvärde (kr): 'mycket' är inget belopp. Skriv ett tal i kronor, t.ex. 1200000. "
+        "(+1 varning)",
+        "Varning – Startdatum: Datumet är skrivet som text ('2023-01-01') och tolkades som "
+        "2023-01-01. Skriv det som ett datum. | Årsvärde (kr): Beloppet är skrivet som text "
+        "('1 kr') och tolkades som 1 kr.",
+    ]
+
+
+def test_kontroll_counts_warnings_and_is_cut_to_250_characters() -> None:
+    warning = make("date-as-text", header="Startdatum", value="2023-01-01", parsed="2023-01-01")
+    error = make("missing-value", header="Leverantör")
+    assert check_text([error, warning, warning]) == (
+        "FEL – Leverantör: Leverantör måste fyllas i. (+2 varningar)"
+    )
+    long = check_text([warning] * 5)
+    assert len(long) == 250
+    assert long.endswith("…")
+    assert check_text([make("invalid-log-row")]) == (
+        "Varning – Raden i Händelseloggen kan inte tolkas och hoppas över."
+    )
+
+
+def test_follow_ups_and_deviations_get_their_kontroll_too() -> None:
+    r = run(
+        [contract()],
+        [follow_up(), follow_up(contract_id="A9")],
+        [deviation(), deviation(deviation_id="D2", detected=date(2099, 1, 1))],
+    )
+    assert [v["check"] for v in r.computed[schema.UPPFOLJNINGAR].values()] == [
+        "OK",
+        "FEL – Avtals-ID: Avtals-ID 'A9' finns inte på bladet Avtal.",
+    ]
+    assert [v["check"] for v in r.computed[schema.AVVIKELSER].values()] == [
+        "OK",
+        "FEL – Upptäckt: Upptäckt-datumet 2099-01-01 ligger i framtiden.",
+    ]
+
+
+# --- Determinism -----------------------------------------------------------------------------
+
+
+def test_the_same_book_on_the_same_day_gives_the_same_result() -> None:
+    first, second = small_book(), small_book()
+    assert first == second
+    assert first.sheets() == second.sheets()
+    assert first.log_grid() == second.log_grid()
