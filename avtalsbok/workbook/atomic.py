@@ -30,6 +30,10 @@ TEMP_SUFFIX = ".tmp"
 
 #: Shown when an owner file exists but names nobody.
 UNKNOWN_OWNER = "en annan användare"
+#: Shown when Windows refuses to replace a book that a program holds open.
+OPEN_IN_PROGRAM = "ett annat program (troligen Excel)"
+
+_WINDOWS = os.name == "nt"
 
 # Excel's owner file `~$<book>`: one length byte, the name in the Windows 8-bit code page padded
 # with spaces up to offset 55, then a 2-byte length and the name again in UTF-16-LE
@@ -181,10 +185,10 @@ def _replace(tmp: Path, target: Path) -> None:
     try:
         os.replace(tmp, target)
     except PermissionError as exc:
-        if os.name == "nt":
+        if _WINDOWS:
             # Windows refuses to replace a file another program holds open.
             raise WriteError(
-                "filen används av ett annat program, troligen Excel", code="file-locked"
+                "filen används av ett annat program", code="file-locked", owner=OPEN_IN_PROGRAM
             ) from exc
         raise
 
@@ -192,7 +196,7 @@ def _replace(tmp: Path, target: Path) -> None:
 def _fsync_directory(folder: Path) -> None:
     # Makes the rename itself durable on POSIX. Windows has no directory handles for this, and
     # some network file systems refuse it; the file's own data is already on disk then.
-    if os.name != "posix":
+    if _WINDOWS:
         return
     with suppress(OSError):
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
