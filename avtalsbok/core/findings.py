@@ -53,6 +53,12 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "file-not-workbook": (E, "Filen är ingen Excel-arbetsbok ({reason})."),
     "file-corrupt": (E, "Arbetsboken är skadad och kan inte läsas ({reason})."),
     "file-too-large": (E, "Arbetsboken är för stor att läsa säkert ({reason})."),
+    "file-unsafe-xml": (
+        E,
+        "Arbetsboken innehåller egna XML-definitioner (<!DOCTYPE>/<!ENTITY>) i delen {part}. "
+        "Sådant skriver Excel aldrig, och det kan användas för att få program att krascha, "
+        "så filen läses inte. Be om en ny fil, sparad direkt från Excel.",
+    ),
     "too-many-rows": (E, "Bladet har fler än {limit} rader; läsningen avbröts."),
     "file-locked": (E, "Arbetsboken är öppen hos {owner} och skrevs inte. Stäng den och kör igen."),
     "write-failed": (E, "Arbetsboken kunde inte sparas: {reason}. Originalet är orört."),

@@ -1,0 +1,311 @@
+"""Read an avtalsbok file into a `BookInput`: each input sheet's rows by header, fast and safely.
+
+Whatever the file holds, `read_book` returns: a file that cannot be read gives a book with one
+finding that tells the officer why (and no sheets, so no run computes from half a book). Sheets are
+found by name and columns by header, wherever the officer put them. python-calamine does the
+parsing; openpyxl, in streaming mode, reads the books calamine cannot, and the sheets whose layout
+would make calamine's dense grid too big for memory. The file is read once, into memory, and is
+never written or locked.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date, time
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from ..core import findings, schema
+from ..core.book import BookInput, RawRow, SheetInput
+from ..core.findings import Finding
+from . import sniff
+
+#: One row as a parser gives it: (Excel row number, column number of its first value, values).
+_GridRow = tuple[int, int, Sequence[Any]]
+
+#: Rows from the first non-empty one in which the header row is looked for.
+HEADER_SEARCH_ROWS = 10
+#: Known headers a row needs to be taken as the header row.
+HEADER_MIN_MATCHES = 2
+#: Cells of one sheet's grid, empty ones included, that calamine may allocate (about 32 bytes each).
+MAX_CELLS = 5_000_000
+#: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell).
+MAX_TEXT = 100 * 1024 * 1024
+
+
+class _Stop(Exception):
+    """Raised while streaming a sheet when a limit is reached; carries the finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def read_book(
+    path: str | os.PathLike[str],
+    *,
+    max_rows: int = 1_000_000,
+    max_uncompressed: int = 400 * 1024**2,
+) -> BookInput:
+    """The input sheets of the workbook at `path`, or the finding that says why it can't be read.
+
+    A sheet over `max_rows` rows (by the Excel row number of its last value) stops the read with
+    `too-many-rows`; a file that would unpack to more than `max_uncompressed` bytes is not unpacked.
+    A missing required sheet gives `sheet-missing` and the sheets that were found.
+    """
+    location = os.fspath(path)
+    name = os.path.basename(location)
+    package = sniff.sniff(location, max_uncompressed=max_uncompressed)
+    if isinstance(package, Finding):
+        return _unreadable(name, package)
+
+    sheet_names = _canonical_names(package.sheets)
+    wanted = {c: sheet_names[c] for c in schema.INPUT_SHEETS if c in sheet_names}
+    parts = {canonical: package.sheets[actual] for canonical, actual in wanted.items()}
+    scans = sniff.scan_sheets(
+        package, parts.values(), max_rows=max_rows, max_cells=MAX_CELLS, max_text=MAX_TEXT
+    )
+    if isinstance(scans, Finding):
+        return _unreadable(name, scans)
+    for canonical, part in parts.items():
+        scan = scans[part]
+        if scan.plain and scan.last_row > max_rows:
+            return _unreadable(name, _too_many_rows(wanted[canonical], max_rows))
+        if scan.text is not None and scan.text > MAX_TEXT:
+            reason = (
+                f"cellerna på bladet {wanted[canonical]} skulle rymma {scan.text // 1024**2} MB "
+                f"text; gränsen är {MAX_TEXT // 1024**2} MB"
+            )
+            return _unreadable(name, findings.make("file-too-large", reason=reason))
+
+    # calamine builds each sheet as a dense grid and copies shared strings into every cell: it
+    # reads the sheets whose grid and text are known to fit; openpyxl streams the others.
+    calamine_can = all(
+        scan.plain and scan.cells <= MAX_CELLS and scan.text is not None for scan in scans.values()
+    )
+    errors = {canonical: scans[part].errors for canonical, part in parts.items()}
+    by_calamine = _read_calamine(package.data, wanted, errors) if calamine_can else None
+    if isinstance(by_calamine, dict):
+        grids = by_calamine
+    else:
+        by_openpyxl = _read_openpyxl(package.data, wanted, max_rows, complaint=by_calamine)
+        if isinstance(by_openpyxl, Finding):
+            return _unreadable(name, by_openpyxl)
+        grids = by_openpyxl
+
+    missing = [
+        findings.make("sheet-missing", sheet=s).with_book(name)
+        for s in schema.REQUIRED_SHEETS
+        if s not in wanted
+    ]
+    return BookInput(
+        name=name,
+        sheets={c: _sheet_input(wanted[c], schema.DATA_SHEETS[c], grids[c]) for c in wanted},
+        sheet_names=sheet_names,
+        findings=missing,
+        date1904=package.date1904,
+    )
+
+
+def _unreadable(name: str, finding: Finding) -> BookInput:
+    return BookInput(name=name, findings=[finding.with_book(name)])
+
+
+def _too_many_rows(sheet: str, limit: int) -> Finding:
+    return findings.make("too-many-rows", sheet=sheet, limit=limit)
+
+
+def _canonical_names(actual_names: Iterable[str]) -> dict[str, str]:
+    """Canonical sheet name → the name as it stands in the book (the first match wins)."""
+    lookup = schema.sheet_lookup()
+    names: dict[str, str] = {}
+    for actual in actual_names:
+        canonical = lookup.get(schema.normalize_header(actual))
+        if canonical is not None:
+            names.setdefault(canonical, actual)
+    return names
+
+
+def _read_calamine(
+    data: bytes, wanted: dict[str, str], errors: dict[str, dict[tuple[int, int], str]]
+) -> dict[str, list[_GridRow]] | str:
+    """Each wanted sheet's rows by calamine, or calamine's complaint when it cannot read them.
+
+    calamine reads a cell showing a formula error as empty; `errors` (sheet → (row, column) →
+    error text) puts the error back, so the officer hears of `#N/A`, not of a missing value.
+    """
+    grids: dict[str, list[_GridRow]] = {}
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            for canonical, actual in wanted.items():
+                sheet = book.get_sheet_by_name(actual)
+                start = sheet.start
+                if start is None:
+                    grids[canonical] = []
+                    continue
+                # to_python() begins at the first used cell; `start` is its 0-based position.
+                top, left = start
+                rows = sheet.to_python()
+                for (row, column), text in errors[canonical].items():
+                    if 0 < row - top <= len(rows) and 0 < column - left <= len(rows[row - top - 1]):
+                        rows[row - top - 1][column - left - 1] = text
+                grids[canonical] = [(top + i, left + 1, row) for i, row in enumerate(rows, start=1)]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic inside calamine arrives as a BaseException
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return grids
+
+
+def _read_openpyxl(
+    data: bytes, wanted: dict[str, str], max_rows: int, *, complaint: str | None
+) -> dict[str, list[_GridRow]] | Finding:
+    """Each wanted sheet's rows by openpyxl, streaming, with the row and cell limits applied as
+    rows arrive (the fallback when calamine cannot read the book or its grid would not fit).
+
+    Values are as openpyxl gives them: whole numbers as int, dates as datetime, errors as text.
+    When openpyxl fails too, the finding quotes calamine's `complaint` if there was one.
+    """
+    from openpyxl import load_workbook
+
+    grids: dict[str, list[_GridRow]] = {}
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:
+        return _uninterpretable(complaint or f"{type(exc).__name__}: {exc}")
+    try:
+        for canonical, actual in wanted.items():
+            sheet = book[actual]
+            # The sheet's stated dimensions may be wrong: read every row as it stands.
+            sheet.reset_dimensions()
+            grids[canonical] = _stream_rows(actual, sheet.iter_rows(values_only=True), max_rows)
+    except _Stop as stop:
+        return stop.finding
+    except Exception as exc:
+        return _uninterpretable(complaint or f"{type(exc).__name__}: {exc}")
+    finally:
+        book.close()
+    return grids
+
+
+def _uninterpretable(detail: str) -> Finding:
+    return findings.make("file-corrupt", reason=f"innehållet kan inte tolkas: {detail}")
+
+
+def _stream_rows(sheet: str, rows: Iterable[Sequence[Any]], max_rows: int) -> list[_GridRow]:
+    grid: list[_GridRow] = []
+    cells = 0
+    for number, values in enumerate(rows, start=1):
+        cells += len(values)
+        if cells > MAX_CELLS:
+            reason = f"bladet {sheet} har fler än {MAX_CELLS} celler"
+            raise _Stop(findings.make("file-too-large", reason=reason))
+        if number > max_rows:
+            if any(not _blank(v) for v in values):
+                raise _Stop(_too_many_rows(sheet, max_rows))
+            continue
+        grid.append((number, 1, values))
+    return grid
+
+
+def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[_GridRow]) -> SheetInput:
+    """A sheet's header row, headers by column letter, and non-blank data rows by header."""
+    first_used = next(
+        (i for i, (_, _, values) in enumerate(grid) if not all(_blank(v) for v in values)), None
+    )
+    if first_used is None:
+        return SheetInput(name=name, header_row=1, headers={}, rows=[])
+    at = _header_index(grid, first_used, schema.header_lookup(sheet))
+    header_row, first_column, header_values = grid[at]
+
+    headers: dict[str, str] = {}
+    positions: list[tuple[int, str]] = []
+    for offset, value in enumerate(header_values):
+        text = _header_text(value)
+        if text is None:
+            continue
+        headers[schema.column_letter(first_column + offset)] = text
+        # The same header twice: the first column counts (the parser reports the duplicate).
+        if all(text != seen for _, seen in positions):
+            positions.append((offset, text))
+
+    offsets = [offset for offset, _ in positions]
+    texts = [text for _, text in positions]
+    reach = max(offsets, default=-1)
+    rows: list[RawRow] = []
+    max_row = header_row
+    max_column = 0
+    for number, first, values in grid[at:]:
+        width = len(values)
+        # Only cells right of the last used column found so far can move it.
+        for k in range(width - 1, max_column - first, -1):
+            if not _blank(values[k]):
+                max_column = first + k
+                break
+        if number == header_row:
+            continue
+        shift = first_column - first
+        if shift == 0 and reach < width:
+            picked = [values[k] for k in offsets]
+        else:
+            picked = [values[k] if 0 <= (k := o + shift) < width else None for o in offsets]
+        # Values as the parser read them; an empty cell (calamine's "") becomes None.
+        record = dict(zip(texts, map(_BLANK_AS_NONE.get, picked, picked), strict=True))
+        typed = set(picked)
+        typed.difference_update(_BLANKS)
+        if typed and not all(isinstance(v, str) and not v.strip() for v in typed):
+            rows.append((number, record))
+            max_row = number
+        elif not all(_blank(v) for v in values):
+            max_row = number
+    return SheetInput(
+        name=name,
+        header_row=header_row,
+        headers=headers,
+        rows=rows,
+        max_column=max_column,
+        max_row=max_row,
+    )
+
+
+def _header_index(grid: list[_GridRow], first_used: int, lookup: dict[str, str]) -> int:
+    """The first row near the top with enough known headers; else the first non-empty row."""
+    top = grid[first_used][0]
+    for i in range(first_used, len(grid)):
+        number, _, values = grid[i]
+        if number >= top + HEADER_SEARCH_ROWS:
+            break
+        known = sum(1 for v in values if schema.normalize_header(_header_text(v)) in lookup)
+        if known >= HEADER_MIN_MATCHES:
+            return i
+    return first_used
+
+
+def _header_text(value: Any) -> str | None:
+    """A header cell as text, as it stands (numbers and dates written out); None when empty."""
+    if _empty(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+_BLANKS = ("", None)
+_BLANK_AS_NONE: dict[Any, None] = {"": None}
+
+
+def _blank(value: Any) -> bool:
+    """Nothing in the cell (an empty string from calamine, None from openpyxl)."""
+    return value is None or value == ""
+
+
+def _empty(value: Any) -> bool:
+    """Nothing the officer typed: blank, or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
