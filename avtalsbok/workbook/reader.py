@@ -24,7 +24,7 @@ from ..core.findings import Finding
 from . import sniff
 
 #: One row as a parser gives it: (Excel row number, column number of its first value, values).
-_GridRow = tuple[int, int, Sequence[Any]]
+GridRow = tuple[int, int, Sequence[Any]]
 
 #: Rows from the first non-empty one in which the header row is looked for.
 HEADER_SEARCH_ROWS = 10
@@ -62,7 +62,7 @@ def read_book(
     if isinstance(package, Finding):
         return _unreadable(name, package)
 
-    sheet_names = _canonical_names(package.sheets)
+    sheet_names = canonical_names(package.sheets)
     wanted = {c: sheet_names[c] for c in schema.INPUT_SHEETS if c in sheet_names}
     parts = {canonical: package.sheets[actual] for canonical, actual in wanted.items()}
     scans = sniff.scan_sheets(
@@ -96,17 +96,36 @@ def read_book(
             return _unreadable(name, by_openpyxl)
         grids = by_openpyxl
 
+    return book_from_grids(name, sheet_names, grids, date1904=package.date1904)
+
+
+def book_from_grids(
+    name: str,
+    sheet_names: dict[str, str],
+    grids: dict[str, list[GridRow]],
+    *,
+    date1904: bool = False,
+) -> BookInput:
+    """The book from the rows of its input sheets, however they were read (file or live Excel).
+
+    `sheet_names`: canonical → actual name of every sheet found (`canonical_names`); `grids`:
+    canonical name → the rows of each input sheet read. A missing required sheet gives
+    `sheet-missing`.
+    """
     missing = [
         findings.make("sheet-missing", sheet=s).with_book(name)
         for s in schema.REQUIRED_SHEETS
-        if s not in wanted
+        if s not in grids
     ]
     return BookInput(
         name=name,
-        sheets={c: _sheet_input(wanted[c], schema.DATA_SHEETS[c], grids[c]) for c in wanted},
+        sheets={
+            c: _sheet_input(sheet_names[c], schema.DATA_SHEETS[c], grid)
+            for c, grid in grids.items()
+        },
         sheet_names=sheet_names,
         findings=missing,
-        date1904=package.date1904,
+        date1904=date1904,
     )
 
 
@@ -118,7 +137,7 @@ def _too_many_rows(sheet: str, limit: int) -> Finding:
     return findings.make("too-many-rows", sheet=sheet, limit=limit)
 
 
-def _canonical_names(actual_names: Iterable[str]) -> dict[str, str]:
+def canonical_names(actual_names: Iterable[str]) -> dict[str, str]:
     """Canonical sheet name → the name as it stands in the book (the first match wins)."""
     lookup = schema.sheet_lookup()
     names: dict[str, str] = {}
@@ -131,13 +150,13 @@ def _canonical_names(actual_names: Iterable[str]) -> dict[str, str]:
 
 def _read_calamine(
     data: bytes, wanted: dict[str, str], errors: dict[str, dict[tuple[int, int], str]]
-) -> dict[str, list[_GridRow]] | str:
+) -> dict[str, list[GridRow]] | str:
     """Each wanted sheet's rows by calamine, or calamine's complaint when it cannot read them.
 
     calamine reads a cell showing a formula error as empty; `errors` (sheet → (row, column) →
     error text) puts the error back, so the officer hears of `#N/A`, not of a missing value.
     """
-    grids: dict[str, list[_GridRow]] = {}
+    grids: dict[str, list[GridRow]] = {}
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
             for canonical, actual in wanted.items():
@@ -162,7 +181,7 @@ def _read_calamine(
 
 def _read_openpyxl(
     data: bytes, wanted: dict[str, str], max_rows: int, *, complaint: str | None
-) -> dict[str, list[_GridRow]] | Finding:
+) -> dict[str, list[GridRow]] | Finding:
     """Each wanted sheet's rows by openpyxl, streaming, with the row and cell limits applied as
     rows arrive (the fallback when calamine cannot read the book or its grid would not fit).
 
@@ -171,7 +190,7 @@ def _read_openpyxl(
     """
     from openpyxl import load_workbook
 
-    grids: dict[str, list[_GridRow]] = {}
+    grids: dict[str, list[GridRow]] = {}
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:
@@ -195,8 +214,8 @@ def _uninterpretable(detail: str) -> Finding:
     return findings.make("file-corrupt", reason=f"innehållet kan inte tolkas: {detail}")
 
 
-def _stream_rows(sheet: str, rows: Iterable[Sequence[Any]], max_rows: int) -> list[_GridRow]:
-    grid: list[_GridRow] = []
+def _stream_rows(sheet: str, rows: Iterable[Sequence[Any]], max_rows: int) -> list[GridRow]:
+    grid: list[GridRow] = []
     cells = 0
     for number, values in enumerate(rows, start=1):
         cells += len(values)
@@ -211,7 +230,7 @@ def _stream_rows(sheet: str, rows: Iterable[Sequence[Any]], max_rows: int) -> li
     return grid
 
 
-def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[_GridRow]) -> SheetInput:
+def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[GridRow]) -> SheetInput:
     """A sheet's header row, headers by column letter, and non-blank data rows by header."""
     first_used = next(
         (i for i, (_, _, values) in enumerate(grid) if not all(_blank(v) for v in values)), None
@@ -271,7 +290,7 @@ def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[_GridRow]) -> She
     )
 
 
-def _header_index(grid: list[_GridRow], first_used: int, lookup: dict[str, str]) -> int:
+def _header_index(grid: list[GridRow], first_used: int, lookup: dict[str, str]) -> int:
     """The first row near the top with enough known headers; else the first non-empty row."""
     top = grid[first_used][0]
     for i in range(first_used, len(grid)):
