@@ -1,0 +1,283 @@
+"""The workbook open in Excel, through xlwings: read its tables in bulk, write a plan back in bulk.
+
+Each input sheet is read with one call (its used range as a 2-D list) and turned into the engine's
+input by the same code as the file reader. A `WritePlan` is written back one rectangle at a
+time: the computed cells grouped into contiguous blocks, each regenerated sheet as one grid, the
+new log rows as one block; Excel tables grow or shrink with the rows the way the file writer
+makes them. Excel keeps everything else in the book.
+
+The xlwings objects are described by the protocols below: exactly the attributes used here,
+with xlwings' own signatures, so that mypy checks the real objects against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from ..core import schema
+from ..core.book import BookInput
+from ..core.engine import Result
+from ..core.output import Grid, WritePlan, locate_columns
+from ..core.schema import column_index
+from ..workbook import reader
+
+CellRef = str | tuple[int, int]
+
+
+class Range(Protocol):
+    """`xlwings.Range`."""
+
+    @property
+    def value(self) -> Any: ...
+    @value.setter
+    def value(self, data: Any) -> None: ...
+    @property
+    def row(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def last_cell(self) -> Range: ...
+    def options(self, convert: Any = None, **options: Any) -> Range: ...
+    def clear_contents(self) -> None: ...
+
+
+class Table(Protocol):
+    """`xlwings.main.Table`."""
+
+    @property
+    def range(self) -> Range: ...
+    @property
+    def show_headers(self) -> bool: ...
+    def resize(self, range: Any) -> None: ...  # an xlwings Range
+
+
+class Tables(Protocol):
+    """`xlwings.main.Tables`."""
+
+    def __iter__(self) -> Iterator[Table]: ...
+
+
+class Sheet(Protocol):
+    """`xlwings.Sheet`."""
+
+    @property
+    def name(self) -> str: ...
+    @name.setter
+    def name(self, value: str) -> None: ...
+    @property
+    def used_range(self) -> Range: ...
+    @property
+    def tables(self) -> Tables: ...
+    def range(self, cell1: CellRef, cell2: CellRef | None = None) -> Range: ...
+    def activate(self) -> None: ...
+    def autofit(self, axis: str | None = None) -> None: ...
+
+
+class Sheets(Protocol):
+    """`xlwings.main.Sheets`."""
+
+    def __iter__(self) -> Iterator[Sheet]: ...
+    def __getitem__(self, key: int | str) -> Sheet: ...
+    def __len__(self) -> int: ...
+    @property
+    def active(self) -> Sheet: ...
+    def add(self, name: str | None = None, before: Any = None, after: Any = None) -> Sheet: ...
+
+
+class Books(Protocol):
+    """`xlwings.main.Books`."""
+
+    def add(self) -> Book: ...
+
+
+class App(Protocol):
+    """`xlwings.App`."""
+
+    @property
+    def books(self) -> Books: ...
+    @property
+    def screen_updating(self) -> bool: ...
+    @screen_updating.setter
+    def screen_updating(self, value: bool) -> None: ...
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str | None: ...
+
+
+class Book(Protocol):
+    """`xlwings.Book`."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def fullname(self) -> str: ...
+    @property
+    def sheets(self) -> Sheets: ...
+    @property
+    def app(self) -> App: ...
+    @property
+    def api(self) -> Any: ...
+    def save(self, path: str | None = None, password: str | None = None) -> None: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def sheet_values(sheet: Sheet) -> list[list[Any]]:
+    """Every cell from A1 to the end of the used range, as Excel gives them, in one read."""
+    last = sheet.used_range.last_cell
+    block = sheet.range((1, 1), (last.row, last.column))
+    values: list[list[Any]] = block.options(ndim=2).value
+    return values
+
+
+def read_book(book: Book) -> BookInput:
+    """The engine's input from the open book: the input sheets found by name, read in bulk."""
+    sheet_names = reader.canonical_names(s.name for s in book.sheets)
+    grids: dict[str, list[reader.GridRow]] = {
+        canonical: [(r, 1, row) for r, row in enumerate(sheet_values(book.sheets[actual]), 1)]
+        for canonical, actual in sheet_names.items()
+        if canonical in schema.INPUT_SHEETS
+    }
+    return reader.book_from_grids(book.name, sheet_names, grids, date1904=bool(book.api.Date1904))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def check_plan(book: BookInput, result: Result, plan: WritePlan) -> WritePlan:
+    """What `Kontrollera` writes: each row's `Kontroll` cell and the `Fel` sheet, nothing else.
+
+    A book without a `Kontroll` column gets it after its last used column; a book without
+    `Fel` or `Översikt` gets the sheet.
+    """
+    out = WritePlan()
+    for canonical, rows in result.computed.items():
+        sheet = book.sheets.get(canonical)
+        if sheet is None:
+            continue
+        definition = schema.DATA_SHEETS[canonical]
+        letters, new_headers = locate_columns(sheet, definition, (definition.column("check"),))
+        cells: dict[str, Any] = dict(new_headers)
+        cells.update({f"{letters['check']}{row}": v.get("check") for row, v in rows.items()})
+        out.cells[book.sheet_names.get(canonical, canonical)] = cells
+    fel = book.sheet_names.get(schema.FEL, schema.FEL)
+    out.replace[fel] = plan.replace[fel]
+    # `Översikt` holds the status line of every button run.
+    out.add_sheets = [s for s in plan.add_sheets if s in (schema.FEL, schema.OVERSIKT)]
+    return out
+
+
+def apply_plan(book: Book, plan: WritePlan, last_rows: Mapping[str, int]) -> None:
+    """Carry out a plan in the open book, one write per rectangle of cells.
+
+    `last_rows`: the last row with a value on each sheet as read (new log rows go below it).
+    New sheets come after the last sheet, as the file writer adds them; the sheet the officer
+    was on stays active.
+    """
+    active = book.sheets.active
+    for name in plan.add_sheets:
+        book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    for name, cells in plan.cells.items():
+        sheet = book.sheets[name]
+        for (top, left), block in blocks(cells):
+            sheet.range((top, left)).value = block
+    for name, grid in plan.replace.items():
+        replace_rows(book.sheets[name], grid)
+    for name, rows in plan.append.items():
+        append_rows(book.sheets[name], rows, last_rows.get(name, 0))
+    active.activate()
+
+
+def blocks(cells: Mapping[str, Any]) -> list[tuple[tuple[int, int], Grid]]:
+    """Cells by A1 reference → rectangles ((top row, left column), rows of values) covering them.
+
+    Each column's cells split into runs of consecutive rows; neighbouring columns with the same
+    run join into one rectangle.
+    """
+    by_column: dict[int, dict[int, Any]] = {}
+    for ref, value in cells.items():
+        letters = ref.rstrip("0123456789")
+        by_column.setdefault(column_index(letters), {})[int(ref[len(letters) :])] = value
+    #: (first row, last row) → [left, right] of the rectangle still open for that run
+    open_rects: dict[tuple[int, int], list[int]] = {}
+    rects: list[tuple[int, int, list[int]]] = []
+    for col in sorted(by_column):
+        rows = sorted(by_column[col])
+        first = rows[0]
+        for prev, row in zip(rows, [*rows[1:], 0], strict=True):
+            if row == prev + 1:
+                continue
+            rect = open_rects.get((first, prev))
+            if rect is not None and rect[1] == col - 1:
+                rect[1] = col
+            else:
+                open_rects[(first, prev)] = rect = [col, col]
+                rects.append((first, prev, rect))
+            first = row
+    return [
+        (
+            (first, left),
+            [
+                [excel_value(by_column[c][r]) for c in range(left, right + 1)]
+                for r in range(first, last + 1)
+            ],
+        )
+        for first, last, (left, right) in rects
+    ]
+
+
+def replace_rows(sheet: Sheet, grid: Sequence[Sequence[Any]]) -> None:
+    """Clear the sheet's values and write `grid` from A1; its tables fit the new rows."""
+    sheet.used_range.clear_contents()
+    width = max((len(r) for r in grid), default=0)
+    if width:
+        sheet.range("A1").value = [
+            [excel_value(v) for v in row] + [None] * (width - len(row)) for row in grid
+        ]
+    for table in sheet.tables:
+        whole = table.range
+        top = whole.row
+        last = max(len(grid), top + (1 if table.show_headers else 0))
+        table.resize(sheet.range((top, whole.column), (last, whole.last_cell.column)))
+
+
+def append_rows(sheet: Sheet, rows: Sequence[Sequence[Any]], last_row: int) -> None:
+    """Write `rows` from column A below `last_row`; a table ending there grows with them."""
+    if not rows:
+        return
+    width = max(len(r) for r in rows)
+    sheet.range((last_row + 1, 1)).value = [
+        [excel_value(v) for v in row] + [None] * (width - len(row)) for row in rows
+    ]
+    new_last = last_row + len(rows)
+    for table in sheet.tables:
+        whole = table.range
+        end = whole.last_cell
+        if whole.row <= last_row <= end.row and whole.column <= width:
+            table.resize(sheet.range((whole.row, whole.column), (new_last, end.column)))
+
+
+def excel_value(value: Any) -> Any:
+    """A value as it is handed to Excel, so that Excel stores exactly it.
+
+    Text gets Excel's text prefix (an apostrophe, not part of the value): without it Excel would
+    read `=…`, `-…`, `12` or `2024-05-07` as a formula, a number or a date. Dates go as
+    date-times at midnight, the way Excel holds them.
+    """
+    if isinstance(value, str):
+        return "'" + value if value else None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return value

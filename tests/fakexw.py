@@ -1,0 +1,479 @@
+"""A faithful minimal fake of the xlwings objects the Excel buttons use, backed by a real workbook.
+
+Cells hold what Excel holds and hand it out the way xlwings does: numbers as `float`, dates as
+`datetime`, empty cells and error values as `None`, text as `str`. A range reads as a scalar, a
+list or a 2-D list by its shape, always 2-D with `options(ndim=2)`. Writing works like Excel's
+`Range.Value`: a 2-D list fills a block from the range's top-left cell, one value fills the whole
+range, `None` empties a cell, and text is taken the way Excel takes typed input: a leading
+apostrophe keeps it as text, while text that looks like a formula, a number or a date becomes one
+(`Formula`, `float`, `datetime`), so a writer that forgets the apostrophe changes the values.
+Tables resize, sheets are added and activated, message boxes are recorded; every value read and
+write is counted, so tests can hold the buttons to one read per sheet and one write per block.
+
+`FakeBook.open(path)` loads an .xlsx/.xlsm with openpyxl (`data_only=True`, as the last save
+left the values); `snapshot`/`from_snapshot` keep a loaded book as plain data, so a benchmark
+can start from it without loading openpyxl.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+Cells = dict[tuple[int, int], Any]
+ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"}
+)
+_NUMBER = re.compile(r"\s*[-+]?(\d+|\d{1,3}( \d{3})+)([.,]\d+)?([eE][-+]?\d+)?\s*")
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}( \d{1,2}:\d{2}(:\d{2})?)?\s*")
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """What Excel made of text written without the apostrophe that starts like a formula."""
+
+    text: str
+
+
+def presented(value: Any) -> Any:
+    """A stored cell value (as openpyxl reads it) as Excel hands it to xlwings."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, time):
+        return datetime.combine(date(1899, 12, 30), value)
+    if isinstance(value, str):
+        return None if value in ERROR_VALUES or value == "" else value
+    raise TypeError(f"no Excel value: {value!r}")
+
+
+def typed(value: Any) -> Any:
+    """What a cell holds after xlwings writes `value` into it (Excel's reading of typed input)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        if value.startswith("'"):
+            return value[1:] or None
+        if value == "":
+            return None
+        if value[0] in "=+-@":
+            return Formula(value)
+        if _NUMBER.fullmatch(value):
+            return float(value.replace(" ", "").replace(",", "."))
+        if _ISO_DATE.fullmatch(value):
+            return datetime.fromisoformat(value.strip())
+        return value
+    raise TypeError(f"xlwings cannot write {type(value).__name__}: {value!r}")
+
+
+def letter(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def parse_cell(ref: str) -> tuple[int, int]:
+    match = _A1.fullmatch(ref)
+    if match is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)), col
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class FakeApp:
+    """`xlwings.App`: its books, `screen_updating` and message boxes (recorded, answered "ok")."""
+
+    def __init__(self) -> None:
+        self.books = FakeBooks(self)
+        self.screen_updating = True
+        self.alerts: list[tuple[str | None, str, str | None]] = []
+
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str | None:
+        if buttons not in ("ok", "ok_cancel", "yes_no", "yes_no_cancel"):
+            raise ValueError(buttons)
+        if mode not in (None, "info", "critical"):
+            raise ValueError(mode)
+        self.alerts.append((title, prompt, mode))
+        return "ok"
+
+
+class FakeBooks:
+    """`xlwings.main.Books`: `add()` opens a new, unsaved book with one empty sheet."""
+
+    def __init__(self, app: FakeApp) -> None:
+        self._app = app
+        self.added: list[FakeBook] = []
+
+    def add(self) -> FakeBook:
+        book = FakeBook(
+            {"Blad1": _SheetData()}, fullname=f"Bok{len(self.added) + 1}", app=self._app
+        )
+        self.added.append(book)
+        return book
+
+
+@dataclass
+class _TableData:
+    name: str
+    bounds: tuple[int, int, int, int]
+    headers: bool = True
+
+
+@dataclass
+class _SheetData:
+    cells: Cells = field(default_factory=dict)
+    #: (last row, last column) Excel counts as used beyond the cells with values (formats)
+    extent: tuple[int, int] = (0, 0)
+    tables: list[_TableData] = field(default_factory=list)
+
+
+class FakeBook:
+    """`xlwings.Book`."""
+
+    def __init__(
+        self,
+        sheets: dict[str, _SheetData],
+        *,
+        fullname: str,
+        app: FakeApp | None = None,
+        date1904: bool = False,
+    ) -> None:
+        self.app = app or FakeApp()
+        self.fullname = fullname
+        self.api = SimpleNamespace(Date1904=date1904)
+        self.reads: list[tuple[str, str]] = []
+        self.writes: list[tuple[str, str, int, int]] = []
+        self.saved_to: list[str] = []
+        self.sheets = FakeSheets(
+            self, [FakeSheet(self, name, data) for name, data in sheets.items()]
+        )
+
+    @property
+    def name(self) -> str:
+        return Path(self.fullname).name
+
+    @classmethod
+    def blank(cls, *sheets: str, fullname: str = "Bok1", app: FakeApp | None = None) -> FakeBook:
+        """A new book with these empty sheets."""
+        return cls({name: _SheetData() for name in sheets}, fullname=fullname, app=app)
+
+    @classmethod
+    def open(cls, path: str | Path, app: FakeApp | None = None) -> FakeBook:
+        """The workbook at `path` with its values as Excel shows them after opening it."""
+        from openpyxl import load_workbook
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        book = load_workbook(path, data_only=True)
+        sheets: dict[str, _SheetData] = {}
+        for ws in book.worksheets:
+            cells = {
+                (c.row, c.column): v
+                for row in ws.iter_rows()
+                for c in row
+                if (v := presented(c.value)) is not None
+            }
+            tables = []
+            for table in ws.tables.values():
+                first, last = table.ref.split(":")
+                tables.append(
+                    _TableData(
+                        table.name,
+                        (*parse_cell(first), *parse_cell(last)),
+                        table.headerRowCount != 0,
+                    )
+                )
+            sheets[ws.title] = _SheetData(cells, (ws.max_row, ws.max_column), tables)
+        return cls(
+            sheets,
+            fullname=str(Path(path).resolve()),
+            app=app,
+            date1904=book.epoch == CALENDAR_MAC_1904,
+        )
+
+    def snapshot(self) -> bytes:
+        """The book as plain data (see `from_snapshot`)."""
+        data = {s.name: s._data for s in self.sheets}
+        return pickle.dumps((data, self.fullname, self.api.Date1904))
+
+    @classmethod
+    def from_snapshot(cls, blob: bytes, app: FakeApp | None = None) -> FakeBook:
+        data, fullname, date1904 = pickle.loads(blob)
+        return cls(data, fullname=fullname, app=app, date1904=date1904)
+
+    def save(self, path: str | None = None, password: str | None = None) -> None:
+        """Save the values (as an .xlsx written by openpyxl) and take the new name, like SaveAs."""
+        from openpyxl import Workbook
+
+        target = path or self.fullname
+        book = Workbook()
+        book.remove(book.active)
+        for sheet in self.sheets:
+            ws = book.create_sheet(sheet.name)
+            for (r, c), v in sheet._data.cells.items():
+                ws.cell(r, c, v.text if isinstance(v, Formula) else v)
+        book.save(target)
+        self.fullname = str(Path(target).resolve())
+        self.saved_to.append(self.fullname)
+
+    def values(self) -> dict[str, Cells]:
+        """Every sheet's cells with a value: {sheet: {(row, column): value}}."""
+        return {s.name: dict(s._data.cells) for s in self.sheets}
+
+    def table_bounds(self) -> dict[str, tuple[int, int, int, int]]:
+        """Every table's (first row, first column, last row, last column) by table name."""
+        return {t.name: t.bounds for s in self.sheets for t in s._data.tables}
+
+
+class FakeSheets:
+    """`xlwings.main.Sheets`: by position or by name (case-insensitive, as Excel finds them)."""
+
+    def __init__(self, book: FakeBook, sheets: list[FakeSheet]) -> None:
+        self._book = book
+        self._sheets = sheets
+        self._active = sheets[0] if sheets else None
+
+    def __iter__(self) -> Iterator[FakeSheet]:
+        return iter(list(self._sheets))
+
+    def __len__(self) -> int:
+        return len(self._sheets)
+
+    def __getitem__(self, key: int | str) -> FakeSheet:
+        if isinstance(key, int):
+            return self._sheets[key]
+        for sheet in self._sheets:
+            if sheet.name.lower() == key.lower():
+                return sheet
+        raise KeyError(key)
+
+    @property
+    def active(self) -> FakeSheet:
+        assert self._active is not None
+        return self._active
+
+    def add(
+        self,
+        name: str | None = None,
+        before: FakeSheet | None = None,
+        after: FakeSheet | None = None,
+    ) -> FakeSheet:
+        name = name or f"Blad{len(self._sheets) + 1}"
+        if any(s.name.lower() == name.lower() for s in self._sheets):
+            raise ValueError(f"Sheet named '{name}' already present in workbook")
+        sheet = FakeSheet(self._book, name, _SheetData())
+        if after is not None:
+            self._sheets.insert(self._sheets.index(after) + 1, sheet)
+        elif before is not None:
+            self._sheets.insert(self._sheets.index(before), sheet)
+        else:
+            self._sheets.insert(self._sheets.index(self.active), sheet)
+        self._active = sheet
+        return sheet
+
+
+class FakeSheet:
+    """`xlwings.Sheet`."""
+
+    def __init__(self, book: FakeBook, name: str, data: _SheetData) -> None:
+        self.book = book
+        self._name = name
+        self._data = data
+        self.autofitted = 0
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        if not value or len(value) > 31 or any(ch in value for ch in "\\/?*[]"):
+            raise ValueError(f"invalid sheet name {value!r}")
+        self._name = value
+
+    def range(
+        self, cell1: str | tuple[int, int], cell2: str | tuple[int, int] | None = None
+    ) -> FakeRange:
+        def bounds(cell: str | tuple[int, int]) -> tuple[int, int, int, int]:
+            if isinstance(cell, tuple):
+                return (*cell, *cell)
+            first, _, last = cell.partition(":")
+            r1, c1 = parse_cell(first)
+            r2, c2 = parse_cell(last) if last else (r1, c1)
+            return r1, c1, r2, c2
+
+        a = bounds(cell1)
+        b = bounds(cell2) if cell2 is not None else a
+        return FakeRange(self, min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+    @property
+    def used_range(self) -> FakeRange:
+        keys = self._data.cells.keys()
+        if not keys and self._data.extent == (0, 0):
+            return FakeRange(self, 1, 1, 1, 1)
+        rows = [r for r, _ in keys]
+        cols = [c for _, c in keys]
+        last_row, last_col = self._data.extent
+        return FakeRange(
+            self,
+            min(rows, default=1),
+            min(cols, default=1),
+            max([*rows, last_row]),
+            max([*cols, last_col]),
+        )
+
+    @property
+    def tables(self) -> list[FakeTable]:
+        return [FakeTable(self, t) for t in self._data.tables]
+
+    def activate(self) -> None:
+        self.book.sheets._active = self
+
+    def autofit(self, axis: str | None = None) -> None:
+        self.autofitted += 1
+
+
+class FakeTable:
+    """`xlwings.main.Table`."""
+
+    def __init__(self, sheet: FakeSheet, data: _TableData) -> None:
+        self._sheet = sheet
+        self._data = data
+        self.name = data.name
+
+    @property
+    def range(self) -> FakeRange:
+        return FakeRange(self._sheet, *self._data.bounds)
+
+    @property
+    def show_headers(self) -> bool:
+        return self._data.headers
+
+    def resize(self, range: FakeRange) -> None:
+        if range.sheet is not self._sheet or range.row != self._data.bounds[0]:
+            raise ValueError("a table keeps its header row on its own sheet")
+        self._data.bounds = (range.row, range.column, range.r2, range.c2)
+
+
+class FakeRange:
+    """`xlwings.Range` over (r1, c1) … (r2, c2)."""
+
+    def __init__(
+        self, sheet: FakeSheet, r1: int, c1: int, r2: int, c2: int, ndim: int | None = None
+    ) -> None:
+        if not (1 <= r1 <= r2 <= 1_048_576 and 1 <= c1 <= c2 <= 16_384):
+            raise ValueError(f"outside the sheet: {(r1, c1, r2, c2)}")
+        self.sheet = sheet
+        self.r1, self.c1, self.r2, self.c2 = r1, c1, r2, c2
+        self._ndim = ndim
+
+    @property
+    def address(self) -> str:
+        first = f"${letter(self.c1)}${self.r1}"
+        return (
+            first
+            if (self.r1, self.c1) == (self.r2, self.c2)
+            else (f"{first}:${letter(self.c2)}${self.r2}")
+        )
+
+    @property
+    def row(self) -> int:
+        return self.r1
+
+    @property
+    def column(self) -> int:
+        return self.c1
+
+    @property
+    def last_cell(self) -> FakeRange:
+        return FakeRange(self.sheet, self.r2, self.c2, self.r2, self.c2)
+
+    def options(self, convert: Any = None, **options: Any) -> FakeRange:
+        if convert is not None or set(options) - {"ndim"} or options.get("ndim") not in (1, 2):
+            raise NotImplementedError(f"the fake knows options(ndim=1|2) only: {options}")
+        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, options["ndim"])
+
+    @property
+    def value(self) -> Any:
+        self.sheet.book.reads.append((self.sheet.name, self.address))
+        cells = self.sheet._data.cells
+        grid = [
+            [cells.get((r, c)) for c in range(self.c1, self.c2 + 1)]
+            for r in range(self.r1, self.r2 + 1)
+        ]
+        if self._ndim == 2:
+            return grid
+        if len(grid) == 1 and len(grid[0]) == 1 and self._ndim is None:
+            return grid[0][0]
+        if len(grid) == 1:
+            return grid[0]
+        if all(len(row) == 1 for row in grid):
+            return [row[0] for row in grid]
+        return grid
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        cells = self.sheet._data.cells
+        if isinstance(data, list | tuple):
+            rows = (
+                [list(r) for r in data]
+                if data and isinstance(data[0], list | tuple)
+                else [list(data)]
+            )
+            width = len(rows[0]) if rows else 0
+            if any(len(r) != width for r in rows):
+                raise ValueError("xlwings writes rectangular lists only")
+            for i, row in enumerate(rows):
+                for j, v in enumerate(row):
+                    self._put(cells, self.r1 + i, self.c1 + j, typed(v))
+            shape = (len(rows), width)
+        else:
+            held = typed(data)
+            for r in range(self.r1, self.r2 + 1):
+                for c in range(self.c1, self.c2 + 1):
+                    self._put(cells, r, c, held)
+            shape = (self.r2 - self.r1 + 1, self.c2 - self.c1 + 1)
+        self.sheet.book.writes.append((self.sheet.name, self.address, *shape))
+
+    @staticmethod
+    def _put(cells: Cells, r: int, c: int, v: Any) -> None:
+        if v is None:
+            cells.pop((r, c), None)
+        else:
+            cells[(r, c)] = v
+
+    def clear_contents(self) -> None:
+        cells = self.sheet._data.cells
+        for key in [k for k in cells if self.r1 <= k[0] <= self.r2 and self.c1 <= k[1] <= self.c2]:
+            del cells[key]
