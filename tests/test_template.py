@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from libreoffice import libreoffice_csv, needs_libreoffice
 
 from avtalsbok.core import overview, schema
 from avtalsbok.core.settings import DEFINITIONS
@@ -311,34 +309,8 @@ def test_unknown_sheet_or_header_is_a_programming_error(tmp_path: Path) -> None:
 # --- LibreOffice --------------------------------------------------------------------------------
 
 
-def libreoffice_csv(book: Path, out: Path) -> dict[str, list[list[str]]]:
-    """Every sheet of the book as CSV rows, as LibreOffice reads it (one file per sheet)."""
-    profile = (out / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            # UTF-8, raw values (not as shown), every sheet (-1) to its own file.
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            str(out),
-            str(book),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    sheets = {}
-    for name in schema.ALL_SHEETS:
-        with open(out / f"{book.stem}-{name}.csv", encoding="utf-8", newline="") as f:
-            sheets[name] = list(csv.reader(f))
-    return sheets
-
-
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) saknas")
+@needs_libreoffice
 def test_libreoffice_reads_settings_and_contracts(filled: Path, tmp_path: Path) -> None:
     sheets = libreoffice_csv(filled, tmp_path)
 
