@@ -24,6 +24,7 @@ from avtalsbok.excel.handlers import STATUS_CELL, run_button
 from avtalsbok.workbook.runner import process
 from avtalsbok.workbook.template import build_workbook
 
+CORPUS = Path(__file__).resolve().parent / "corpus" / "excel-saved"
 NOW = datetime(2026, 11, 2, 9, 30)
 SOURCE = "test (officer)"
 STATUS = parse_cell(STATUS_CELL)
@@ -88,7 +89,8 @@ def test_uppdatera_reads_each_sheet_once_and_writes_each_block_once(book: Path) 
     assert sorted(sheet for sheet, _ in fake.reads) == sorted(schema.INPUT_SHEETS)
     writes = [(sheet, address) for sheet, address, _rows, _cols in fake.writes]
     computed = schema.AVTAL_SHEET.computed_columns
-    assert (schema.AVTAL, "$X$2") in writes
+    first = schema.column_letter(1 + list(schema.AVTAL_SHEET.columns).index(computed[0]))
+    assert (schema.AVTAL, f"${first}$2") in writes
     assert [w[2:] for w in fake.writes if w[0] == schema.AVTAL] == [(120, len(computed))]
     assert writes.count((schema.OVERSIKT, "$A$1")) == 1
     assert writes.count((schema.OVERSIKT, f"${STATUS_CELL[0]}${STATUS_CELL[1:]}")) == 1
@@ -120,11 +122,12 @@ def test_a_clean_book_gets_a_status_line_and_no_message_box(tmp_path: Path) -> N
     assert ", 0 fel, " in fake.values()[schema.OVERSIKT][STATUS]
 
 
-def test_a_second_click_logs_nothing_new(book: Path) -> None:
+def test_new_log_rows_go_below_the_log_and_a_second_click_logs_nothing_new(book: Path) -> None:
+    last = max(r for r, _c in FakeBook.open(book).values()[schema.HANDELSELOGG])
     fake = click(click(book))
-    assert [w for w in fake.writes if w[0] == schema.HANDELSELOGG] == [
-        (schema.HANDELSELOGG, "$A$30", 5, 7)
-    ]
+    logged = [w for w in fake.writes if w[0] == schema.HANDELSELOGG]
+    assert len(logged) == 1
+    assert logged[0][1] == f"$A${last + 1}"
 
 
 # --- Kontrollera ------------------------------------------------------------------------------
@@ -262,6 +265,20 @@ def test_a_book_without_avtal_is_not_written(book: Path) -> None:
     ((_title, prompt, mode),) = fake.app.alerts
     assert "Bladet Avtal saknas" in prompt and mode == "critical"
     assert fake.writes == [] and fake.values() == before
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl on parts it does not model
+@pytest.mark.parametrize("name", ["SimpleMacro.xlsm", "62629_target.xlsm"])
+def test_excel_saved_books_without_avtal_get_the_finding_the_command_gives(
+    name: str, tmp_path: Path
+) -> None:
+    path = Path(shutil.copy(CORPUS / name, tmp_path / name))
+    fake = click(path)
+    outcome = process(path, today=DEMO_TODAY, now=NOW, source=SOURCE)
+    assert [f.message for f in outcome.findings] == ["Bladet Avtal saknas i arbetsboken."]
+    ((_title, prompt, mode),) = fake.app.alerts
+    assert prompt.endswith("\n\nBladet Avtal saknas i arbetsboken.") and mode == "critical"
+    assert fake.writes == []
 
 
 def test_an_unexpected_error_becomes_a_message_box(
