@@ -1,0 +1,1 @@
+"""The consolidated report over many avtalsböcker: per-book records and the report workbook."""

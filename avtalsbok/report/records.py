@@ -1,0 +1,340 @@
+"""One book's part of a consolidated run, as a small picklable record.
+
+A batch worker, `avtalsbok report` and the reminders all turn a book into the same
+`BookRecord`: how the run went, the book's key figures, its overdue and upcoming follow-ups,
+extension decisions, deviations past their deadline, evaluation figures and findings. Only
+what the report and the e-mails need travels back from a worker, never a whole result.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..core import cells, schema
+from ..core.book import BookInput
+from ..core.calendar import add_days_business
+from ..core.engine import Result
+from ..core.findings import Finding, Level, display_value
+from ..core.models import Contract, Deviation
+from ..core.overview import STEP_NAMES_DEFAULT, next_months
+from ..core.schedule import DECISION, KIND_BY_TIER
+from ..core.validate import parse_sheet
+from ..workbook.atomic import UNKNOWN_OWNER, owner_of
+from ..workbook.runner import Outcome, process
+
+#: The plan's activities that are follow-ups (not extension decisions or deviation checks).
+FOLLOW_UP_ACTIVITIES = frozenset((schema.STARTUP_TYPE, *KIND_BY_TIER.values()))
+#: The plan's activity for the last day to decide on an extension.
+DECISION_ACTIVITY = "Beslut om förlängning senast"
+
+
+class BookStatus(StrEnum):
+    """How one book fared: updated (or checked) cleanly, with errors, skipped, unreadable."""
+
+    OK = "ok"
+    ERRORS = "errors"
+    SKIPPED = "skipped"
+    UNREADABLE = "unreadable"
+
+    @property
+    def swedish(self) -> str:
+        return {
+            BookStatus.OK: "OK",
+            BookStatus.ERRORS: "Fel i arbetsboken",
+            BookStatus.SKIPPED: "Överhoppad – öppen",
+            BookStatus.UNREADABLE: "Kan inte läsas",
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """A planned follow-up or extension decision of one contract, with its owner."""
+
+    date: date
+    contract_id: str
+    contract_name: str
+    supplier: str
+    tier: int | None
+    activity: str
+    owner: str
+    email: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class LateDeviation:
+    """An open deviation whose action-plan deadline has passed, with the contract's owner."""
+
+    deviation_id: str
+    contract_id: str
+    contract_name: str
+    supplier: str
+    severity: str
+    step: int
+    deadline: date | None
+    days_open: int | None
+    proposed_step: str
+    responsible: str
+    owner: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The regions' evaluation questions for one book."""
+
+    sustainability_contracts: int = 0
+    sustainability_followed_up: int = 0
+    audits: int = 0
+    audited_contracts: int = 0
+    audit_cost: float = 0.0
+    #: (supplier, audits, cost)
+    audits_per_supplier: tuple[tuple[str, int, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class BookRecord:
+    """Everything a consolidated report, summary or reminder needs from one book.
+
+    `follow_ups` holds the follow-ups that are overdue or due within the horizon the record
+    was made with; `decisions` the extension decisions due within it or already in their
+    decision window. `owner` names who has the book open when it was skipped.
+    """
+
+    path: str
+    unit: str
+    status: BookStatus
+    written: bool = False
+    today: date | None = None
+    contracts: int = 0
+    active: int = 0
+    errors: int = 0
+    warnings: int = 0
+    summary: dict[str, Any] = field(default_factory=dict)
+    tiers: tuple[int, int, int] = (0, 0, 0)
+    months: tuple[tuple[date, int], ...] = ()
+    open_deviations: int = 0
+    open_by_step: tuple[int, ...] = (0, 0, 0, 0, 0)
+    step_names: tuple[str, ...] = STEP_NAMES_DEFAULT
+    evaluation: Evaluation = Evaluation()
+    follow_ups: tuple[DueItem, ...] = ()
+    decisions: tuple[DueItem, ...] = ()
+    late_deviations: tuple[LateDeviation, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    recipients: tuple[str, ...] = ()
+    owner: str | None = None
+
+    @property
+    def file_name(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def overdue_follow_ups(self) -> tuple[DueItem, ...]:
+        """Follow-ups whose date has passed (the `Försenade uppföljningar` of the report)."""
+        if self.today is None:
+            return ()
+        today = self.today
+        return tuple(item for item in self.follow_ups if item.date < today)
+
+    @property
+    def problem(self) -> str:
+        """Why a skipped or unreadable book was not updated, in one Swedish sentence."""
+        if self.status is BookStatus.SKIPPED:
+            return f"Öppen hos {self.owner or UNKNOWN_OWNER}; inte uppdaterad."
+        if self.status is BookStatus.UNREADABLE:
+            errors = [f.message for f in self.findings if f.level is Level.ERROR]
+            return errors[0] if errors else ""
+        return ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The book's entry in a batch's `--json` summary."""
+        return {
+            "book": self.path,
+            "unit": self.unit,
+            "status": self.status.value,
+            "written": self.written,
+            "owner": self.owner,
+            "contracts": self.contracts,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "follow_ups_overdue": len(self.overdue_follow_ups),
+            "open_deviations": self.open_deviations,
+            "deviations_past_deadline": len(self.late_deviations),
+            "problem": self.problem,
+        }
+
+
+def unit_of(path: Path, root: Path | None) -> str:
+    """The unit a book belongs to: its folder below the searched folder, else its file name
+    without extension (`Socialförvaltningen/avtal.xlsx` → `Socialförvaltningen`)."""
+    if root is not None:
+        try:
+            folder = path.parent.relative_to(root)
+        except ValueError:
+            folder = Path()
+        if folder.parts:
+            return folder.as_posix()
+    return path.stem
+
+
+def book_record(
+    path: str,
+    unit: str,
+    *,
+    today: date | None = None,
+    write: bool = True,
+    due_days: int = 0,
+) -> BookRecord:
+    """Run one book (as `avtalsbok run`, or only check it without `write`) and sum it up.
+
+    Top-level and picklable both ways, so a process pool can run it. Never raises for a bad
+    or busy file: that is the record's status.
+    """
+    outcome = process(path, today=today, write=write)
+    return record_of(outcome, unit, due_days=due_days)
+
+
+def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
+    """The record of a processed book; follow-ups and decisions up to `due_days` ahead."""
+    path = os.fspath(outcome.path)
+    found = tuple(_plain(f) for f in outcome.findings)
+    result, book = outcome.result, outcome.book
+    if result is None or book is None:
+        return BookRecord(path, unit, BookStatus.UNREADABLE, errors=outcome.errors, findings=found)
+    status = BookStatus.ERRORS if outcome.errors else BookStatus.OK
+    owner = None
+    if outcome.blocked:
+        if any(f.code == "file-locked" for f in outcome.findings):
+            status = BookStatus.SKIPPED
+            owner = owner_of(outcome.path) or "ett annat program (troligen Excel)"
+        else:
+            status = BookStatus.ERRORS
+    f = result.figures
+    today = result.today
+    horizon = today + timedelta(days=max(due_days, 0))
+    follow_ups, decisions = [], []
+    for row in result.plan:
+        if row.activity in FOLLOW_UP_ACTIVITIES and row.date <= horizon:
+            follow_ups.append(_due(row))
+        elif row.activity == DECISION_ACTIVITY and (row.date <= horizon or row.status == DECISION):
+            decisions.append(_due(row))
+    return BookRecord(
+        path=path,
+        unit=unit,
+        status=status,
+        written=outcome.written,
+        today=today,
+        contracts=f.contracts,
+        active=f.active,
+        errors=outcome.errors,
+        warnings=len(outcome.findings) - outcome.errors,
+        summary=result.summary(),
+        tiers=(f.tiers[0][0], f.tiers[1][0], f.tiers[2][0]),
+        months=f.months or tuple((m, 0) for m in next_months(today)),
+        open_deviations=f.open_deviations,
+        open_by_step=f.open_by_step,
+        step_names=f.step_names,
+        evaluation=Evaluation(
+            sustainability_contracts=f.sustainability_contracts,
+            sustainability_followed_up=f.sustainability_followed_up,
+            audits=f.audits,
+            audited_contracts=f.audited_contracts,
+            audit_cost=f.audit_cost,
+            audits_per_supplier=f.audits_per_supplier,
+        ),
+        follow_ups=tuple(follow_ups),
+        decisions=tuple(decisions),
+        late_deviations=_late_deviations(book, result),
+        findings=found,
+        recipients=result.settings.report_recipients,
+        owner=owner,
+    )
+
+
+def _due(row: Any) -> DueItem:
+    return DueItem(
+        row.date,
+        row.contract_id,
+        row.contract_name,
+        row.supplier,
+        row.tier,
+        row.activity,
+        row.owner,
+        row.email,
+        row.status,
+    )
+
+
+def _plain(f: Finding) -> Finding:
+    """The finding with its value as the report shows it (plain, picklable data)."""
+    return replace(f, value=display_value(f.value))
+
+
+def _late_deviations(book: BookInput, result: Result) -> tuple[LateDeviation, ...]:
+    computed = result.computed.get(schema.AVVIKELSER, {})
+    late_rows = {row for row, values in computed.items() if values.get("overdue") == "Ja"}
+    if not late_rows:
+        return ()
+    sheet = book.sheets[schema.AVVIKELSER]
+    deviations: list[Deviation] = parse_sheet(
+        schema.AVVIKELSER,
+        replace(sheet, rows=[r for r in sheet.rows if r[0] in late_rows]),
+        Deviation,
+        date1904=book.date1904,
+    )[0]
+    contracts = _contracts(book, result, {d.contract_id for d in deviations if d.contract_id})
+    out = []
+    for d in deviations:
+        values = computed[d.row]
+        c = contracts.get(d.contract_id or "")
+        deadline = d.plan_deadline
+        if deadline is None and d.detected is not None:
+            deadline = add_days_business(d.detected, result.settings.plan_days_for(d.severity))
+        out.append(
+            LateDeviation(
+                deviation_id=d.deviation_id or "",
+                contract_id=d.contract_id or "",
+                contract_name=(c.name or "") if c else "",
+                supplier=(c.supplier or "") if c else "",
+                severity=d.severity or "",
+                step=d.step or 0,
+                deadline=deadline,
+                days_open=values.get("days_open"),
+                proposed_step=values.get("proposed_step") or "",
+                responsible=d.responsible or "",
+                owner=(c.owner or "") if c else "",
+                email=(c.email or "") if c else "",
+            )
+        )
+    return tuple(sorted(out, key=lambda x: (x.deadline or date.min, x.deviation_id)))
+
+
+def _contracts(book: BookInput, result: Result, wanted: set[str]) -> dict[str, Contract]:
+    """The contracts with the given ids, parsed from their rows only."""
+    sheet = book.sheets.get(schema.AVTAL)
+    found = result.columns.get(schema.AVTAL)
+    id_column = found.columns.get("contract_id") if found else None
+    if sheet is None or id_column is None or not wanted:
+        return {}
+    header = id_column[0]
+    rows = []
+    for row in sheet.rows:
+        try:
+            ident = cells.parse_text(row[1].get(header))[0]
+        except cells.CellError:
+            continue
+        if ident in wanted:
+            rows.append(row)
+    contracts: list[Contract] = parse_sheet(
+        schema.AVTAL, replace(sheet, rows=rows), Contract, date1904=book.date1904
+    )[0]
+    out: dict[str, Contract] = {}
+    for c in contracts:
+        if c.contract_id:
+            out.setdefault(c.contract_id, c)
+    return out

@@ -1,0 +1,229 @@
+"""The consolidated report workbook: every list complete, values never formulas, charts,
+deterministic bytes, refuses an open report, and LibreOffice opens it."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from libreoffice import libreoffice_csv, needs_libreoffice
+
+from avtalsbok.cli import main
+from avtalsbok.core.findings import make
+from avtalsbok.demo import generate
+from avtalsbok.report.records import BookRecord, BookStatus, book_record
+from avtalsbok.report.totals import Totals
+from avtalsbok.report.workbook import (
+    BOOKS,
+    EVALUATION,
+    FINDINGS,
+    LATE_DEVIATIONS,
+    OVERDUE,
+    OVERSIKT,
+    SUPPLIERS,
+    read_key_figures,
+    report_bytes,
+    write_report,
+)
+from avtalsbok.workbook.atomic import WriteError
+from avtalsbok.workbook.template import build_workbook
+
+TODAY = date(2026, 11, 2)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two units' books: a clean one of 30 contracts and one of 100 with typical mistakes."""
+    root = tmp_path_factory.mktemp("enheter")
+    (root / "Skola").mkdir()
+    (root / "Vård").mkdir()
+    build_workbook(root / "Skola" / "avtal.xlsx", generate(30, seed=1, mistakes=False))
+    build_workbook(root / "Vård" / "avtal.xlsx", generate(100, seed=2))
+    return root
+
+
+@pytest.fixture(scope="module")
+def records(books: Path) -> list[BookRecord]:
+    return [
+        book_record(str(books / unit / "avtal.xlsx"), unit, today=TODAY, write=False)
+        for unit in ("Skola", "Vård")
+    ]
+
+
+def _rows(wb: openpyxl.Workbook, sheet: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in wb[sheet].iter_rows(min_row=2, values_only=True)]
+
+
+def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(report_bytes(records, TODAY)))
+    assert wb.sheetnames == [
+        OVERSIKT,
+        BOOKS,
+        OVERDUE,
+        LATE_DEVIATIONS,
+        EVALUATION,
+        SUPPLIERS,
+        FINDINGS,
+    ]
+    assert [r[:7] for r in _rows(wb, BOOKS)] == [
+        ("Skola", "avtal.xlsx", "OK", 30, records[0].active, 0, records[0].warnings),
+        (
+            "Vård",
+            "avtal.xlsx",
+            "Fel i arbetsboken",
+            100,
+            records[1].active,
+            records[1].errors,
+            records[1].warnings,
+        ),
+    ]
+    overdue = _rows(wb, OVERDUE)
+    assert len(overdue) == sum(r.summary["follow_ups_overdue"] for r in records) > 0
+    assert all(row[3] > 0 for row in overdue)  # days late
+    late = _rows(wb, LATE_DEVIATIONS)
+    assert len(late) == sum(r.summary["overdue_action_plans"] for r in records) > 0
+    assert all(isinstance(row[2], str) and row[2].startswith("AVV-") for row in late)
+    assert all(row[8] is not None and row[9] > 0 for row in late)  # deadline and days past it
+    found = _rows(wb, FINDINGS)
+    assert len(found) == sum(len(r.findings) for r in records) > 0
+    assert {row[7] for row in found} == {"Fel", "Varning"}
+    evaluation = _rows(wb, EVALUATION)
+    assert evaluation[-1][0] == "Totalt"
+    assert evaluation[-1][2] == sum(r.evaluation.sustainability_contracts for r in records)
+    assert evaluation[-1][5] == sum(r.evaluation.audits for r in records)
+    suppliers = _rows(wb, SUPPLIERS)
+    assert sum(row[1] for row in suppliers) == sum(r.evaluation.audits for r in records)
+
+
+def test_overview_has_the_key_figures_and_three_native_charts(records: list[BookRecord]) -> None:
+    data = report_bytes(records, TODAY)
+    totals = Totals.of(records, TODAY)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[OVERSIKT]
+    assert ws["B2"].value.date() == TODAY
+    figures = [(r[0].value, r[1].value) for r in ws.iter_rows(min_row=6, max_row=17)]
+    assert figures == totals.key_figures()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        xml = [z.read(n).decode() for n in charts]
+    assert len(charts) == 3
+    assert '<c:barDir val="col"/><c:grouping val="stacked"/>' in xml[0]
+    assert all("Översikt" in x for x in xml)
+    titles = [row[0] for row in ws.iter_rows(values_only=True)]
+    assert "Planerade uppföljningar per månad" in titles
+    assert totals.months[0][0] == date(2026, 11, 1) and len(totals.months) == 12
+    assert sum(n for _, n in totals.months) == sum(n for r in records for _, n in r.months)
+    units = [u for u, *_ in totals.tiers_by_unit]
+    assert units == ["Skola", "Vård"]
+
+
+def test_values_from_workbooks_never_become_formulas(records: list[BookRecord]) -> None:
+    hostile = [
+        '=HYPERLINK("http://evil.example","klicka")',
+        "+SUM(1,2)",
+        "-2+3",
+        "@SUM(A1)",
+        "=cmd|' /C calc'!A0",
+    ]
+    item = records[1].overdue_follow_ups[0]
+    evil = replace(
+        records[1],
+        unit=hostile[0],
+        follow_ups=(
+            replace(item, contract_name=hostile[1], supplier=hostile[2], owner=hostile[3]),
+        ),
+        findings=(make("invalid-text", value=hostile[4], header="Avtalsnamn"),),
+    )
+    data = report_bytes([evil], TODAY)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("<f>" in s or "<f " in s for s in sheets)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value in hostile]
+    assert {c.value for c in cells} == set(hostile)
+    assert {c.data_type for c in cells} == {"s"}
+    assert not any(ws._hyperlinks for ws in wb)
+
+
+def test_the_report_is_deterministic_and_independent_of_book_order(
+    records: list[BookRecord],
+) -> None:
+    first = report_bytes(records, TODAY)
+    assert report_bytes(list(reversed(records)), TODAY) == first
+    assert report_bytes(records, date(2026, 11, 3)) != first
+
+
+def test_books_that_were_skipped_or_unreadable_are_named_with_the_reason(
+    records: list[BookRecord],
+) -> None:
+    skipped = replace(records[0], status=BookStatus.SKIPPED, owner="Anna Berg", written=False)
+    broken = BookRecord(
+        "/enheter/Ekonomi/trasig.xlsx",
+        "Ekonomi",
+        BookStatus.UNREADABLE,
+        errors=1,
+        findings=(make("file-corrupt", reason="zip-arkivet är avkortat").with_book("trasig.xlsx"),),
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(report_bytes([skipped, broken], TODAY)))
+    assert [(r[0], r[2], r[10], r[11]) for r in _rows(wb, BOOKS)] == [
+        (
+            "Ekonomi",
+            "Kan inte läsas",
+            "Nej",
+            "Arbetsboken är skadad och kan inte läsas (zip-arkivet är avkortat).",
+        ),
+        ("Skola", "Överhoppad – öppen", "Nej", "Öppen hos Anna Berg; inte uppdaterad."),
+    ]
+    assert _rows(wb, FINDINGS)[0][:3] == ("Ekonomi", "trasig.xlsx", "(arbetsboken)")
+
+
+def test_an_open_report_is_not_replaced(tmp_path: Path, records: list[BookRecord]) -> None:
+    target = tmp_path / "rapport.xlsx"
+    write_report(target, records, TODAY)
+    before = target.read_bytes()
+    (tmp_path / ".~lock.rapport.xlsx#").write_text("Anna Berg,anna,pc,2026-11-02,;")
+    with pytest.raises(WriteError, match="öppen hos Anna Berg"):
+        write_report(target, records[:1], TODAY)
+    assert target.read_bytes() == before
+    assert read_key_figures(target) == (TODAY, Totals.of(records, TODAY).key_figures())
+
+
+def test_report_command_reads_books_without_writing_them(books: Path, tmp_path: Path) -> None:
+    before = {p: p.read_bytes() for p in books.rglob("*.xlsx")}
+    target = tmp_path / "rapport.xlsx"
+    out = io.StringIO()
+    code = main(["report", str(books), "-o", str(target), "--today", "2026-11-02", "--json"], out)
+    assert code == 1  # the Vård book has errors
+    summary = json.loads(out.getvalue())
+    assert (summary["books"], summary["contracts"], summary["report"]) == (2, 130, str(target))
+    assert {p: p.read_bytes() for p in books.rglob("*.xlsx")} == before
+    assert read_key_figures(target)[0] == TODAY
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_libreoffice_opens_the_report(tmp_path: Path, records: list[BookRecord]) -> None:
+    target = tmp_path / "rapport.xlsx"
+    write_report(target, records, TODAY)
+    sheets = libreoffice_csv(target, tmp_path / "lo")
+    assert set(sheets) == {
+        OVERSIKT,
+        BOOKS,
+        OVERDUE,
+        LATE_DEVIATIONS,
+        EVALUATION,
+        SUPPLIERS,
+        FINDINGS,
+    }
+    assert sheets[OVERSIKT][0][0] == "Avtalsuppföljning – samlad rapport"
+    assert sheets[BOOKS][1][:3] == ["Skola", "avtal.xlsx", "OK"]
+    assert len(sheets[OVERDUE]) - 1 == sum(r.summary["follow_ups_overdue"] for r in records)
+    assert re.fullmatch(r"2026-11-02( 00:00:00)?", sheets[OVERSIKT][1][1])
