@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -63,13 +63,14 @@ _EXCEL_ERRORS = frozenset(
 _MAX_TEXT = 100
 
 
+_PLAIN_SPACES = str.maketrans(dict.fromkeys(_ODD_SPACES, " "))
+
+
 def _clean(s: str) -> str:
     """Text with odd spaces made plain and the ends stripped."""
-    s = s.strip()
     if not s.isascii():
-        for space in _ODD_SPACES:
-            s = s.replace(space, " ")
-    return s
+        s = s.translate(_PLAIN_SPACES)
+    return s.strip()
 
 
 def _number_text(x: float) -> str:
@@ -686,6 +687,19 @@ def _choice_lookup(choices: tuple[str, ...]) -> dict[str, str]:
     for choice in choices:
         lookup.setdefault(_choice_key(choice), choice)
     return lookup
+
+
+def choice_parser(choices: Sequence[str]) -> Callable[[Any], tuple[str | None, Warn]]:
+    """`parse_choice` for one fixed list, with a fast path for a value spelled exactly right."""
+    options = tuple(choices)
+    exact = frozenset(options)
+
+    def parse(v: Any) -> tuple[str | None, Warn]:
+        if type(v) is str and v in exact:
+            return v, None
+        return parse_choice(v, options)
+
+    return parse
 
 
 def parse_choice(v: Any, choices: Sequence[str]) -> tuple[str | None, Warn]:

@@ -22,42 +22,58 @@ from .cells import ExtensionOption
 Warn = tuple[str, dict[str, Any]] | None
 
 
-def _tolerant(parse: Callable[[Any, ValidationInfo], tuple[Any, Warn]]) -> PlainValidator:
+def _note(warning: Warn, value: Any, info: ValidationInfo) -> None:
+    if warning is not None and info.context is not None:
+        info.context["warnings"].append((info.data.get("row"), info.field_name, warning, value))
+
+
+def _tolerant(parse: Callable[[Any], tuple[Any, Warn]]) -> PlainValidator:
     """A field validator from a cell parser: errors raise, warnings go to the context."""
 
     def validate(value: Any, info: ValidationInfo) -> Any:
         try:
-            parsed, warning = parse(value, info)
+            parsed, warning = parse(value)
         except cells.CellError as exc:
             raise PydanticCustomError(exc.code, exc.code, exc.params) from None
-        if warning is not None and info.context is not None:
-            info.context["warnings"].append((info.data.get("row"), info.field_name, warning, value))
+        if warning is not None:
+            _note(warning, value, info)
+        return parsed
+
+    return PlainValidator(validate)
+
+
+def _dated(parse: Callable[[Any, bool], tuple[Any, Warn]]) -> PlainValidator:
+    """Like `_tolerant`, for parsers that must know the book's date system (1900 or 1904)."""
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        try:
+            parsed, warning = parse(value, bool(info.context and info.context.get("date1904")))
+        except cells.CellError as exc:
+            raise PydanticCustomError(exc.code, exc.code, exc.params) from None
+        if warning is not None:
+            _note(warning, value, info)
         return parsed
 
     return PlainValidator(validate)
 
 
 def _choice(choices: tuple[str, ...]) -> PlainValidator:
-    return _tolerant(lambda v, _i: cells.parse_choice(v, choices))
+    return _tolerant(cells.choice_parser(choices))
 
 
 def _int(lo: int, hi: int) -> PlainValidator:
-    return _tolerant(lambda v, _i: cells.parse_int(v, lo, hi))
+    return _tolerant(lambda v: cells.parse_int(v, lo, hi))
 
 
-def _date1904(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get("date1904"))
-
-
-Text = Annotated[str | None, _tolerant(lambda v, _i: cells.parse_text(v))]
-Day = Annotated[date | None, _tolerant(lambda v, i: cells.parse_date(v, _date1904(i)))]
-Moment = Annotated[datetime | None, _tolerant(lambda v, i: cells.parse_datetime(v, _date1904(i)))]
-Amount = Annotated[float | None, _tolerant(lambda v, _i: cells.parse_amount(v))]
-Flag = Annotated[bool | None, _tolerant(lambda v, _i: cells.parse_bool(v))]
-OrgNumber = Annotated[str | None, _tolerant(lambda v, _i: cells.parse_org_number(v))]
-Email = Annotated[str | None, _tolerant(lambda v, _i: cells.parse_email(v))]
-Option = Annotated[ExtensionOption | None, _tolerant(lambda v, _i: cells.parse_extension_option(v))]
-Month = Annotated[int | None, _tolerant(lambda v, _i: cells.parse_month(v))]
+Text = Annotated[str | None, _tolerant(cells.parse_text)]
+Day = Annotated[date | None, _dated(cells.parse_date)]
+Moment = Annotated[datetime | None, _dated(cells.parse_datetime)]
+Amount = Annotated[float | None, _tolerant(cells.parse_amount)]
+Flag = Annotated[bool | None, _tolerant(cells.parse_bool)]
+OrgNumber = Annotated[str | None, _tolerant(cells.parse_org_number)]
+Email = Annotated[str | None, _tolerant(cells.parse_email)]
+Option = Annotated[ExtensionOption | None, _tolerant(cells.parse_extension_option)]
+Month = Annotated[int | None, _tolerant(cells.parse_month)]
 
 
 class Row(BaseModel):

@@ -50,6 +50,8 @@ class ColumnMap:
 
 _DEFS = schema.DATA_SHEETS
 _ADAPTERS: dict[type[Row], TypeAdapter[Any]] = {}
+#: Rows validated per call: a bad cell costs a second pass over its chunk only.
+_CHUNK = 500
 
 
 def map_columns(sheet_name: str, sheet: SheetInput) -> tuple[ColumnMap, list[Finding]]:
@@ -83,10 +85,6 @@ def map_columns(sheet_name: str, sheet: SheetInput) -> tuple[ColumnMap, list[Fin
     return cmap, found
 
 
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def parse_sheet(
     sheet_name: str,
     sheet: SheetInput | None,
@@ -112,21 +110,23 @@ def parse_sheet(
     blank: list[RawRow] = []
     for excel_row, values in sheet.rows:
         rec: dict[str, Any] = {"row": excel_row}
-        empty = True
         for key, hdr in inputs:
             v = values.get(hdr)
-            if not is_blank(v):
+            if v is not None and (type(v) is not str or v.strip()):
                 rec[key] = v
-                empty = False
-        if empty:
+        if len(rec) == 1:
             blank.append((excel_row, values))
         else:
             records.append(rec)
     context: dict[str, Any] = {"warnings": [], "date1904": date1904}
-    try:
-        models: list[M] = _adapter(model).validate_python(records, context=context)
-    except ValidationError as exc:
-        models = _salvage(exc, records, model, cmap, found, context)
+    models: list[M] = []
+    adapter = _adapter(model)
+    for start in range(0, len(records), _CHUNK):
+        chunk = records[start : start + _CHUNK]
+        try:
+            models += adapter.validate_python(chunk, context=context)
+        except ValidationError as exc:
+            models += _salvage(exc, chunk, model, cmap, found, context)
     for excel_row, key, (code, params), value in context["warnings"]:
         found.append(cmap.at(key, excel_row, code, value, **params))
     required = [c.key for c in definition.input_columns if c.required and c.key in cmap.columns]
