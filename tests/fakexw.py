@@ -42,46 +42,41 @@ class Formula:
     text: str
 
 
-def presented(value: Any) -> Any:
-    """A stored cell value (as openpyxl reads it) as Excel hands it to xlwings."""
-    if isinstance(value, bool) or value is None:
+def held(value: Any) -> Any:
+    """What Excel holds for a value that is not text: numbers as float, dates as datetime."""
+    if value is None or isinstance(value, bool | datetime):
         return value
     if isinstance(value, int | float):
         return float(value)
-    if isinstance(value, datetime):
-        return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if isinstance(value, time):
         return datetime.combine(date(1899, 12, 30), value)
+    raise TypeError(f"no Excel value: {value!r}")
+
+
+def presented(value: Any) -> Any:
+    """A stored cell value (as openpyxl reads it) as Excel hands it to xlwings."""
     if isinstance(value, str):
         return None if value in ERROR_VALUES or value == "" else value
-    raise TypeError(f"no Excel value: {value!r}")
+    return held(value)
 
 
 def typed(value: Any) -> Any:
     """What a cell holds after xlwings writes `value` into it (Excel's reading of typed input)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        if value.startswith("'"):
-            return value[1:] or None
-        if value == "":
-            return None
-        if value[0] in "=+-@":
-            return Formula(value)
-        if _NUMBER.fullmatch(value):
-            return float(value.replace(" ", "").replace(",", "."))
-        if _ISO_DATE.fullmatch(value):
-            return datetime.fromisoformat(value.strip())
-        return value
-    raise TypeError(f"xlwings cannot write {type(value).__name__}: {value!r}")
+    if not isinstance(value, str):
+        return held(value)
+    if value.startswith("'"):
+        return value[1:] or None
+    if value == "":
+        return None
+    if value[0] in "=+-@":
+        return Formula(value)
+    if _NUMBER.fullmatch(value):
+        return float(value.replace(" ", "").replace(",", "."))
+    if _ISO_DATE.fullmatch(value):
+        return datetime.fromisoformat(value.strip())
+    return value
 
 
 def letter(col: int) -> str:
