@@ -1,0 +1,93 @@
+"""Building messages: safe headers, a plain-text and an HTML part, an optional attachment.
+
+Every header value passes `sanitize`; the recipient gets a message of their own, so nobody
+sees who else received it. The content hash (subject, text and attachment) is what the
+ledger compares to tell a re-send of the same message from a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from .ledger import LedgerKey
+from .sanitize import file_name, header_text
+from .transport import KIND_HEADER
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class AttachmentTooLarge(Exception):
+    """The attachment is bigger than the configured limit; `str()` says so in Swedish."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for one recipient, with the key the ledger knows it by."""
+
+    kind: str
+    recipient: Address
+    message: EmailMessage
+    key: LedgerKey
+
+
+def build(
+    *,
+    kind: str,
+    day: date,
+    sender: Address,
+    recipient: Address,
+    subject: str,
+    text: str,
+    html: str,
+    attachment: Path | None = None,
+    max_attachment_bytes: int | None = None,
+) -> Outgoing:
+    """A message to one recipient. Raises AttachmentTooLarge (before reading the file) and
+    OSError when the attachment cannot be read."""
+    data = b""
+    if attachment is not None:
+        size = attachment.stat().st_size
+        if max_attachment_bytes is not None and size > max_attachment_bytes:
+            raise AttachmentTooLarge(
+                f"Bilagan {attachment.name} är {_mb(size)} MB, mer än gränsen "
+                f"{_mb(max_attachment_bytes)} MB; den skickas inte. Höj gränsen med "
+                "--max-attachment-mb eller AVTALSBOK_MAIL_MAX_MB, eller dela upp rapporten."
+            )
+        data = attachment.read_bytes()
+    clean_subject = header_text(subject)
+    msg = EmailMessage()
+    msg["Subject"] = clean_subject
+    msg["From"] = sender
+    msg["To"] = recipient
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=sender.domain)
+    msg[KIND_HEADER] = kind
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    if attachment is not None:
+        maintype, subtype = XLSX_TYPE
+        msg.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=file_name(attachment.name)
+        )
+    digest = hashlib.sha256()
+    for part in (clean_subject.encode(), text.encode(), data):
+        digest.update(hashlib.sha256(part).digest())
+    key = LedgerKey(kind, day, recipient.addr_spec, digest.hexdigest()[:32])
+    return Outgoing(kind, recipient, msg, key)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def swedish_number(value: float) -> str:
+    """`12 345` and `12,5`: numbers as a Swedish reader writes them."""
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u00a0")
+    return f"{value:,.1f}".replace(",", "\u00a0").replace(".", ",")

@@ -1,0 +1,250 @@
+"""Reminders: one digest per contract owner of what is due in their contracts.
+
+An owner is known by the `E-post` column of `Avtal`. Their digest lists, grouped by book, the
+follow-ups due within the chosen number of days or already overdue, the extension decisions
+coming up, and the deviations on their contracts whose action-plan deadline has passed.
+Items whose contract has no usable e-mail address cannot be sent and are counted instead.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from email.headerregistry import Address
+
+from ..report.records import BookRecord, DueItem, LateDeviation
+from .message import Outgoing, build
+from .sanitize import AddressError, address
+
+KIND = "paminnelse"
+
+
+@dataclass(frozen=True)
+class BookItems:
+    """What one owner has to do in one book."""
+
+    unit: str
+    file_name: str
+    follow_ups: tuple[DueItem, ...]
+    decisions: tuple[DueItem, ...]
+    deviations: tuple[LateDeviation, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit} – {self.file_name}" if self.unit else self.file_name
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One owner's reminder."""
+
+    recipient: Address
+    books: tuple[BookItems, ...]
+
+    @property
+    def follow_ups(self) -> int:
+        return sum(len(b.follow_ups) for b in self.books)
+
+    @property
+    def decisions(self) -> int:
+        return sum(len(b.decisions) for b in self.books)
+
+    @property
+    def deviations(self) -> int:
+        return sum(len(b.deviations) for b in self.books)
+
+
+@dataclass(frozen=True)
+class Digests:
+    """The digests of a run, and the items that have no address to go to, per book."""
+
+    digests: tuple[Digest, ...]
+    #: (book path, contract id, the address as written or "") of items nobody can be told of
+    unaddressed: tuple[tuple[str, str, str], ...] = field(default=())
+
+
+@dataclass
+class _Bucket:
+    follow_ups: list[DueItem] = field(default_factory=list)
+    decisions: list[DueItem] = field(default_factory=list)
+    deviations: list[LateDeviation] = field(default_factory=list)
+
+
+def digests(records: Sequence[BookRecord]) -> Digests:
+    """Group the records' due items by owner e-mail (case-insensitively), books in order.
+
+    The records already hold only what is due: they were made with the reminder's horizon.
+    """
+    per_owner: dict[str, dict[str, _Bucket]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    unaddressed: list[tuple[str, str, str]] = []
+    valid: dict[str, Address | None] = {}
+
+    def bucket(email: str, name: str, r: BookRecord, contract: str) -> _Bucket | None:
+        if email not in valid:
+            try:
+                valid[email] = address(email) if email else None
+            except AddressError:
+                valid[email] = None
+        found = valid[email]
+        if found is None:
+            unaddressed.append((r.path, contract, email))
+            return None
+        key = found.addr_spec.lower()
+        if name and key not in names:
+            names[key] = name
+        return per_owner[key].setdefault(r.path, _Bucket())
+
+    ordered = sorted(records, key=lambda r: (r.unit, r.file_name, r.path))
+    for r in ordered:
+        for item in r.follow_ups:
+            if b := bucket(item.email, item.owner, r, item.contract_id):
+                b.follow_ups.append(item)
+        for item in r.decisions:
+            if b := bucket(item.email, item.owner, r, item.contract_id):
+                b.decisions.append(item)
+        for d in r.late_deviations:
+            if b := bucket(d.email, d.owner, r, d.contract_id):
+                b.deviations.append(d)
+    by_path = {r.path: r for r in ordered}
+    out = []
+    for key in sorted(per_owner):
+        books = tuple(
+            BookItems(
+                by_path[path].unit,
+                by_path[path].file_name,
+                tuple(sorted(b.follow_ups, key=_due_order)),
+                tuple(sorted(b.decisions, key=_due_order)),
+                tuple(b.deviations),
+            )
+            for path, b in per_owner[key].items()
+        )
+        out.append(Digest(address(key, names.get(key, "")), books))
+    return Digests(tuple(out), tuple(unaddressed))
+
+
+def _due_order(item: DueItem) -> tuple[date, str, str]:
+    return (item.date, item.contract_id, item.activity)
+
+
+def subject(digest: Digest, day: date) -> str:
+    parts = []
+    for n, one, many in (
+        (digest.follow_ups, "uppföljning", "uppföljningar"),
+        (digest.decisions, "förlängningsbeslut", "förlängningsbeslut"),
+        (digest.deviations, "avvikelse", "avvikelser"),
+    ):
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    listed = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1]
+    return f"Påminnelse {day.isoformat()}: {listed} att hantera i dina avtal"
+
+
+def _contract(contract_id: str, name: str, supplier: str) -> str:
+    text = contract_id
+    if name:
+        text += f" {name}"
+    if supplier:
+        text += f" ({supplier})"
+    return text
+
+
+def _follow_up_line(i: DueItem) -> str:
+    return f"{i.date.isoformat()}  {_contract(i.contract_id, i.contract_name, i.supplier)}: " + (
+        f"{i.activity} – {i.status}" if i.status else i.activity
+    )
+
+
+def _decision_line(i: DueItem) -> str:
+    return (
+        f"{i.date.isoformat()}  {_contract(i.contract_id, i.contract_name, i.supplier)}: "
+        "sista dag att besluta om förlängning"
+    )
+
+
+def _deviation_line(d: LateDeviation) -> str:
+    deadline = d.deadline.isoformat() if d.deadline else "okänt datum"
+    text = (
+        f"{d.deviation_id} på {_contract(d.contract_id, d.contract_name, d.supplier)}: "
+        f"{d.severity or 'okänd allvarlighetsgrad'}, steg {d.step}, åtgärdsplan senast {deadline}"
+    )
+    return text + (f" – föreslaget steg: {d.proposed_step}" if d.proposed_step else "")
+
+
+_SECTIONS = (
+    ("Uppföljningar", "follow_ups", _follow_up_line),
+    ("Förlängningsbeslut", "decisions", _decision_line),
+    ("Avvikelser efter tidsgränsen för åtgärdsplanen", "deviations", _deviation_line),
+)
+
+
+def digest_text(digest: Digest, day: date, days: int) -> str:
+    name = digest.recipient.display_name
+    lines = [
+        f"Hej {name}!" if name else "Hej!",
+        "",
+        f"Det här väntar i dina avtal per {day.isoformat()}: uppföljningar inom {days} dagar "
+        "och sådant som är försenat, förlängningsbeslut som närmar sig och avvikelser där "
+        "tidsgränsen för åtgärdsplanen har passerat.",
+    ]
+    for book in digest.books:
+        lines += ["", book.label]
+        for title, attr, line in _SECTIONS:
+            items = getattr(book, attr)
+            if items:
+                lines.append(f"  {title}")
+                lines += [f"    {line(item)}" for item in items]
+    lines += [
+        "",
+        "För in genomförda uppföljningar på bladet Uppföljningar och nya steg på bladet "
+        "Avvikelser i avtalsboken, så kommer de inte med i nästa påminnelse.",
+        "",
+        "Meddelandet skickades automatiskt av avtalsbok.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def digest_html(digest: Digest, day: date, days: int) -> str:
+    e = html.escape
+    name = digest.recipient.display_name
+    parts = [
+        '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"></head><body>',
+        f"<p>Hej {e(name)}!</p>" if name else "<p>Hej!</p>",
+        f"<p>Det här väntar i dina avtal per {day.isoformat()}: uppföljningar inom {days} dagar "
+        "och sådant som är försenat, förlängningsbeslut som närmar sig och avvikelser där "
+        "tidsgränsen för åtgärdsplanen har passerat.</p>",
+    ]
+    for book in digest.books:
+        parts.append(f"<h3>{e(book.label)}</h3>")
+        for title, attr, line in _SECTIONS:
+            items = getattr(book, attr)
+            if items:
+                parts.append(f"<p><b>{e(title)}</b></p><ul>")
+                parts += [f"<li>{e(line(item))}</li>" for item in items]
+                parts.append("</ul>")
+    parts += [
+        "<p>För in genomförda uppföljningar på bladet <i>Uppföljningar</i> och nya steg på "
+        "bladet <i>Avvikelser</i> i avtalsboken, så kommer de inte med i nästa påminnelse.</p>",
+        "<p>Meddelandet skickades automatiskt av avtalsbok.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def reminder_messages(found: Digests, day: date, days: int, sender: Address) -> list[Outgoing]:
+    """One message per owner."""
+    return [
+        build(
+            kind=KIND,
+            day=day,
+            sender=sender,
+            recipient=d.recipient,
+            subject=subject(d, day),
+            text=digest_text(d, day, days),
+            html=digest_html(d, day, days),
+        )
+        for d in found.digests
+    ]

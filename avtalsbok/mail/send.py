@@ -1,0 +1,64 @@
+"""Sending a run's e-mail: the report to its recipients, the reminders to the contract owners,
+each through the configured transport and past the ledger."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from ..report.records import BookRecord
+from ..report.totals import Figure
+from .deliver import Delivery, deliver
+from .ledger import Ledger
+from .reminders import Digests, digests, reminder_messages
+from .report_message import report_messages
+from .sanitize import address, addresses
+from .transport import MailSettings, transport_for
+
+SENDER_NAME = "Avtalsbok"
+
+
+def send_report(
+    report: Path,
+    day: date,
+    figures: Sequence[Figure],
+    recipients: Sequence[str],
+    settings: MailSettings,
+    *,
+    now: datetime,
+    force: bool = False,
+    context: ssl.SSLContext | None = None,
+) -> list[Delivery]:
+    """The report to each recipient, unless the ledger says it has gone already.
+
+    Raises AddressError for a bad address and AttachmentTooLarge before anything is sent.
+    """
+    sender = address(settings.sender, SENDER_NAME)
+    messages = report_messages(
+        report, day, figures, sender, addresses(list(recipients)), settings.max_attachment_bytes
+    )
+    return deliver(
+        messages, transport_for(settings, context), Ledger(settings.outbox), now=now, force=force
+    )
+
+
+def send_reminders(
+    records: Sequence[BookRecord],
+    day: date,
+    days: int,
+    settings: MailSettings,
+    *,
+    now: datetime,
+    force: bool = False,
+    context: ssl.SSLContext | None = None,
+) -> tuple[Digests, list[Delivery]]:
+    """One digest per contract owner, unless the ledger says the same one has gone already."""
+    found = digests(records)
+    sender = address(settings.sender, SENDER_NAME)
+    messages = reminder_messages(found, day, days, sender)
+    sent = deliver(
+        messages, transport_for(settings, context), Ledger(settings.outbox), now=now, force=force
+    )
+    return found, sent

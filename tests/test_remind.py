@@ -1,0 +1,182 @@
+"""Reminders: one digest per contract owner, grouped by book, sent once per day."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from test_mail import Server, smtp_server  # noqa: F401  (the SMTP server fixture)
+
+from avtalsbok.cli import main
+from avtalsbok.demo import generate
+from avtalsbok.mail.deliver import Status
+from avtalsbok.mail.reminders import digests, reminder_messages
+from avtalsbok.mail.sanitize import address
+from avtalsbok.mail.send import send_reminders
+from avtalsbok.mail.transport import MailSettings, Security
+from avtalsbok.report.records import BookRecord, BookStatus, DueItem, LateDeviation, book_record
+from avtalsbok.workbook.template import build_workbook
+
+TODAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 2, 6, 0)
+ANNA = "anna.berg@kommun.se"
+BO = "bo.ek@kommun.se"
+
+
+def due(contract: str, days: int, email: str, owner: str = "", activity: str = "") -> DueItem:
+    return DueItem(
+        TODAY + timedelta(days=days),
+        contract,
+        f"Avtal {contract}",
+        "Leverantör AB",
+        2,
+        activity or "Statistikuppföljning + uppföljningsmöte",
+        owner,
+        email,
+        f"Försenad ({-days} dagar)" if days < 0 else "Inom 30 dagar",
+    )
+
+
+def late(deviation: str, contract: str, email: str) -> LateDeviation:
+    return LateDeviation(
+        deviation, contract, f"Avtal {contract}", "Leverantör AB", "Hög", 1,
+        TODAY - timedelta(days=20), 45, "2 Skriftlig varning", "Anna Berg", "Anna Berg", email,
+    )  # fmt: skip
+
+
+def record(
+    unit: str,
+    follow_ups: tuple[DueItem, ...] = (),
+    decisions: tuple[DueItem, ...] = (),
+    late_deviations: tuple[LateDeviation, ...] = (),
+) -> BookRecord:
+    return BookRecord(
+        f"/enheter/{unit}/avtal.xlsx",
+        unit,
+        BookStatus.OK,
+        today=TODAY,
+        follow_ups=follow_ups,
+        decisions=decisions,
+        late_deviations=late_deviations,
+    )
+
+
+@pytest.fixture
+def records() -> list[BookRecord]:
+    return [
+        record(
+            "Vård",
+            follow_ups=(due("V-2", 5, ANNA, "Anna Berg"), due("V-1", -10, "Anna.Berg@Kommun.se")),
+            decisions=(due("V-3", 40, BO, "Bo Ek", "Beslut om förlängning senast"),),
+            late_deviations=(late("AVV-1", "V-1", ANNA),),
+        ),
+        record(
+            "Skola",
+            follow_ups=(due("S-1", 3, ANNA), due("S-2", 1, ""), due("S-3", 2, "åsa@kommun.se")),
+        ),
+    ]
+
+
+def test_one_digest_per_owner_grouped_by_book(records: list[BookRecord]) -> None:
+    found = digests(records)
+    assert [d.recipient.addr_spec for d in found.digests] == [ANNA, BO]
+    anna, bo = found.digests
+    assert anna.recipient.display_name == "Anna Berg"
+    assert [(b.unit, [i.contract_id for i in b.follow_ups]) for b in anna.books] == [
+        ("Skola", ["S-1"]),
+        ("Vård", ["V-1", "V-2"]),  # overdue first: by date
+    ]
+    assert (anna.follow_ups, anna.decisions, anna.deviations) == (3, 0, 1)
+    assert (bo.follow_ups, bo.decisions, bo.deviations) == (0, 1, 0)
+    assert found.unaddressed == (
+        ("/enheter/Skola/avtal.xlsx", "S-2", ""),
+        ("/enheter/Skola/avtal.xlsx", "S-3", "åsa@kommun.se"),
+    )
+
+
+def test_the_digest_says_what_is_due_in_text_and_html(records: list[BookRecord]) -> None:
+    sender = address("avtalsbok@kommun.se", "Avtalsbok")
+    anna = reminder_messages(digests(records), TODAY, 14, sender)[0].message
+    assert anna["Subject"] == (
+        "Påminnelse 2026-11-02: 3 uppföljningar och 1 avvikelse att hantera i dina avtal"
+    )
+    assert str(anna["To"]) == f"Anna Berg <{ANNA}>"
+    text = anna.get_body(("plain",))
+    assert text is not None
+    body = text.get_content()
+    assert "Hej Anna Berg!" in body and "uppföljningar inom 14 dagar" in body
+    assert (
+        "Skola – avtal.xlsx\n  Uppföljningar\n    2026-11-05  S-1 Avtal S-1 (Leverantör AB)" in body
+    )
+    assert "2026-10-23  V-1 Avtal V-1 (Leverantör AB): Statistikuppföljning" in body
+    assert (
+        "AVV-1 på V-1 Avtal V-1 (Leverantör AB): Hög, steg 1, åtgärdsplan senast 2026-10-13 – "
+        "föreslaget steg: 2 Skriftlig varning"
+    ) in body
+    html = anna.get_body(("html",))
+    assert html is not None and "<h3>Vård – avtal.xlsx</h3>" in html.get_content()
+
+
+def test_text_from_the_books_is_escaped_in_html() -> None:
+    item = replace(due("X-1", 1, ANNA, "Anna <b>Berg</b>"), contract_name="<script>x</script>")
+    sender = address("avtalsbok@kommun.se")
+    msg = reminder_messages(digests([record("Vård", follow_ups=(item,))]), TODAY, 14, sender)
+    html = msg[0].message.get_body(("html",))
+    assert html is not None
+    content = html.get_content()
+    assert "<script>" not in content and "<b>Berg" not in content
+    assert "&lt;script&gt;x&lt;/script&gt;" in content and "Anna &lt;b&gt;Berg" in content
+
+
+def test_reminders_are_sent_over_smtp_once_per_day(
+    records: list[BookRecord],
+    tmp_path: Path,
+    smtp_server: Server,  # noqa: F811
+) -> None:
+    settings = MailSettings(
+        sender="avtalsbok@kommun.se",
+        outbox=tmp_path / "utkorg",
+        host=smtp_server.host,
+        port=smtp_server.port,
+        security=Security.NONE,
+    )
+    _, first = send_reminders(records, TODAY, 14, settings, now=NOW)
+    _, second = send_reminders(records, TODAY, 14, settings, now=NOW)
+    _, forced = send_reminders(records, TODAY, 14, settings, now=NOW, force=True)
+    assert [d.status for d in first] == [Status.SENT, Status.SENT]
+    assert [d.status for d in second] == [Status.ALREADY_SENT, Status.ALREADY_SENT]
+    assert [d.status for d in forced] == [Status.SENT, Status.SENT]
+    got = smtp_server.sink.received
+    assert [r.recipients for r in got] == [[ANNA], [BO], [ANNA], [BO]]
+    assert got[1].message["Subject"] == (
+        "Påminnelse 2026-11-02: 1 förlängningsbeslut att hantera i dina avtal"
+    )
+
+
+def test_remind_command_over_a_generated_book_writes_one_message_per_owner(
+    tmp_path: Path,
+) -> None:
+    book = tmp_path / "Skola" / "avtal.xlsx"
+    book.parent.mkdir()
+    build_workbook(book, generate(30, seed=4, mistakes=False))
+    before = book.read_bytes()
+    rec = book_record(str(book), "Skola", today=TODAY, write=False, due_days=14)
+    owners = {i.email.lower() for i in (*rec.follow_ups, *rec.decisions)} | {
+        d.email.lower() for d in rec.late_deviations
+    }
+    out = io.StringIO()
+    args = ["remind", str(tmp_path), "--today", "2026-11-02", "--days", "14", "--json"]
+    assert main([*args, "--outbox", str(tmp_path / "utkorg")], out) == 0
+    summary = json.loads(out.getvalue())
+    assert summary["reminders"] == len(owners - {""}) > 0
+    assert [m["status"] for m in summary["mail"]] == ["sent"] * summary["reminders"]
+    assert len(list((tmp_path / "utkorg").glob("paminnelse-*.eml"))) == summary["reminders"]
+    assert all(i.date <= TODAY + timedelta(days=14) for i in rec.follow_ups)
+    assert book.read_bytes() == before  # reminders only read the book
+    again = io.StringIO()
+    assert main([*args, "--outbox", str(tmp_path / "utkorg")], again) == 0
+    assert {m["status"] for m in json.loads(again.getvalue())["mail"]} == {"already-sent"}
