@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="bygg mallarna avtalsbok.xlsx och avtalsbok.xlsm")
     p.add_argument("dir", nargs="?", type=Path, default=Path("templates"))
+    _add_headless_commands(sub)
     return parser
 
 
@@ -90,6 +91,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             build_template(target)
             print(f"Mallen byggd: {target}", file=stream)
         return EXIT_OK
+    if command in _HEADLESS:
+        return _HEADLESS[command](args, stream)
     raise AssertionError(command)  # argparse only lets known commands through
 
 
@@ -168,6 +171,405 @@ def _report(outcome: Outcome, as_json: bool, stream: TextIO) -> None:
             )
     if len(outcome.findings) > MAX_LISTED:
         console.print(f"\n… och {len(outcome.findings) - MAX_LISTED} till: se bladet Fel.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Many books at once: batch, report, mail, remind
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget heltal") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("ska vara minst 1")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget heltal") from None
+    if not 0 <= value <= 366:
+        raise argparse.ArgumentTypeError("ska vara mellan 0 och 366 dagar")
+    return value
+
+
+def _add_book_options(p: argparse.ArgumentParser, today_help: str) -> None:
+    p.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="MÖNSTER",
+        help="ta bara med filer som matchar (t.ex. '*avtal*.xlsx'); standard *.xlsx och *.xlsm",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="MÖNSTER",
+        help="hoppa över filer eller sökvägar som matchar (t.ex. 'Arkiv/*')",
+    )
+    p.add_argument(
+        "--workers", type=_count, help="antal parallella processer (standard: en per kärna)"
+    )
+    p.add_argument("--today", type=_date, help=today_help)
+    p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+
+
+def _add_mail_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "e-post",
+        "Utan e-postserver skrivs meddelandena som .eml-filer i utkorgen. Lösenordet läses "
+        "bara från miljövariabeln AVTALSBOK_SMTP_PASSWORD.",
+    )
+    g.add_argument("--smtp-host", metavar="VÄRD", help="e-postserver (AVTALSBOK_SMTP_HOST)")
+    g.add_argument("--smtp-port", type=int, metavar="PORT", help="port (AVTALSBOK_SMTP_PORT)")
+    g.add_argument("--smtp-user", metavar="ANVÄNDARE", help="inloggning (AVTALSBOK_SMTP_USER)")
+    g.add_argument(
+        "--smtp-security",
+        choices=("starttls", "tls", "none"),
+        help="starttls (standard, port 587), tls (port 465) eller none (AVTALSBOK_SMTP_SECURITY)",
+    )
+    g.add_argument(
+        "--smtp-cafile",
+        type=Path,
+        metavar="FIL",
+        help="egen CA att lita på (AVTALSBOK_SMTP_CAFILE)",
+    )
+    g.add_argument("--mail-from", metavar="ADRESS", help="avsändare (AVTALSBOK_MAIL_FROM)")
+    g.add_argument(
+        "--outbox", type=Path, metavar="MAPP", help="utkorg för .eml-filer (AVTALSBOK_OUTBOX)"
+    )
+    g.add_argument(
+        "--max-attachment-mb",
+        type=float,
+        metavar="MB",
+        help="största bilaga i MB (AVTALSBOK_MAIL_MAX_MB, standard 10)",
+    )
+    g.add_argument(
+        "--force", action="store_true", help="skicka även det som redan har skickats samma dag"
+    )
+
+
+def _add_headless_commands(sub: Any) -> None:
+    p = sub.add_parser(
+        "batch", help="kör alla avtalsböcker i en eller flera mappar, t.ex. på en delad disk"
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="MAPP")
+    _add_book_options(p, "referensdatum ÅÅÅÅ-MM-DD för alla böcker (annars varje boks Idag)")
+    p.add_argument("--report", type=Path, metavar="FIL", help="skriv en samlad rapport (.xlsx)")
+    p.add_argument("--dry-run", action="store_true", help="kontrollera bara; skriv inga böcker")
+    p.add_argument(
+        "--mail",
+        action="store_true",
+        help="skicka rapporten till böckernas Rapportmottagare (kräver --report)",
+    )
+    p.add_argument(
+        "--mail-to",
+        action="append",
+        default=[],
+        metavar="ADRESS",
+        help="skicka rapporten hit (kan upprepas; kräver --report)",
+    )
+    _add_mail_options(p)
+
+    p = sub.add_parser("report", help="samlad rapport över avtalsböcker; skriver inga böcker")
+    p.add_argument("paths", nargs="+", type=Path, metavar="SÖKVÄG")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL")
+    _add_book_options(p, "referensdatum ÅÅÅÅ-MM-DD för alla böcker (annars varje boks Idag)")
+
+    p = sub.add_parser("mail", help="skicka en rapport med e-post")
+    p.add_argument("report", type=Path, metavar="RAPPORT")
+    p.add_argument("--to", action="append", required=True, metavar="ADRESS")
+    p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    _add_mail_options(p)
+
+    p = sub.add_parser(
+        "remind", help="påminn varje avtalsansvarig om uppföljningar, beslut och avvikelser"
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="SÖKVÄG")
+    p.add_argument(
+        "--days", type=_days, default=14, help="uppföljningar inom så många dagar (standard 14)"
+    )
+    _add_book_options(p, "referensdatum ÅÅÅÅ-MM-DD (annars varje boks Idag)")
+    _add_mail_options(p)
+
+
+def _usage_error(message: str) -> int:
+    print(f"avtalsbok: fel: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _mail_settings(args: argparse.Namespace) -> Any:
+    import os
+
+    from .mail.transport import MailSettings
+
+    return MailSettings.from_env(
+        os.environ,
+        host=args.smtp_host,
+        port=args.smtp_port,
+        user=args.smtp_user,
+        security=args.smtp_security,
+        sender=args.mail_from,
+        outbox=args.outbox,
+        max_mb=args.max_attachment_mb,
+        cafile=args.smtp_cafile,
+    )
+
+
+def _missing(paths: Sequence[Path]) -> list[Path]:
+    return [p for p in paths if not p.exists()]
+
+
+def _batch(args: argparse.Namespace, stream: TextIO) -> int:
+    from .batch.progress import progress_for
+    from .batch.run import BatchOptions, run_batch
+    from .mail.transport import MailError
+
+    mailing = bool(args.mail or args.mail_to)
+    if mailing and args.report is None:
+        return _usage_error("--mail och --mail-to kräver --report")
+    if missing := _missing(args.paths):
+        return _usage_error(f"{missing[0]} finns inte")
+    try:
+        settings = _mail_settings(args) if mailing else None
+    except MailError as exc:
+        return _usage_error(str(exc))
+    options = BatchOptions(
+        paths=args.paths,
+        today=args.today or date.today(),
+        fixed_today=args.today is not None,
+        include=args.include,
+        exclude=args.exclude,
+        report=args.report,
+        dry_run=args.dry_run,
+        workers=args.workers,
+        mail=mailing,
+        mail_to=args.mail_to,
+        force=args.force,
+    )
+    result = run_batch(options, progress_for(sys.stderr), mail_settings=settings)
+    if not result.records and not result.problems:
+        return _usage_error("inga arbetsböcker hittades (se --include och --exclude)")
+    if args.json:
+        _dump(result.to_json(), stream)
+    else:
+        _render_batch(result, stream)
+    return result.exit_code
+
+
+def _render_batch(result: Any, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .report.records import BookStatus
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    t = result.totals
+    colour = "green" if result.all_fine else "yellow"
+    console.print(
+        f"[bold {colour}]{t.books} avtalsböcker:[/bold {colour}] {t.ok} utan fel, "
+        f"{t.with_errors} med fel, {t.skipped} överhoppade (öppna), {t.unreadable} kan inte läsas"
+    )
+    console.print(
+        f"{t.contracts} avtal · {t.follow_ups_overdue} försenade uppföljningar · "
+        f"{t.open_deviations} öppna avvikelser, varav {t.deviations_past_deadline} med "
+        "passerad åtgärdsplan"
+    )
+    labels = {
+        BookStatus.ERRORS: "[red]Fel i data[/red]",
+        BookStatus.SKIPPED: "[yellow]Överhoppad[/yellow]",
+        BookStatus.UNREADABLE: "[red]Kan inte läsas[/red]",
+    }
+    listed = [r for r in result.records if r.status in labels]
+    for r in listed[:MAX_LISTED]:
+        why = r.problem or f"{r.errors} fel – se bladet Fel i boken"
+        console.print(f"  {labels[r.status]} {escape(r.path)}: {escape(why)}")
+    if len(listed) > MAX_LISTED:
+        console.print(f"  … och {len(listed) - MAX_LISTED} till: se rapporten eller --json.")
+    for path, reason in result.problems:
+        console.print(f"  [red]Kunde inte söka i[/red] {escape(str(path))}: {escape(reason)}")
+    if result.options.dry_run:
+        console.print("Provkörning (--dry-run): ingen arbetsbok skrevs.")
+    if result.report_written:
+        console.print(f"Rapport: {escape(str(result.options.report))}")
+    elif result.report_error:
+        console.print(f"[red]Rapporten kunde inte skrivas:[/red] {escape(result.report_error)}")
+    _render_deliveries(console, result.deliveries)
+    if result.mail_error:
+        console.print(f"[red]E-post skickades inte:[/red] {escape(result.mail_error)}")
+    elif result.mail_note:
+        console.print(f"E-post: {escape(result.mail_note)}")
+    console.print(f"Tid {result.elapsed:.1f} s ({result.books_per_minute:.0f} böcker/minut)")
+
+
+def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
+    from rich.markup import escape
+
+    from .mail.deliver import Status
+
+    for d in deliveries:
+        colour = {Status.SENT: "green", Status.ALREADY_SENT: "dim", Status.FAILED: "red"}[d.status]
+        where = f" ({escape(d.where)})" if d.where else ""
+        extra = f": {escape(d.error)}" if d.error else ""
+        status = f"[{colour}]{d.status.swedish}[/{colour}]"
+        console.print(f"E-post till {escape(d.recipient)}: {status}{where}{extra}")
+
+
+def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
+    from .batch.discover import find_books
+    from .batch.pool import Job, run_books
+    from .batch.progress import progress_for
+    from .report.records import BookStatus, unit_of
+    from .report.totals import Totals
+    from .report.workbook import write_report
+    from .workbook.atomic import WriteError
+
+    if missing := _missing(args.paths):
+        return _usage_error(f"{missing[0]} finns inte")
+    found = find_books(args.paths, args.include, args.exclude, skip=[args.output])
+    if not found.books:
+        return _usage_error("inga arbetsböcker hittades (se --include och --exclude)")
+    jobs = [Job(path, unit_of(path, root)) for path, root in found.books]
+    records = run_books(
+        jobs, progress_for(sys.stderr), today=args.today, write=False, workers=args.workers
+    )
+    today = args.today or date.today()
+    try:
+        write_report(args.output, records, today)
+    except WriteError as exc:
+        return _usage_error(f"rapporten kunde inte skrivas: {exc}")
+    totals = Totals.of(records, today)
+    if args.json:
+        _dump({**totals.to_json(), "report": str(args.output)}, stream)
+    else:
+        print(f"Rapport: {args.output}", file=stream)
+        for label, value in totals.key_figures():
+            print(f"  {label}: {value}", file=stream)
+    fine = all(r.status is BookStatus.OK for r in records) and not found.problems
+    return EXIT_OK if fine else EXIT_ERRORS
+
+
+def _mail_command(args: argparse.Namespace, stream: TextIO) -> int:
+    from datetime import datetime
+
+    from rich.console import Console
+
+    from .mail.deliver import Status
+    from .mail.message import AttachmentTooLarge
+    from .mail.sanitize import AddressError
+    from .mail.send import send_report
+    from .mail.transport import MailError
+    from .report.workbook import read_key_figures
+
+    try:
+        settings = _mail_settings(args)
+        day, figures = read_key_figures(args.report)
+        deliveries = send_report(
+            args.report,
+            day,
+            figures,
+            args.to,
+            settings,
+            now=datetime.now().replace(microsecond=0),
+            force=args.force,
+        )
+    except (MailError, AddressError, AttachmentTooLarge, ValueError, OSError) as exc:
+        return _usage_error(str(exc))
+    if args.json:
+        _dump({"mail": [d.to_json() for d in deliveries]}, stream)
+    else:
+        _render_deliveries(Console(file=stream, highlight=False, soft_wrap=True), deliveries)
+    failed = any(d.status is Status.FAILED for d in deliveries)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _remind(args: argparse.Namespace, stream: TextIO) -> int:
+    from datetime import datetime
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .batch.discover import find_books
+    from .batch.pool import Job, run_books
+    from .batch.progress import progress_for
+    from .mail.deliver import Status
+    from .mail.sanitize import AddressError
+    from .mail.send import send_reminders
+    from .mail.transport import MailError
+    from .report.records import BookStatus, unit_of
+
+    if missing := _missing(args.paths):
+        return _usage_error(f"{missing[0]} finns inte")
+    try:
+        settings = _mail_settings(args)
+    except MailError as exc:
+        return _usage_error(str(exc))
+    found = find_books(args.paths, args.include, args.exclude)
+    if not found.books:
+        return _usage_error("inga arbetsböcker hittades (se --include och --exclude)")
+    jobs = [Job(path, unit_of(path, root)) for path, root in found.books]
+    records = run_books(
+        jobs,
+        progress_for(sys.stderr),
+        today=args.today,
+        write=False,
+        due_days=args.days,
+        workers=args.workers,
+    )
+    try:
+        digests, deliveries = send_reminders(
+            records,
+            args.today or date.today(),
+            args.days,
+            settings,
+            now=datetime.now().replace(microsecond=0),
+            force=args.force,
+        )
+    except (MailError, AddressError) as exc:
+        return _usage_error(str(exc))
+    unreadable = [r for r in records if r.status is BookStatus.UNREADABLE]
+    if args.json:
+        _dump(
+            {
+                "books": len(records),
+                "unreadable": [r.path for r in unreadable],
+                "reminders": len(digests.digests),
+                "without_address": len(digests.unaddressed),
+                "mail": [d.to_json() for d in deliveries],
+            },
+            stream,
+        )
+    else:
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        console.print(f"{len(digests.digests)} påminnelser från {len(records)} avtalsböcker")
+        _render_deliveries(console, deliveries)
+        for r in unreadable:
+            console.print(f"[red]Kan inte läsas[/red] {escape(r.path)}: {escape(r.problem)}")
+        if digests.unaddressed:
+            console.print(
+                f"[yellow]{len(digests.unaddressed)} poster har ingen giltig e-postadress "
+                "i kolumnen E-post och kunde inte skickas.[/yellow]"
+            )
+    failed = any(d.status is Status.FAILED for d in deliveries)
+    return EXIT_ERRORS if failed or unreadable else EXIT_OK
+
+
+def _dump(data: dict[str, Any], stream: TextIO) -> None:
+    json.dump(data, stream, ensure_ascii=False, indent=2, default=str)
+    stream.write("\n")
+
+
+_HEADLESS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "batch": _batch,
+    "report": _report_command,
+    "mail": _mail_command,
+    "remind": _remind,
+}
 
 
 if __name__ == "__main__":

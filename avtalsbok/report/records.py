@@ -24,7 +24,7 @@ from ..core.models import Contract, Deviation
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
 from ..core.schedule import DECISION, KIND_BY_TIER
 from ..core.validate import parse_sheet
-from ..workbook.atomic import UNKNOWN_OWNER, owner_of
+from ..workbook.atomic import OPEN_IN_PROGRAM, UNKNOWN_OWNER, owner_of
 from ..workbook.runner import Outcome, process
 
 #: The plan's activities that are follow-ups (not extension decisions or deviation checks).
@@ -211,7 +211,7 @@ def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
     if outcome.blocked:
         if any(f.code == "file-locked" for f in outcome.findings):
             status = BookStatus.SKIPPED
-            owner = owner_of(outcome.path) or "ett annat program (troligen Excel)"
+            owner = owner_of(outcome.path) or OPEN_IN_PROGRAM
         else:
             status = BookStatus.ERRORS
     f = result.figures
