@@ -58,7 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="skapa en demo-avtalsbok med exempeldata och kör den")
     p.add_argument("dir", nargs="?", type=Path, default=Path("demo"))
-    p.add_argument("--contracts", type=int, default=700, help="antal avtal (standard 700)")
+    p.add_argument(
+        "--contracts",
+        type=int,
+        default=700,
+        help="antal avtal (standard 700; från 100 avtal finns några vanliga misstag med)",
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("template", help="bygg mallarna avtalsbok.xlsx och avtalsbok.xlsm")
@@ -115,13 +120,14 @@ def _new(path: Path, force: bool, stream: TextIO) -> int:
 
 
 def _demo(folder: Path, contracts: int, as_json: bool, stream: TextIO) -> int:
-    from .demo import DEMO_TODAY, generate
+    from .demo import DEMO_TODAY, MIN_CONTRACTS_WITH_MISTAKES, generate
     from .workbook.runner import process
     from .workbook.template import build_workbook
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "avtalsbok-demo.xlsx"
-    build_workbook(path, generate(contracts), today=DEMO_TODAY)
+    mistakes = contracts >= MIN_CONTRACTS_WITH_MISTAKES
+    build_workbook(path, generate(contracts, mistakes=mistakes), today=DEMO_TODAY)
     outcome = process(path)
     _report(outcome, as_json, stream)
     if not as_json:
@@ -328,6 +334,7 @@ def _missing(paths: Sequence[Path]) -> list[Path]:
 def _batch(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.progress import progress_for
     from .batch.run import BatchOptions, run_batch
+    from .mail.sanitize import AddressError, addresses
     from .mail.transport import MailError
 
     mailing = bool(args.mail or args.mail_to)
@@ -337,7 +344,8 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error(f"{missing[0]} finns inte")
     try:
         settings = _mail_settings(args) if mailing else None
-    except MailError as exc:
+        addresses(args.mail_to)
+    except (MailError, AddressError) as exc:
         return _usage_error(str(exc))
     options = BatchOptions(
         paths=args.paths,

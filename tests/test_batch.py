@@ -225,6 +225,27 @@ def test_a_book_windows_will_not_replace_is_skipped_as_open_in_a_program(
     assert sorted(p.name for p in book.parent.iterdir()) == ["avtal.xlsx"]
 
 
+def test_a_failure_inside_one_book_is_reported_and_the_others_still_run(
+    drive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from avtalsbok.report import records
+
+    real = records.process
+
+    def crashing(path: str, **kw: Any) -> Any:
+        if "Skola" in path:
+            raise RuntimeError("oväntat")
+        return real(path, **kw)
+
+    monkeypatch.setattr(records, "process", crashing)
+    out = io.StringIO()
+    jobs = [Job(drive / u / "avtal.xlsx", u) for u in ("Skola", "Vård")]
+    skola, vard = run_books(jobs, LineProgress(out), today=TODAY, write=False, workers=1)
+    assert (skola.status, vard.status) == (BookStatus.UNREADABLE, BookStatus.OK)
+    assert skola.problem == "Filen kan inte läsas: internt fel (RuntimeError)."
+    assert "Internt fel i " in out.getvalue() and "RuntimeError: oväntat" in out.getvalue()
+
+
 def test_dry_run_writes_nothing_and_a_clean_drive_exits_0(drive: Path) -> None:
     for broken in ("Ekonomi", "Kultur", "Teknik"):
         shutil.rmtree(drive / broken)
@@ -290,6 +311,10 @@ def test_the_report_goes_to_the_books_report_recipients_when_no_address_is_given
         (["saknas"], "saknas finns inte"),
         (["tom"], "inga arbetsböcker hittades"),
         (["tom", "--mail-to", "chef@kommun.se"], "kräver --report"),
+        (
+            ["tom", "--report", "r.xlsx", "--mail-to", "chef@kommun.se\nBcc: x@y.se"],
+            "ingen giltig e-postadress",
+        ),
     ],
 )
 def test_usage_errors_exit_2(

@@ -73,7 +73,10 @@ def _run(
     crashed: set[int] = set()
     if count == 1:
         for i in indices:
-            records[i] = work(str(jobs[i].path), jobs[i].unit)
+            try:
+                records[i] = work(str(jobs[i].path), jobs[i].unit)
+            except Exception as exc:  # one book's failure must not stop the run over the rest
+                records[i] = _internal_error(jobs[i], exc, progress)
             progress.advance(records[i])
         return records, crashed
     pool = ProcessPoolExecutor(max_workers=count)
@@ -84,20 +87,23 @@ def _run(
         for future in as_completed(futures):
             i = futures[future]
             try:
-                record = future.result()
+                records[i] = future.result()
             except BrokenProcessPool:
                 crashed.add(i)
-                record = _failed(jobs[i], "arbetsprocessen avslutades oväntat")
+                records[i] = _failed(jobs[i], "arbetsprocessen avslutades oväntat")
             except Exception as exc:  # one book's failure must not stop the run over the rest
-                progress.note(f"Internt fel i {jobs[i].path}: {type(exc).__name__}: {exc}")
-                record = _failed(jobs[i], f"internt fel ({type(exc).__name__})")
-            records[i] = record
-            progress.advance(record)
+                records[i] = _internal_error(jobs[i], exc, progress)
+            progress.advance(records[i])
     finally:
         # On Ctrl+C the books not yet started are left alone; a book being written is either
         # replaced whole or not at all.
         pool.shutdown(wait=True, cancel_futures=True)
     return records, crashed
+
+
+def _internal_error(job: Job, exc: Exception, progress: Progress) -> BookRecord:
+    progress.note(f"Internt fel i {job.path}: {type(exc).__name__}: {exc}")
+    return _failed(job, f"internt fel ({type(exc).__name__})")
 
 
 def _failed(job: Job, reason: str) -> BookRecord:

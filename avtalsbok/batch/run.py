@@ -13,7 +13,7 @@ from typing import Any
 
 from ..mail.deliver import Delivery, Status
 from ..mail.message import AttachmentTooLarge
-from ..mail.sanitize import AddressError
+from ..mail.sanitize import AddressError, address
 from ..mail.send import send_report
 from ..mail.transport import MailError, MailSettings
 from ..report.records import BookRecord, BookStatus, unit_of
@@ -128,16 +128,23 @@ def run_batch(
     return result
 
 
-def recipients_of(options: BatchOptions, records: Sequence[BookRecord]) -> list[str]:
-    """`--mail-to`, or else every book's `Rapportmottagare` (each once, in order)."""
+def recipients_of(
+    options: BatchOptions, records: Sequence[BookRecord]
+) -> tuple[list[str], list[str]]:
+    """`--mail-to`, or else every book's `Rapportmottagare` (each once, in order); and the
+    books' addresses that cannot be mailed to (left out)."""
     if options.mail_to:
-        return list(options.mail_to)
-    seen: dict[str, None] = {}
+        return list(options.mail_to), []
+    usable: dict[str, None] = {}
+    unusable: dict[str, None] = {}
     for r in sorted(records, key=lambda r: (r.unit, r.file_name)):
         if r.status is not BookStatus.UNREADABLE:
             for email in r.recipients:
-                seen.setdefault(email, None)
-    return list(seen)
+                try:
+                    usable.setdefault(address(email).addr_spec, None)
+                except AddressError:
+                    unusable.setdefault(email, None)
+    return list(usable), list(unusable)
 
 
 def _mail(
@@ -150,7 +157,9 @@ def _mail(
     if result.options.dry_run:
         result.mail_note = "ingen e-post skickas vid --dry-run"
         return
-    recipients = recipients_of(result.options, result.records)
+    recipients, unusable = recipients_of(result.options, result.records)
+    if unusable:
+        result.mail_note = "kan inte skicka till Rapportmottagare " + ", ".join(unusable)
     if not recipients:
         result.mail_error = (
             "ingen mottagare: ange --mail-to eller Rapportmottagare i avtalsböckernas Inställningar"
