@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -102,9 +102,11 @@ def run_batch(
     mail_settings: MailSettings | None = None,
     now: datetime | None = None,
     context: ssl.SSLContext | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> BatchResult:
-    """Run every book under `options.paths`; write and mail the report when asked."""
-    started = time.perf_counter()
+    """Run every book under `options.paths`; write and mail the report when asked (not when
+    no book was found)."""
+    started = clock()
     skip = [options.report] if options.report else []
     found = find_books(options.paths, options.include, options.exclude, skip)
     jobs = [Job(path, unit_of(path, root)) for path, root in found.books]
@@ -116,7 +118,7 @@ def run_batch(
         workers=options.workers,
     )
     result = BatchResult(options, records, Totals.of(records, options.today), found.problems)
-    if options.report is not None:
+    if options.report is not None and records:
         try:
             write_report(options.report, records, options.today)
             result.report_written = True
@@ -124,7 +126,7 @@ def run_batch(
             result.report_error = str(exc)
     if options.mail and result.report_written and options.report is not None:
         _mail(result, options.report, mail_settings or MailSettings(), now, context)
-    result.elapsed = time.perf_counter() - started
+    result.elapsed = clock() - started
     return result
 
 

@@ -19,6 +19,7 @@ from ..core import cells, schema
 from ..core.book import BookInput
 from ..core.calendar import add_days_business
 from ..core.engine import Result
+from ..core.figures import PlanRow
 from ..core.findings import Finding, Level, display_value
 from ..core.models import Contract, Deviation
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
@@ -166,6 +167,7 @@ class BookRecord:
             "open_deviations": self.open_deviations,
             "deviations_past_deadline": len(self.late_deviations),
             "problem": self.problem,
+            "summary": self.summary,
         }
 
 
@@ -256,7 +258,7 @@ def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
     )
 
 
-def _due(row: Any) -> DueItem:
+def _due(row: PlanRow) -> DueItem:
     return DueItem(
         row.date,
         row.contract_id,
