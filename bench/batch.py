@@ -1,0 +1,123 @@
+"""Benchmark: `avtalsbok batch` over 300 avtalsböcker of 700 contracts each, as a whole process.
+
+The books are generated once into bench/.cache/batch-BOOKSxCONTRACTS (not timed), spread over
+unit folders like a shared drive; each round copies them fresh to a temp folder and times
+`avtalsbok batch DIR --workers 2 --today 2026-11-02` as a subprocess, then checks that every
+book was updated. Prints the time and books per minute; the last line is one JSON object.
+
+Target on this 2-core machine: 300 books × 700 contracts with 2 workers in ≤ 25 s.
+
+    .venv/bin/python bench/batch.py [--books 300] [--contracts 700] [--workers 2] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "bench" / ".cache"
+TODAY = "2026-11-02"
+TARGET_S = 25.0
+UNITS = 12
+
+
+def _build(path: Path, contracts: int, seed: int) -> None:
+    from avtalsbok.demo import DEMO_TODAY, generate
+    from avtalsbok.workbook.template import build_workbook
+
+    tmp = path.with_name(path.name + ".tmp.xlsx")
+    build_workbook(tmp, generate(contracts, seed=seed), today=DEMO_TODAY)
+    tmp.replace(path)
+
+
+def books_for(count: int, contracts: int) -> Path:
+    """A folder of `count` demo books in unit folders, built once (in parallel) and cached."""
+    folder = CACHE / f"batch-{count}x{contracts}"
+    wanted = [
+        folder / f"Enhet {i % UNITS + 1:02d}" / f"avtalsbok-{i:03d}.xlsx" for i in range(count)
+    ]
+    missing = [(p, i) for i, p in enumerate(wanted) if not p.exists()]
+    if missing:
+        started = time.perf_counter()
+        for p, _ in missing:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        with ProcessPoolExecutor() as pool:
+            list(
+                pool.map(
+                    _build,
+                    [p for p, _ in missing],
+                    [contracts] * len(missing),
+                    [i for _, i in missing],
+                )
+            )
+        took = time.perf_counter() - started
+        print(f"  byggde {len(missing)} böcker på {took:.0f} s", file=sys.stderr)
+    return folder
+
+
+def run_once(source: Path, workers: int) -> tuple[float, dict[str, object]]:
+    """Seconds for one whole `avtalsbok batch` process over a fresh copy, and its summary."""
+    exe = str(Path(sys.executable).with_name("avtalsbok"))
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "enheter"
+        shutil.copytree(source, copy)
+        cmd = [exe, "batch", str(copy), "--workers", str(workers), "--today", TODAY, "--json"]
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} misslyckades ({proc.returncode}):\n{proc.stderr}")
+    summary: dict[str, object] = json.loads(proc.stdout)
+    return elapsed, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=300)
+    parser.add_argument("--contracts", type=int, default=700)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    source = books_for(args.books, args.contracts)
+    times = []
+    summary: dict[str, object] = {}
+    for _ in range(args.repeat):
+        elapsed, summary = run_once(source, args.workers)
+        times.append(elapsed)
+        written = sum(1 for item in summary["items"] if item["written"])  # type: ignore[attr-defined]
+        print(
+            f"{args.books} böcker × {args.contracts} avtal, {args.workers} processer: "
+            f"{elapsed:.1f} s, {60 * args.books / elapsed:.0f} böcker/minut, "
+            f"{written} uppdaterade",
+            file=sys.stderr,
+        )
+        if written != args.books:
+            raise SystemExit(f"bara {written} av {args.books} böcker uppdaterades")
+    best = min(times)
+    print(
+        json.dumps(
+            {
+                "bench": "batch",
+                "books": args.books,
+                "contracts_per_book": args.contracts,
+                "workers": args.workers,
+                "seconds": round(best, 2),
+                "books_per_minute": round(60 * args.books / best, 1),
+                "target_seconds": TARGET_S,
+                "target_met": best <= TARGET_S,
+                "contracts": summary.get("contracts"),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
