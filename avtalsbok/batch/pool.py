@@ -1,12 +1,14 @@
 """Running many books in parallel: one process per core, each book's work in a worker, the
 records gathered in the parent; books that were open are tried once more at the end.
 
-Works the same with `fork` (Linux) and `spawn` (Windows, macOS): the worker is a top-level
-function and everything passed to it is plain data.
+Workers are started the way Windows starts them (`spawn`) on every system, so what runs here
+runs the same on an officer's PC or a Windows server, and no worker inherits the progress
+bar's thread; the worker is a top-level function and everything passed to it is plain data.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -79,7 +81,7 @@ def _run(
                 records[i] = _internal_error(jobs[i], exc, progress)
             progress.advance(records[i])
         return records, crashed
-    pool = ProcessPoolExecutor(max_workers=count)
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
     try:
         futures: dict[Future[BookRecord], int] = {
             pool.submit(work, str(jobs[i].path), jobs[i].unit): i for i in indices
