@@ -106,14 +106,15 @@ def startup_date(c: Contract, settings: Settings) -> date | None:
 
 def schedule(
     c: Contract,
+    status: str,
+    deadline: date | None,
     tier: int | None,
     last_follow_up: date | None,
     today: date,
     settings: Settings,
 ) -> Schedule:
-    """Everything dated about one contract, from its tier and its last follow-up."""
-    deadline = extension_deadline(c, settings)
-    status = contract_status(c, deadline, today, settings)
+    """Everything dated about one contract, from its status and extension deadline (see
+    `contract_status` and `extension_deadline`), its tier and its last follow-up."""
     if status == ENDED or tier is None:
         return Schedule(status, None, None, schema.STATUS_NONE, deadline)
     window_start = add_months(today, -settings.startup_window_months)
