@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?", type=Path, default=Path("demo"))
     p.add_argument(
         "--contracts",
-        type=int,
+        type=_count,
         default=700,
         help="antal avtal (standard 700; från 100 avtal finns några vanliga misstag med)",
     )
