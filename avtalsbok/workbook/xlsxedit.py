@@ -177,6 +177,8 @@ class WorkbookEditor:
         if self._stamp != _stamp(self.path):
             raise WriteError("arbetsboken ändrades av någon annan medan den bearbetades")
         plan = self._plan()
+        if not plan.parts and not plan.removed:
+            return
         atomic_replace(
             self.path,
             write=lambda out: self._write(out, plan),
@@ -280,6 +282,9 @@ class WorkbookEditor:
     def _write(self, out: BinaryIO, plan: _Plan) -> None:
         writer = _ZipWriter(out)
         with open(self.path, "rb") as source:
+            st = os.fstat(source.fileno())
+            if (st.st_size, st.st_mtime_ns) != self._stamp:
+                raise WriteError("arbetsboken ändrades av någon annan medan den bearbetades")
             for info in self._package.infos:
                 if info.filename in plan.removed:
                     continue
@@ -517,7 +522,7 @@ class _Package:
                 return archive.read(info).decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise WriteError(f"delen {name} har en okänd teckenkodning") from exc
-            except (zipfile.BadZipFile, zlib.error) as exc:
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise WriteError(f"delen {name} är skadad ({exc})") from exc
 
     def rels(self, part: str) -> list[_Rel]:
@@ -1081,7 +1086,7 @@ class _SheetModel:
                 cells.append((col, text))
         for col in pending[e:]:
             self._write_cell(cells, col, number, None, edits, row_style, work)
-        if i is None and not cells:
+        if not kept and not cells and not after and (i is None or _bare_row(tag)):
             return ""
         if kept or cells:
             first = self._col_at(start) if kept else cells[0][0]
@@ -1319,6 +1324,11 @@ def _cell_start(prefix: str) -> re.Pattern[str]:
     p = re.escape(prefix)
     lazy = r"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
     return re.compile(f'<{p}c(?=[\\s/>])(?:{lazy}\\sr\\s*=\\s*"([A-Za-z]{{1,3}})\\d+")?')
+
+
+def _bare_row(tag: str) -> bool:
+    """Whether a row element says nothing but where it is (so it can go once it is empty)."""
+    return set(_attrs(tag)) <= {"r", "spans"}
 
 
 def _row_style(tag: str) -> str | None:
