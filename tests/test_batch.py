@@ -3,6 +3,7 @@ retrying open ones, reporting the broken ones, leaving everything else byte for 
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -23,6 +24,7 @@ from avtalsbok.cli import main
 from avtalsbok.demo import generate
 from avtalsbok.report.records import BookRecord, BookStatus, unit_of
 from avtalsbok.workbook import atomic
+from avtalsbok.workbook.runner import process
 from avtalsbok.workbook.template import build_workbook
 
 TODAY = date(2026, 11, 2)
@@ -225,19 +227,34 @@ def test_a_book_windows_will_not_replace_is_skipped_as_open_in_a_program(
     assert sorted(p.name for p in book.parent.iterdir()) == ["avtal.xlsx"]
 
 
+def test_a_full_disk_leaves_the_book_as_it_was_and_says_why(
+    drive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: object, **kw: object) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("tempfile.mkstemp", disk_full)
+    book = drive / "Skola" / "avtal.xlsx"
+    before = book.read_bytes()
+    out = io.StringIO()
+    [record] = run_books(
+        [Job(book, "Skola")], LineProgress(out), today=TODAY, write=True, workers=1
+    )
+    assert (record.status, record.written) == (BookStatus.ERRORS, False)
+    assert record.problem == "Arbetsboken kunde inte sparas: disken är full. Originalet är orört."
+    assert "Försöker" not in out.getvalue()  # not an open book: no second try
+    assert book.read_bytes() == before
+
+
 def test_a_failure_inside_one_book_is_reported_and_the_others_still_run(
     drive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from avtalsbok.report import records
-
-    real = records.process
-
     def crashing(path: str, **kw: Any) -> Any:
         if "Skola" in path:
             raise RuntimeError("oväntat")
-        return real(path, **kw)
+        return process(path, **kw)
 
-    monkeypatch.setattr(records, "process", crashing)
+    monkeypatch.setattr("avtalsbok.report.records.process", crashing)
     out = io.StringIO()
     jobs = [Job(drive / u / "avtal.xlsx", u) for u in ("Skola", "Vård")]
     skola, vard = run_books(jobs, LineProgress(out), today=TODAY, write=False, workers=1)

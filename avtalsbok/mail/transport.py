@@ -60,8 +60,13 @@ class MailError(Exception):
 
 
 def default_outbox() -> Path:
-    """The outbox used when none is set: `avtalsbok/utkorg` in the user's home folder."""
-    return Path.home() / "avtalsbok" / "utkorg"
+    """The outbox used when none is set: `avtalsbok/utkorg` in the user's home folder (in the
+    current folder for an account without one)."""
+    try:
+        home = Path.home()
+    except RuntimeError:
+        home = Path.cwd()
+    return home / "avtalsbok" / "utkorg"
 
 
 @dataclass(frozen=True)

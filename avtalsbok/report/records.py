@@ -144,12 +144,13 @@ class BookRecord:
 
     @property
     def problem(self) -> str:
-        """Why a skipped or unreadable book was not updated, in one Swedish sentence."""
+        """Why a book was not updated (open, unreadable, could not be saved), in Swedish."""
         if self.status is BookStatus.SKIPPED:
             return f"Öppen hos {self.owner or UNKNOWN_OWNER}; inte uppdaterad."
-        if self.status is BookStatus.UNREADABLE:
-            errors = [f.message for f in self.findings if f.level is Level.ERROR]
-            return errors[0] if errors else ""
+        codes = ("write-failed",) if self.status is BookStatus.ERRORS else None
+        for f in self.findings:
+            if f.level is Level.ERROR and (codes is None or f.code in codes):
+                return f.message
         return ""
 
     def to_json(self) -> dict[str, Any]:
