@@ -213,9 +213,8 @@ class OutboxTransport:
 class SmtpTransport:
     """Sends over SMTP: STARTTLS or implicit TLS with certificate verification, or plain.
 
-    `context` is the TLS context (default: the system's trusted certificates, plus the
-    settings' `cafile`, with host-name checking); a test passes one that trusts its own
-    certificate.
+    `context` is the TLS context: by default the system's trusted certificates plus the
+    settings' `cafile`, with the server's name checked against its certificate.
     """
 
     def __init__(self, settings: MailSettings, context: ssl.SSLContext | None = None) -> None:

@@ -65,7 +65,7 @@ class _Formats:
             bold=wb.add_format({"bold": True}),
             header=wb.add_format({"bold": True, "bottom": 1, "bg_color": "#D9E1F2"}),
             date=wb.add_format({"num_format": "yyyy-mm-dd"}),
-            money=wb.add_format({"num_format": "# ##0"}),
+            money=wb.add_format({"num_format": "#,##0"}),
             percent=wb.add_format({"num_format": "0.0"}),
         )
 
