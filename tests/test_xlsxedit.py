@@ -849,6 +849,18 @@ def test_a_table_header_must_be_distinct_text(tmp_path: Path, header: list[Any])
         editor.replace_sheet_rows("Fel", [header, ["x", 1, "y"]])
 
 
+def test_a_refused_replace_changes_nothing(tmp_path: Path) -> None:
+    book = table_book(tmp_path / "bok.xlsx", data_rows=2)
+    before = values(book, "Fel")
+    editor = WorkbookEditor(book)
+    with pytest.raises(WriteError):
+        editor.replace_sheet_rows("Fel", [["Blad", "Rad"]])
+    editor.set_cells("Fel", {"E2": "anteckning"})
+    editor.save()
+    assert values(book, "Fel") == before | {"E2": "anteckning"}
+    assert table_refs(book)[0] == "A1:C3"
+
+
 def test_a_table_with_a_totals_row_is_not_resized(tmp_path: Path) -> None:
     book = table_book(tmp_path / "bok.xlsx", data_rows=2, last_row=4, total_row=True)
     editor = WorkbookEditor(book)
@@ -938,7 +950,9 @@ def test_add_sheet_registers_a_new_worksheet(tmp_path: Path) -> None:
     assert WorkbookEditor(book).sheet_names == ["Fel", "Uppföljningsplan"]
 
 
-@pytest.mark.parametrize("name", ["", " ", "x" * 32, "a/b", "a[1]", "a:b", "a*", "'citat'", "fel"])
+@pytest.mark.parametrize(
+    "name", ["", " ", "x" * 32, "a/b", "a[1]", "a:b", "a*", "'citat'", "fel", "rad\nbrytning"]
+)
 def test_add_sheet_refuses_names_excel_refuses(tmp_path: Path, name: str) -> None:
     editor = WorkbookEditor(table_book(tmp_path / "bok.xlsx", data_rows=1))
     with pytest.raises(ValueError):

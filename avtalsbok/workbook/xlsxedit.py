@@ -62,6 +62,7 @@ _ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
 _ROW_NUMBER = re.compile(r'\sr\s*=\s*"(\d+)"')
+_START_TAG = re.compile(f"<[^\\s>/]+({_ATTRS})>")
 _SPANS = re.compile(r"""(\sspans\s*=\s*)(?:"[^"]*"|'[^']*')""")
 _ROOT = re.compile(r"<(?:([\w.-]+):)?(\w+)\b(" + _ATTRS + ")>")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -131,14 +132,14 @@ class WorkbookEditor:
         if not 1 <= first_row <= MAX_ROW or last_row > MAX_ROW:
             raise ValueError(f"rows {first_row}..{last_row} are outside the sheet")
         grid = self._prepare_grid(rows, first_row, 1)
+        for table in model.tables:
+            table.fit_to_replaced_rows(model.name, rows, first_row)
         model.clear_from = (
             first_row if model.clear_from is None else min(model.clear_from, first_row)
         )
         for row in [r for r in model.edits if r >= first_row]:
             del model.edits[row]
         model.edits.update(grid)
-        for table in model.tables:
-            table.fit_to_replaced_rows(model.name, rows, first_row)
 
     def append_rows(
         self, sheet: str, rows: Sequence[Sequence[CellValue]], first_col: int = 1
@@ -154,11 +155,12 @@ class WorkbookEditor:
         width = max((len(row) for row in rows), default=0)
         if old_last + len(rows) > MAX_ROW or not 1 <= first_col <= MAX_COL - width + 1:
             raise ValueError("the rows do not fit on the sheet")
-        model.edits.update(self._prepare_grid(rows, old_last + 1, first_col))
+        grid = self._prepare_grid(rows, old_last + 1, first_col)
         for table in model.tables:
             table.grow_for_appended_rows(
                 model.name, old_last, old_last + len(rows), first_col, first_col + width - 1
             )
+        model.edits.update(grid)
 
     def add_sheet(self, name: str) -> None:
         """Add an empty worksheet after the last sheet."""
@@ -212,7 +214,7 @@ class WorkbookEditor:
             raise WriteError(f"bladet {name} finns inte i arbetsboken")
         model = self._sheets.get(entry.name)
         if model is None:
-            if entry.kind != "worksheet" or entry.part is None:
+            if entry.kind != "worksheet" or not entry.part:
                 raise WriteError(f"bladet {entry.name} är inget kalkylblad med celler")
             xml = self._package.text(entry.part)
             tables = [
@@ -316,7 +318,7 @@ def write_cells(path: str | os.PathLike[str], edits: Mapping[str, Mapping[str, C
 
 
 def _check_value(value: CellValue, date1904: bool) -> None:
-    """Refuse, when it is given, a value a cell cannot hold."""
+    """Raise at once for a value a cell cannot hold, so the caller sees where it came from."""
     kind = type(value)
     if kind is str or kind is bool or value is None:
         return
@@ -538,7 +540,7 @@ class _Package:
             external = attrs.get("TargetMode") == "External"
             target = attrs.get("Target", "")
             resolved = None if external else self.find(_resolve(part, target))
-            rels.append(_Rel(attrs.get("Id", ""), attrs.get("Type", ""), target, resolved))
+            rels.append(_Rel(attrs.get("Id", ""), attrs.get("Type", ""), resolved))
         return rels
 
     def related(self, part: str, type_suffix: str) -> list[str]:
@@ -547,9 +549,10 @@ class _Package:
 
 @dataclass(frozen=True)
 class _Rel:
+    """One relationship: its id, type URI and the zip entry it points to (None: outside)."""
+
     id: str
     type: str
-    target: str
     part: str | None
 
 
@@ -567,9 +570,10 @@ def _rels_part(part: str) -> str:
 
 @dataclass
 class _SheetEntry:
+    """A sheet as workbook.xml lists it: name, id, zip entry and kind (`worksheet`, …)."""
+
     name: str
     sheet_id: int
-    rel_id: str
     part: str
     kind: str
 
@@ -647,14 +651,13 @@ class _BookParts:
         for match in sheet_tag.finditer(xml):
             attrs = _attrs(match[1])
             rel = by_id.get(next((v for k, v in attrs.items() if k.endswith(":id")), ""))
-            kind = rel.type.rsplit("/", 1)[-1] if rel else ""
+            sheet_id = attrs.get("sheetId", "")
             self.entries.append(
                 _SheetEntry(
                     attrs.get("name", ""),
-                    int(attrs.get("sheetId", "0")),
-                    rel.id if rel else "",
+                    int(sheet_id) if sheet_id.isdigit() else 0,
                     (rel.part or "") if rel else "",
-                    kind,
+                    rel.type.rsplit("/", 1)[-1] if rel else "",
                 )
             )
 
@@ -702,7 +705,7 @@ class _BookParts:
             '<sheetFormatPr defaultRowHeight="15"/><sheetData/><pageMargins left="0.7" '
             'right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
         )
-        self.entries.append(_SheetEntry(name, sheet_id, rel_id, part, "worksheet"))
+        self.entries.append(_SheetEntry(name, sheet_id, part, "worksheet"))
 
     def finish(
         self, removed_formulas: dict[int, set[tuple[int, int]]], sheets_changed: bool
@@ -796,12 +799,10 @@ def _edit_calc_chain(xml: str, removed: dict[int, set[tuple[int, int]]]) -> str 
             tag = match[0]
             if "i" not in attrs:
                 tag = _set_attr(tag, "i", str(sheet))
-            child = attrs.get("s") in ("1", "true")
             if carry_level and attrs.get("l") not in ("1", "true"):
                 tag = _set_attr(tag, "l", "1")
-                child = False
-                tag = re.sub(r'\ss\s*=\s*"(?:1|true)"', "", tag)
-            elif carry_parent and child:
+            if carry_level or carry_parent:
+                # A chain's first entry (or a new level's, which Excel never marks as a child).
                 tag = re.sub(r'\ss\s*=\s*"(?:1|true)"', "", tag)
             out.append(xml[pos : match.start()])
             out.append(tag)
@@ -900,9 +901,6 @@ class _Styles:
             pos = xf[2]
         if not self._xfs:
             raise WriteError("arbetsbokens formatmallar saknar cellformat")
-
-
-_START_TAG = re.compile(f"<[^\\s>/]+({_ATTRS})>")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1459,7 +1457,9 @@ class _Table:
             )
 
     def _take_headers(self, sheet: str, header: Sequence[CellValue]) -> None:
+        """Excel requires a table's column names to be its header cells: keep them equal."""
         names = list(self.columns)
+        renamed: dict[int, str] = {}
         for k in range(len(names)):
             col = self.first_col + k
             value = header[col - 1] if col - 1 < len(header) else None
@@ -1469,11 +1469,11 @@ class _Table:
                     f"bladet {sheet} måste vara en text"
                 )
             if value != names[k]:
-                names[k] = value
-                self._renamed[k] = value
+                names[k] = renamed[k] = value
         if len({n.casefold() for n in names}) != len(names):
             raise WriteError(f"tabellen {self.name} på bladet {sheet} får två lika rubriker")
-        if self._renamed:
+        if renamed:
+            self._renamed.update(renamed)
             self.columns = names
             self.changed = True
 
@@ -1645,7 +1645,7 @@ def _verify(tmp: Path, plan: _Plan) -> None:
 def _check_sheet_name(name: str) -> None:
     if not name.strip() or len(name) > 31:
         raise ValueError(f"a sheet name must have 1–31 characters: {name!r}")
-    if any(ch in "[]:*?/\\" for ch in name) or _XML_ILLEGAL.search(name):
+    if any(ch in "[]:*?/\\" or ord(ch) < 32 for ch in name) or _XML_ILLEGAL.search(name):
         raise ValueError(f"a sheet name cannot contain []:*?/\\ : {name!r}")
     if name.startswith("'") or name.endswith("'"):
         raise ValueError(f"a sheet name cannot begin or end with an apostrophe: {name!r}")
