@@ -102,8 +102,8 @@ def rewrite_parts(book: Path, changes: dict[str, str | None]) -> None:
         for name, data in items:
             if name not in changes:
                 out.writestr(name, data)
-            elif changes[name] is not None:
-                out.writestr(name, str(changes[name]).encode("utf-8"))
+            elif (text := changes[name]) is not None:
+                out.writestr(name, text.encode("utf-8"))
         for name, text in changes.items():
             if name not in names and text is not None:
                 out.writestr(name, text.encode("utf-8"))
@@ -132,9 +132,9 @@ def calamine(book: Path, sheet: str) -> list[list[Any]]:
 
 
 def cell_xml(book: Path, ref: str, sheet: str = "xl/worksheets/sheet1.xml") -> str:
-    match = re.search(rf'<c r="{ref}"[ />].*?(?:</c>|/>)', part(book, sheet), re.S)
+    match = re.search(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)', part(book, sheet), re.S)
     assert match is not None, f"no cell {ref}"
-    return match[0].split("</c>")[0] + ("</c>" if "</c>" in match[0] else "")
+    return match[0]
 
 
 def style_of(book: Path, ref: str) -> str | None:

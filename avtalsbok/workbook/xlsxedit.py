@@ -54,6 +54,7 @@ _MAIN_NS = (
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 )
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL_NS_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 _WORKSHEET_REL = _REL_NS + "/worksheet"
 _WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
@@ -638,7 +639,11 @@ class _BookParts:
         _, _, root_attrs = _root(xml, self.workbook)
         self._main_ns = root_attrs.get(f"xmlns:{self.prefix[:-1]}" if self.prefix else "xmlns")
         self._rel_prefix = next(
-            (k[6:] for k, v in root_attrs.items() if k.startswith("xmlns:") and v == _REL_NS),
+            (
+                k[6:]
+                for k, v in root_attrs.items()
+                if k.startswith("xmlns:") and v in (_REL_NS, _REL_NS_STRICT)
+            ),
             None,
         )
         pr = _element_span(xml, self.prefix, "workbookPr")
@@ -687,7 +692,8 @@ class _BookParts:
 
         xml = self.text(self.workbook)
         if self._rel_prefix is None:
-            id_attr = f'xmlns:r="{_REL_NS}" r:id="{rel_id}"'
+            strict = self._main_ns == _MAIN_NS[1]
+            id_attr = f'xmlns:r="{_REL_NS_STRICT if strict else _REL_NS}" r:id="{rel_id}"'
         else:
             id_attr = f'{self._rel_prefix}:id="{rel_id}"'
         sheet = f'<{self.prefix}sheet name="{_escape_attr(name)}" sheetId="{sheet_id}" {id_attr}/>'
@@ -700,7 +706,7 @@ class _BookParts:
         self.edit("[Content_Types].xml", _insert_before(types, "</Types>", override))
         self.new_parts[part] = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<worksheet xmlns="{self._main_ns}" xmlns:r="{_REL_NS}"><dimension ref="A1"/>'
+            f'<worksheet xmlns="{self._main_ns}"><dimension ref="A1"/>'
             '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
             '<sheetFormatPr defaultRowHeight="15"/><sheetData/><pageMargins left="0.7" '
             'right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
