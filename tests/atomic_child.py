@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Any
 
-from avtalsbok.workbook.xlsxedit import WorkbookEditor
+from avtalsbok.workbook.xlsxedit import CellValue, WorkbookEditor
 
 
 def pause() -> None:
@@ -50,11 +50,15 @@ def main(book: str, where: str) -> None:
     if where.startswith("write:"):
         limit = int(where.removeprefix("write:"))
         real_fdopen = os.fdopen
-        os.fdopen = lambda fd, mode: StopAfter(real_fdopen(fd, mode), limit)  # type: ignore[assignment,misc]
+
+        def fdopen_stopping(fd: int, mode: str) -> StopAfter:
+            return StopAfter(real_fdopen(fd, mode), limit)
+
+        os.fdopen = fdopen_stopping  # type: ignore[assignment]
     elif where == "fsync":
         real_fsync = os.fsync
 
-        def fsync_then_pause(fd: int) -> None:
+        def fsync_then_pause(fd: Any) -> None:
             real_fsync(fd)
             pause()
 
@@ -62,13 +66,13 @@ def main(book: str, where: str) -> None:
     elif where == "replace":
         real_replace = os.replace
 
-        def pause_then_replace(src: Any, dst: Any) -> None:
+        def pause_then_replace(src: Any, dst: Any, **_: Any) -> None:
             pause()
             real_replace(src, dst)
 
         os.replace = pause_then_replace
     editor = WorkbookEditor(book)
-    rows = [[f"Beräknat {r}", r * 2, "OK"] for r in range(1, 3001)]
+    rows: list[list[CellValue]] = [[f"Beräknat {r}", r * 2, "OK"] for r in range(1, 3001)]
     editor.replace_sheet_rows("Avtal", rows, first_row=2)
     editor.save()
     print("SAVED", flush=True)

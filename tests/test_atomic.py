@@ -123,7 +123,7 @@ def test_windows_refusing_to_replace_an_open_book_is_file_locked(
         raise PermissionError(13, "The process cannot access the file")
 
     monkeypatch.setattr(atomic, "_WINDOWS", True)
-    monkeypatch.setattr(atomic.os, "replace", sharing_violation)
+    monkeypatch.setattr(os, "replace", sharing_violation)
     with pytest.raises(WriteError) as caught:
         atomic_replace(target, lambda out: out.write(b"nytt"))
     assert caught.value.code == "file-locked"

@@ -31,8 +31,14 @@ from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
 from avtalsbok.core.schema import column_letter
-from avtalsbok.workbook import xlsxedit
-from avtalsbok.workbook.xlsxedit import MAX_TEXT, WorkbookEditor, WriteError, write_cells
+from avtalsbok.workbook import atomic, xlsxedit
+from avtalsbok.workbook.xlsxedit import (
+    MAX_TEXT,
+    CellValue,
+    WorkbookEditor,
+    WriteError,
+    write_cells,
+)
 
 CORPUS = Path(__file__).parent / "corpus" / "excel-saved"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -42,7 +48,8 @@ NS = {"m": MAIN}
 def libreoffice(test: Callable[..., None]) -> Callable[..., None]:
     """A test that converts with LibreOffice headless (a few seconds each)."""
     needs = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
-    return pytest.mark.libreoffice(needs(test))
+    marked: Callable[..., None] = pytest.mark.libreoffice(needs(test))
+    return marked
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -215,7 +222,13 @@ CORPUS_CASES = [
     ),
     ("SimpleMacro.xlsm", "Sheet1", "xl/worksheets/sheet1.xml", ["<pageMargins"]),
 ]
-EDITS = {"B2": 12, "C3": "Försenad (3 dagar)", "D4": 1.25, "E5": True, "F17": "=1+1"}
+EDITS: dict[str, CellValue] = {
+    "B2": 12,
+    "C3": "Försenad (3 dagar)",
+    "D4": 1.25,
+    "E5": True,
+    "F17": "=1+1",
+}
 
 
 def split_sheet(xml: str) -> tuple[str, str, str]:
@@ -1030,13 +1043,13 @@ def test_a_book_changed_while_it_is_saved_is_not_overwritten(
 ) -> None:
     book = plain_book(tmp_path / "bok.xlsx")
     someone_elses = plain_book(tmp_path / "annan.xlsx").read_bytes() + b"\0"
-    real_replace = xlsxedit.atomic_replace
+    real_replace = atomic.atomic_replace
 
     def saved_by_someone_else_meanwhile(path: Path, **kwargs: Any) -> None:
         book.write_bytes(someone_elses)
         real_replace(path, **kwargs)
 
-    monkeypatch.setattr(xlsxedit, "atomic_replace", saved_by_someone_else_meanwhile)
+    monkeypatch.setattr(xlsxedit, "atomic_replace", saved_by_someone_else_meanwhile)  # as imported
     editor = WorkbookEditor(book)
     editor.set_cells("Blad1", {"C2": 1})
     with pytest.raises(WriteError, match="ändrades"):

@@ -70,8 +70,8 @@ def is_temp_file(path: str | os.PathLike[str]) -> bool:
 
 def atomic_replace(
     path: str | os.PathLike[str],
-    write: Callable[[BinaryIO], None],
-    verify: Callable[[Path], None] | None = None,
+    write: Callable[[BinaryIO], object],
+    verify: Callable[[Path], object] | None = None,
 ) -> None:
     """Replace `path` with what `write` produces, all or nothing.
 
