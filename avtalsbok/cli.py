@@ -474,6 +474,8 @@ def _mail_command(args: argparse.Namespace, stream: TextIO) -> int:
     from .mail.transport import MailError
     from .report.workbook import read_key_figures
 
+    if not args.report.is_file():
+        return _usage_error(f"{args.report} finns inte")
     try:
         settings = _mail_settings(args)
         day, figures = read_key_figures(args.report)

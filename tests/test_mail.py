@@ -594,6 +594,14 @@ def test_mail_command_refuses_bad_input_with_exit_2(
     assert not (tmp_path / "utkorg").exists()
 
 
+def test_mail_command_refuses_a_report_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["mail", str(tmp_path / "saknas.xlsx"), "--to", "chef@kommun.se"]
+    assert main([*args, "--outbox", str(tmp_path / "u")], io.StringIO()) == 2
+    assert "saknas.xlsx finns inte" in capsys.readouterr().err
+
+
 def test_mail_command_refuses_a_file_that_is_not_a_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
