@@ -342,6 +342,8 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error("--mail och --mail-to kräver --report")
     if missing := _missing(args.paths):
         return _usage_error(f"{missing[0]} finns inte")
+    if args.report is not None and not args.report.parent.is_dir():
+        return _usage_error(f"mappen för rapporten finns inte: {args.report.parent}")
     try:
         settings = _mail_settings(args) if mailing else None
         addresses(args.mail_to)
@@ -439,6 +441,8 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
 
     if missing := _missing(args.paths):
         return _usage_error(f"{missing[0]} finns inte")
+    if not args.output.parent.is_dir():
+        return _usage_error(f"mappen för rapporten finns inte: {args.output.parent}")
     found = find_books(args.paths, args.include, args.exclude, skip=[args.output])
     if not found.books:
         return _usage_error("inga arbetsböcker hittades (se --include och --exclude)")

@@ -328,6 +328,7 @@ def test_the_report_goes_to_the_books_report_recipients_when_no_address_is_given
         (["saknas"], "saknas finns inte"),
         (["tom"], "inga arbetsböcker hittades"),
         (["tom", "--mail-to", "chef@kommun.se"], "kräver --report"),
+        (["tom", "--report", "saknas/r.xlsx"], "mappen för rapporten finns inte"),
         (
             ["tom", "--report", "r.xlsx", "--mail-to", "chef@kommun.se\nBcc: x@y.se"],
             "ingen giltig e-postadress",
@@ -338,7 +339,7 @@ def test_usage_errors_exit_2(
     tmp_path: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "tom").mkdir()
-    full = [str(tmp_path / a) if a in ("saknas", "tom") else a for a in args]
+    full = [str(tmp_path / a) if a in ("saknas", "tom", "saknas/r.xlsx") else a for a in args]
     assert main(["batch", *full], io.StringIO()) == 2
     assert message in capsys.readouterr().err
 
