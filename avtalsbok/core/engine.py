@@ -16,7 +16,7 @@ from typing import Any
 from . import schema
 from .book import BookInput
 from .checks import check_contracts, check_deviations, check_follow_ups
-from .deviations import LogRow, evaluate_deviations, per_contract
+from .deviations import DeviationState, LogRow, evaluate_deviations, per_contract
 from .figures import PlanRow, key_figures, plan
 from .findings import Finding, Level, display_value, make, sort_key
 from .models import Contract, Deviation, FollowUp, LogEntry
@@ -37,7 +37,8 @@ class Result:
 
     `computed`: sheet → Excel row → {computed column key: value} (rows found blank map to {}
     so their stale computed cells are cleared). `sheets`: the regenerated sheets as grids from A1.
-    `log_rows`: rows to append to `Händelselogg`.
+    `log_rows`: rows to append to `Händelselogg`. `contracts` and `deviations` are the parsed
+    rows, `deviation_states` their computed state by Excel row, for reports built on a run.
     """
 
     book: str
@@ -50,6 +51,9 @@ class Result:
     plan: list[PlanRow]
     log_rows: list[LogRow]
     columns: dict[str, ColumnMap] = field(default_factory=dict)
+    contracts: list[Contract] = field(default_factory=list)
+    deviations: list[Deviation] = field(default_factory=list)
+    deviation_states: dict[int, DeviationState] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -314,4 +318,7 @@ def _evaluate(book: BookInput, today: date | None, now: datetime | None, source:
         plan=plan_rows,
         log_rows=log_rows,
         columns={schema.AVTAL: c_map, schema.UPPFOLJNINGAR: f_map, schema.AVVIKELSER: d_map},
+        contracts=contracts,
+        deviations=deviations,
+        deviation_states=dev_states,
     )

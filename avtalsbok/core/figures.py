@@ -23,6 +23,9 @@ from .schedule import (
 from .settings import Settings
 from .tiers import Tier
 
+#: The plan's activity for an extension decision coming up.
+DECISION_ACTIVITY = "Beslut om förlängning senast"
+
 
 @dataclass(frozen=True)
 class PlanRow:
@@ -105,7 +108,7 @@ def plan(
                 else:
                     add(day, KIND_BY_TIER[tier], schema.STATUS_PLANNED)
         if s.extension_deadline and s.status != ENDED and today <= s.extension_deadline < horizon:
-            add(s.extension_deadline, "Beslut om förlängning senast", s.status)
+            add(s.extension_deadline, DECISION_ACTIVITY, s.status)
     for d in deviations:
         state = deviation_states[d.row]
         if state.is_open and state.next_check and state.next_check < horizon:
@@ -171,7 +174,7 @@ def key_figures(
     month_counts = Counter(
         (max(r.date, today).year, max(r.date, today).month)
         for r in plan_rows
-        if r.activity in _FOLLOW_UP_ACTIVITIES
+        if r.activity in FOLLOW_UP_ACTIVITIES
     )
     open_devs = [d for d in deviations if deviation_states[d.row].is_open]
     by_severity = Counter(d.severity for d in open_devs)
@@ -222,4 +225,4 @@ def key_figures(
     )
 
 
-_FOLLOW_UP_ACTIVITIES = frozenset((schema.STARTUP_TYPE, *KIND_BY_TIER.values()))
+FOLLOW_UP_ACTIVITIES = frozenset((schema.STARTUP_TYPE, *KIND_BY_TIER.values()))

@@ -15,23 +15,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ..core import cells, schema
-from ..core.book import BookInput
-from ..core.calendar import add_days_business
 from ..core.engine import Result
-from ..core.figures import PlanRow
+from ..core.figures import DECISION_ACTIVITY, FOLLOW_UP_ACTIVITIES, PlanRow
 from ..core.findings import Finding, Level, display_value
-from ..core.models import Contract, Deviation
+from ..core.models import Contract
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
-from ..core.schedule import DECISION, KIND_BY_TIER
-from ..core.validate import parse_sheet
+from ..core.schedule import DECISION
 from ..workbook.atomic import OPEN_IN_PROGRAM, UNKNOWN_OWNER, owner_of
 from ..workbook.runner import Outcome, process
-
-#: The plan's activities that are follow-ups (not extension decisions or deviation checks).
-FOLLOW_UP_ACTIVITIES = frozenset((schema.STARTUP_TYPE, *KIND_BY_TIER.values()))
-#: The plan's activity for the last day to decide on an extension.
-DECISION_ACTIVITY = "Beslut om förlängning senast"
 
 
 class BookStatus(StrEnum):
@@ -206,8 +197,8 @@ def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
     """The record of a processed book; follow-ups and decisions up to `due_days` ahead."""
     path = os.fspath(outcome.path)
     found = tuple(_plain(f) for f in outcome.findings)
-    result, book = outcome.result, outcome.book
-    if result is None or book is None:
+    result = outcome.result
+    if result is None:
         return BookRecord(path, unit, BookStatus.UNREADABLE, errors=outcome.errors, findings=found)
     status = BookStatus.ERRORS if outcome.errors else BookStatus.OK
     owner = None
@@ -252,7 +243,7 @@ def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
         ),
         follow_ups=tuple(follow_ups),
         decisions=tuple(decisions),
-        late_deviations=_late_deviations(book, result),
+        late_deviations=_late_deviations(result),
         findings=found,
         recipients=result.settings.report_recipients,
         owner=owner,
@@ -278,26 +269,18 @@ def _plain(f: Finding) -> Finding:
     return replace(f, value=display_value(f.value))
 
 
-def _late_deviations(book: BookInput, result: Result) -> tuple[LateDeviation, ...]:
-    computed = result.computed.get(schema.AVVIKELSER, {})
-    late_rows = {row for row, values in computed.items() if values.get("overdue") == "Ja"}
-    if not late_rows:
-        return ()
-    sheet = book.sheets[schema.AVVIKELSER]
-    deviations: list[Deviation] = parse_sheet(
-        schema.AVVIKELSER,
-        replace(sheet, rows=[r for r in sheet.rows if r[0] in late_rows]),
-        Deviation,
-        date1904=book.date1904,
-    )[0]
-    contracts = _contracts(book, result, {d.contract_id for d in deviations if d.contract_id})
+def _late_deviations(result: Result) -> tuple[LateDeviation, ...]:
+    """Open deviations whose action-plan deadline has passed, with their contract's owner."""
+    contracts: dict[str, Contract] = {}
+    for contract in result.contracts:
+        if contract.contract_id:
+            contracts.setdefault(contract.contract_id, contract)
     out = []
-    for d in deviations:
-        values = computed[d.row]
+    for d in result.deviations:
+        state = result.deviation_states[d.row]
+        if not state.is_overdue:
+            continue
         c = contracts.get(d.contract_id or "")
-        deadline = d.plan_deadline
-        if deadline is None and d.detected is not None:
-            deadline = add_days_business(d.detected, result.settings.plan_days_for(d.severity))
         out.append(
             LateDeviation(
                 deviation_id=d.deviation_id or "",
@@ -306,38 +289,12 @@ def _late_deviations(book: BookInput, result: Result) -> tuple[LateDeviation, ..
                 supplier=(c.supplier or "") if c else "",
                 severity=d.severity or "",
                 step=d.step or 0,
-                deadline=deadline,
-                days_open=values.get("days_open"),
-                proposed_step=values.get("proposed_step") or "",
+                deadline=state.deadline,
+                days_open=state.days_open,
+                proposed_step=state.proposed_step,
                 responsible=d.responsible or "",
                 owner=(c.owner or "") if c else "",
                 email=(c.email or "") if c else "",
             )
         )
     return tuple(sorted(out, key=lambda x: (x.deadline or date.min, x.deviation_id)))
-
-
-def _contracts(book: BookInput, result: Result, wanted: set[str]) -> dict[str, Contract]:
-    """The contracts with the given ids, parsed from their rows only."""
-    sheet = book.sheets.get(schema.AVTAL)
-    found = result.columns.get(schema.AVTAL)
-    id_column = found.columns.get("contract_id") if found else None
-    if sheet is None or id_column is None or not wanted:
-        return {}
-    header = id_column[0]
-    rows = []
-    for row in sheet.rows:
-        try:
-            ident = cells.parse_text(row[1].get(header))[0]
-        except cells.CellError:
-            continue
-        if ident in wanted:
-            rows.append(row)
-    contracts: list[Contract] = parse_sheet(
-        schema.AVTAL, replace(sheet, rows=rows), Contract, date1904=book.date1904
-    )[0]
-    out: dict[str, Contract] = {}
-    for c in contracts:
-        if c.contract_id:
-            out.setdefault(c.contract_id, c)
-    return out

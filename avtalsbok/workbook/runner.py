@@ -33,8 +33,6 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     written: bool = False
     blocked: bool = False
-    #: The book as read, for callers that report more than the result holds (the batch report).
-    book: BookInput | None = field(default=None, repr=False)
 
     @property
     def usable(self) -> bool:
@@ -106,7 +104,7 @@ def process(
             else datetime.now().replace(microsecond=0)
         )
     result = evaluate(book, today, now=now, source=source or run_source())
-    outcome = Outcome(book_path, result, [f.with_book(name) for f in result.findings], book=book)
+    outcome = Outcome(book_path, result, [f.with_book(name) for f in result.findings])
     if write:
         try:
             apply_plan(book_path, plan_writes(book, result))
