@@ -330,3 +330,11 @@ def test_a_next_follow_up_is_a_business_day_never_before_its_anchor(
     else:
         assert next_date > (last_done or start)
     assert all(is_business_day(row.date) for row in r.plan)
+
+
+def test_one_day_late_is_written_in_the_singular() -> None:
+    from avtalsbok.core.schedule import due_status
+    from avtalsbok.core.settings import Settings
+
+    assert due_status(date(2026, 11, 20), date(2026, 11, 21), Settings()) == "Försenad (1 dag)"
+    assert due_status(date(2026, 11, 19), date(2026, 11, 21), Settings()) == "Försenad (2 dagar)"

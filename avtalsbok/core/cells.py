@@ -64,11 +64,12 @@ _MAX_TEXT = 100
 
 
 _PLAIN_SPACES = str.maketrans(dict.fromkeys(_ODD_SPACES, " "))
+_HAS_ODD_SPACE = re.compile("[" + "".join(_ODD_SPACES) + "]")
 
 
 def _clean(s: str) -> str:
     """Text with odd spaces made plain and the ends stripped."""
-    if not s.isascii():
+    if not s.isascii() and _HAS_ODD_SPACE.search(s):
         s = s.translate(_PLAIN_SPACES)
     return s.strip()
 

@@ -88,10 +88,10 @@ def contract_status(c: Contract, deadline: date | None, today: date, settings: S
 
 
 def due_status(next_date: date, today: date, settings: Settings) -> str:
-    """`Försenad (N dagar)`, `Inom N dagar` or `Planerad`."""
+    """`Försenad (N dagar)` (`1 dag`), `Inom N dagar` or `Planerad`."""
     days = (next_date - today).days
     if days < 0:
-        return f"Försenad ({-days} dagar)"
+        return f"Försenad ({-days} {'dag' if days == -1 else 'dagar'})"
     if days <= settings.soon_days:
         return f"Inom {settings.soon_days} dagar"
     return schema.STATUS_PLANNED
