@@ -43,19 +43,8 @@ class BookStatus(StrEnum):
         }[self]
 
 
-@dataclass(frozen=True, slots=True)
-class DueItem:
-    """A planned follow-up or extension decision of one contract, with its owner."""
-
-    date: date
-    contract_id: str
-    contract_name: str
-    supplier: str
-    tier: int | None
-    activity: str
-    owner: str
-    email: str
-    status: str
+#: A follow-up or extension decision due, exactly as the engine's plan gives it.
+DueItem = PlanRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +203,9 @@ def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
     follow_ups, decisions = [], []
     for row in result.plan:
         if row.activity in FOLLOW_UP_ACTIVITIES and row.date <= horizon:
-            follow_ups.append(_due(row))
+            follow_ups.append(row)
         elif row.activity == DECISION_ACTIVITY and (row.date <= horizon or row.status == DECISION):
-            decisions.append(_due(row))
+            decisions.append(row)
     return BookRecord(
         path=path,
         unit=unit,
@@ -247,20 +236,6 @@ def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
         findings=found,
         recipients=result.settings.report_recipients,
         owner=owner,
-    )
-
-
-def _due(row: PlanRow) -> DueItem:
-    return DueItem(
-        row.date,
-        row.contract_id,
-        row.contract_name,
-        row.supplier,
-        row.tier,
-        row.activity,
-        row.owner,
-        row.email,
-        row.status,
     )
 
 
