@@ -325,22 +325,11 @@ def parse_settings(sheet: SheetInput | None) -> tuple[Settings, list[Finding]]:
             continue
         norm = normalize_header(key_text)
         definition = _BY_KEY.get(norm)
-        if definition is None:
+        if definition is None or norm in seen:
+            code = "unknown-setting" if definition is None else "duplicate-setting"
             found.append(
                 make(
-                    "unknown-setting",
-                    sheet=INSTALLNINGAR,
-                    row=row,
-                    column=key_letter,
-                    header=key_header,
-                    value=key_text,
-                )
-            )
-            continue
-        if norm in seen:
-            found.append(
-                make(
-                    "duplicate-setting",
+                    code,
                     sheet=INSTALLNINGAR,
                     row=row,
                     column=key_letter,
