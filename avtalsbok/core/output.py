@@ -8,6 +8,7 @@ in the plan: the officer's cells are not touched.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,15 +62,29 @@ def locate_columns(
     return letters, new_headers
 
 
-def plan_writes(book: BookInput, result: Result) -> WritePlan:
-    """The plan for one evaluated book."""
+def plan_writes(
+    book: BookInput,
+    result: Result,
+    *,
+    columns: Collection[str] | None = None,
+    sheets: Collection[str] | None = None,
+) -> WritePlan:
+    """The plan for one evaluated book.
+
+    `columns` limits the computed columns written to these column keys (`check` for each
+    row's `Kontroll` only), `sheets` the other sheets written – the regenerated ones and
+    `Händelselogg` – to these names; None writes all of them.
+    """
     plan = WritePlan()
     for sheet_name, rows in result.computed.items():
         sheet = book.sheets.get(sheet_name)
         if sheet is None:
             continue
         definition = schema.DATA_SHEETS[sheet_name]
-        letters, new_headers = locate_columns(sheet, definition, definition.computed_columns)
+        wanted = tuple(
+            c for c in definition.computed_columns if columns is None or c.key in columns
+        )
+        letters, new_headers = locate_columns(sheet, definition, wanted)
         cells: dict[str, Any] = dict(new_headers)
         for excel_row, values in rows.items():
             for key, letter in letters.items():
@@ -77,9 +92,13 @@ def plan_writes(book: BookInput, result: Result) -> WritePlan:
         if cells:
             plan.cells[book.sheet_names.get(sheet_name, sheet_name)] = cells
     for name, grid in result.sheets().items():
+        if sheets is not None and name not in sheets:
+            continue
         if name not in book.sheet_names:
             plan.add_sheets.append(name)
         plan.replace[book.sheet_names.get(name, name)] = grid
+    if sheets is not None and schema.HANDELSELOGG not in sheets:
+        return plan
     log_rows = result.log_grid()
     log_sheet = book.sheets.get(schema.HANDELSELOGG)
     log_def = schema.HANDELSELOGG_SHEET

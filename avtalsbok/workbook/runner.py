@@ -60,13 +60,13 @@ class Outcome:
         }
 
 
-def run_source() -> str:
-    """Who ran it, for `Händelselogg`: `avtalsbok (user)`."""
+def run_source(label: str = "avtalsbok") -> str:
+    """Who ran it, for `Händelselogg`: `avtalsbok (user)`, or `Excel (user)` for a button."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = os.environ.get("USERNAME", "")
-    return f"avtalsbok ({user})" if user else "avtalsbok"
+    return f"{label} ({user})" if user else label
 
 
 def apply_plan(path: str | os.PathLike[str], plan: WritePlan) -> None:
