@@ -101,10 +101,9 @@ def parse_cell(ref: str) -> tuple[int, int]:
 
 
 class FakeApp:
-    """`xlwings.App`: its books, `screen_updating` and message boxes (recorded, answered "ok")."""
+    """`xlwings.App`: `screen_updating` and message boxes (recorded, answered "ok")."""
 
     def __init__(self) -> None:
-        self.books = FakeBooks(self)
         self.screen_updating = True
         self.alerts: list[tuple[str | None, str, str | None]] = []
 
@@ -122,21 +121,6 @@ class FakeApp:
             raise ValueError(mode)
         self.alerts.append((title, prompt, mode))
         return "ok"
-
-
-class FakeBooks:
-    """`xlwings.main.Books`: `add()` opens a new, unsaved book with one empty sheet."""
-
-    def __init__(self, app: FakeApp) -> None:
-        self._app = app
-        self.added: list[FakeBook] = []
-
-    def add(self) -> FakeBook:
-        book = FakeBook(
-            {"Blad1": _SheetData()}, fullname=f"Bok{len(self.added) + 1}", app=self._app
-        )
-        self.added.append(book)
-        return book
 
 
 @dataclass
@@ -170,7 +154,6 @@ class FakeBook:
         self.api = SimpleNamespace(Date1904=date1904)
         self.reads: list[tuple[str, str]] = []
         self.writes: list[tuple[str, str, int, int]] = []
-        self.saved_to: list[str] = []
         self.sheets = FakeSheets(
             self, [FakeSheet(self, name, data) for name, data in sheets.items()]
         )
@@ -226,21 +209,6 @@ class FakeBook:
     def from_snapshot(cls, blob: bytes, app: FakeApp | None = None) -> FakeBook:
         data, fullname, date1904 = pickle.loads(blob)
         return cls(data, fullname=fullname, app=app, date1904=date1904)
-
-    def save(self, path: str | None = None, password: str | None = None) -> None:
-        """Save the values (as an .xlsx written by openpyxl) and take the new name, like SaveAs."""
-        from openpyxl import Workbook
-
-        target = path or self.fullname
-        book = Workbook()
-        book.remove(book.active)
-        for sheet in self.sheets:
-            ws = book.create_sheet(sheet.name)
-            for (r, c), v in sheet._data.cells.items():
-                ws.cell(r, c, v.text if isinstance(v, Formula) else v)
-        book.save(target)
-        self.fullname = str(Path(target).resolve())
-        self.saved_to.append(self.fullname)
 
     def values(self) -> dict[str, Cells]:
         """Every sheet's cells with a value: {sheet: {(row, column): value}}."""
@@ -305,7 +273,6 @@ class FakeSheet:
         self.book = book
         self._name = name
         self._data = data
-        self.autofitted = 0
 
     @property
     def name(self) -> str:
@@ -354,9 +321,6 @@ class FakeSheet:
 
     def activate(self) -> None:
         self.book.sheets._active = self
-
-    def autofit(self, axis: str | None = None) -> None:
-        self.autofitted += 1
 
 
 class FakeTable:

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import openpyxl
 import pytest
 import xlwings
+from aiosmtpd.controller import Controller
 from fakexw import FakeApp, FakeBook, Formula, parse_cell
 from hypothesis import given
 from hypothesis import strategies as st
 
 from avtalsbok.core import schema
-from avtalsbok.demo import DEMO_TODAY, generate
+from avtalsbok.demo import DEMO_TODAY, REPORT_RECIPIENT, generate
 from avtalsbok.excel import handlers, livebook
 from avtalsbok.excel.handlers import STATUS_CELL, run_button
+from avtalsbok.mail.ledger import LEDGER_NAME
 from avtalsbok.workbook.runner import process
 from avtalsbok.workbook.template import build_workbook
 
@@ -173,7 +180,7 @@ def test_kontrollera_adds_the_kontroll_column_after_the_last_used_one(tmp_path: 
 
 def _small_book(tmp_path: Path) -> Path:
     path = tmp_path / "liten.xlsm"
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"Avtals-ID": "A-1", "Avtalsnamn": "Städ", "Leverantör": "Städ AB"},
         {"Avtals-ID": "A-2", "Avtalsnamn": "Mat", "Leverantör": "Mat AB"},
         {"Avtals-ID": "A-3", "Avtalsnamn": "IT", "Leverantör": "IT AB"},
@@ -338,27 +345,55 @@ def test_visa_fel_without_fel_says_what_to_do(book: Path) -> None:
     assert "Kontrollera" in prompt and mode == "info"
 
 
-def test_skicka_rapport_says_it_is_not_available_yet(book: Path) -> None:
-    fake = click(FakeBook.open(book), "skicka_rapport")
-    ((_title, prompt, mode),) = fake.app.alerts
-    assert "finns inte ännu" in prompt and mode == "info"
-    assert fake.writes == []
+def _rows(path: Path, sheet: str) -> list[list[Any]]:
+    """A sheet of a workbook we wrote, as openpyxl reads it."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [list(row) for row in workbook[sheet].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
 
 
-def test_skapa_rapport_saves_the_overview_beside_the_book(book: Path) -> None:
-    fake = click(FakeBook.open(book), "skapa_rapport")
-    expected = book.with_name(f"avtalsbok – rapport {DEMO_TODAY.isoformat()}.xlsx")
-    assert expected.exists()
-    report = FakeBook.open(expected).values()
-    assert list(report) == [schema.OVERSIKT]
-    assert report[schema.OVERSIKT][(1, 1)] == "Översikt – avtalsbok"
-    assert report[schema.OVERSIKT][(2, 2)] == datetime.combine(DEMO_TODAY, datetime.min.time())
-    assert [w for w in fake.writes] == []  # the book itself is not touched
+def _report_of(book: Path) -> Path:
+    return book.with_name(f"{book.stem} – rapport {DEMO_TODAY.isoformat()}.xlsx")
+
+
+def test_skapa_rapport_saves_the_report_of_the_open_book_beside_it(book: Path) -> None:
+    fake = FakeBook.open(book)
+    avtal = fake.sheets[schema.AVTAL]
+    last = max(r for r, _c in fake.values()[schema.AVTAL])
+    avtal.range((last, 1), (last, avtal.used_range.last_cell.column)).value = None  # not saved
+    fake.writes.clear()
+    click(fake, "skapa_rapport")
+
+    report = _report_of(book)
+    header, row = _rows(report, "Böcker")[:2]
+    found = dict(zip(header, row, strict=True))
+    assert (found["Enhet"], found["Fil"], found["Avtal"]) == ("avtalsbok", book.name, 119)
+    fel = _rows(report, "Fel")
+    levels = [r[fel[0].index("Nivå")] for r in fel[1:]]
+    assert found["Fel"] == levels.count("Fel") > 0
+    assert found["Varningar"] == levels.count("Varning")
+    figures: dict[str, Any] = {}
+    for label, value, *_rest in _rows(report, "Översikt"):
+        figures.setdefault(label, value)
+    assert figures["Avtal"] == 119 and figures["Avtalsböcker"] == 1
+    assert fake.writes == []  # the book itself is not touched
     ((_title, prompt, mode),) = fake.app.alerts
-    assert str(expected) in prompt and "Fel" in prompt and mode == "info"
+    assert str(report) in prompt and "bladet Fel i rapporten" in prompt and mode == "info"
 
     click(fake, "skapa_rapport")
-    assert expected.with_name(f"{expected.stem} (2).xlsx").exists()
+    assert {p.name for p in book.parent.iterdir()} == {book.name, report.name}
+
+
+def test_skapa_rapport_does_not_replace_a_report_open_in_excel(book: Path) -> None:
+    report = _report_of(book)
+    report.write_bytes(b"gammal rapport")
+    report.with_name("~$" + report.name).write_bytes(bytes([4]) + b"Anna")
+    fake = click(FakeBook.open(book), "skapa_rapport")
+    ((_title, prompt, mode),) = fake.app.alerts
+    assert "öppen hos Anna" in prompt and str(report) in prompt and mode == "critical"
+    assert report.read_bytes() == b"gammal rapport"
 
 
 def test_skapa_rapport_needs_a_saved_book(book: Path) -> None:
@@ -367,7 +402,120 @@ def test_skapa_rapport_needs_a_saved_book(book: Path) -> None:
     click(fake, "skapa_rapport")
     ((_title, prompt, _mode),) = fake.app.alerts
     assert prompt.startswith("Spara avtalsboken i en mapp först")
-    assert fake.app.books.added == []
+    assert list(book.parent.iterdir()) == [book]
+
+
+# --- Skicka rapport ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No e-mail server configured; the outbox where docs/batch.md says it can be set."""
+    for name in list(os.environ):
+        if name.startswith("AVTALSBOK_SMTP_") or name == "AVTALSBOK_MAIL_FROM":
+            monkeypatch.delenv(name)
+    folder = tmp_path / "utkorg"
+    monkeypatch.setenv("AVTALSBOK_OUTBOX", str(folder))
+    return folder
+
+
+def _attachment(message: EmailMessage) -> tuple[str | None, bytes]:
+    (part,) = message.iter_attachments()
+    data = part.get_payload(decode=True)
+    assert isinstance(data, bytes)
+    return part.get_filename(), data
+
+
+def test_skicka_rapport_without_a_server_puts_the_message_in_the_outbox_once(
+    book: Path, outbox: Path
+) -> None:
+    fake = click(FakeBook.open(book), "skicka_rapport")
+    (eml,) = outbox.glob("*.eml")
+    message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    assert message["To"] == REPORT_RECIPIENT
+    report = _report_of(book)
+    assert _attachment(message) == (report.name, report.read_bytes())
+    ((_title, prompt, mode),) = fake.app.alerts
+    assert "utkorgen" in prompt and str(eml) in prompt and str(report) in prompt
+    assert mode == "info" and fake.writes == []
+
+    again = click(FakeBook.open(book), "skicka_rapport")
+    assert list(outbox.glob("*.eml")) == [eml]
+    ((_title, prompt, mode),) = again.app.alerts
+    assert f"redan skickad till {REPORT_RECIPIENT}" in prompt and mode == "info"
+    assert len((outbox / LEDGER_NAME).read_text().splitlines()) == 1
+
+
+def _settings_cell(fake: FakeBook, key: str) -> tuple[int, int]:
+    cells = fake.values()[schema.INSTALLNINGAR]
+    (row,) = [r for (r, c), v in cells.items() if c == 1 and v == key]
+    return row, 2
+
+
+def test_skicka_rapport_without_recipients_asks_for_rapportmottagare(
+    book: Path, outbox: Path
+) -> None:
+    fake = FakeBook.open(book)
+    fake.sheets[schema.INSTALLNINGAR].range(_settings_cell(fake, "Rapportmottagare")).value = None
+    click(fake, "skicka_rapport")
+    ((_title, prompt, mode),) = fake.app.alerts
+    assert "Rapportmottagare på bladet Inställningar" in prompt and mode == "info"
+    assert not outbox.exists() and list(book.parent.iterdir()) == [book]
+
+
+def test_skicka_rapport_never_shows_the_password(
+    book: Path, outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    password = "hemligt-lösen-4711"
+    monkeypatch.setenv("AVTALSBOK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("AVTALSBOK_SMTP_SECURITY", "none")
+    monkeypatch.setenv("AVTALSBOK_SMTP_USER", "avtalsbok")
+    monkeypatch.setenv("AVTALSBOK_SMTP_PASSWORD", password)
+    fake = click(FakeBook.open(book), "skicka_rapport")
+    ((_title, prompt, mode),) = fake.app.alerts
+    assert "inloggning utan kryptering" in prompt and mode == "critical"
+    assert password not in prompt and not outbox.exists()
+
+
+@dataclass
+class _Sink:
+    """aiosmtpd handler that keeps every message it receives."""
+
+    received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.received.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def test_skicka_rapport_sends_through_the_configured_server(
+    book: Path, outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("AVTALSBOK_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("AVTALSBOK_SMTP_PORT", str(port))
+        monkeypatch.setenv("AVTALSBOK_SMTP_SECURITY", "none")
+        monkeypatch.setenv("AVTALSBOK_MAIL_FROM", "avtalsbok@kommun.se")
+        fake = click(FakeBook.open(book), "skicka_rapport")
+    finally:
+        controller.stop()
+    ((recipients, message),) = sink.received
+    assert recipients == [REPORT_RECIPIENT] and message["From"] == "Avtalsbok <avtalsbok@kommun.se>"
+    report = _report_of(book)
+    assert _attachment(message) == (report.name, report.read_bytes())
+    assert message["Subject"].startswith(f"Avtalsuppföljning {DEMO_TODAY.isoformat()}: 1 ")
+    ((_title, prompt, mode),) = fake.app.alerts
+    assert prompt.startswith(f"Rapporten är skickad till {REPORT_RECIPIENT}.") and mode == "info"
+    assert not list(outbox.glob("*.eml"))
 
 
 # --- lean imports -------------------------------------------------------------------------------
@@ -380,17 +528,20 @@ def test_the_button_path_imports_nothing_heavy(book: Path, tmp_path: Path) -> No
         "import sys\n"
         "import avtalsbok.excel.handlers as h\n"
         "first = set(sys.modules)\n"
+        "doors = {'avtalsbok.report', 'avtalsbok.mail', 'avtalsbok.batch'}\n"
         "from fakexw import FakeBook\n"
         f"fake = FakeBook.from_snapshot(open({str(snapshot)!r}, 'rb').read())\n"
         "h.run_button('uppdatera', fake)\n"
+        "print(fake.values()['Översikt'][(4, 1)][:10])\n"
+        "h.run_button('kontrollera', fake)\n"
         "heavy = ('xlwings', 'openpyxl', 'xlsxwriter', 'pydantic', 'numpy', 'pandas', 'rich')\n"
         "print(sorted({m.split('.')[0] for m in first} & set(heavy)))\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
-        "print(fake.values()['Översikt'][(4, 1)][:10])\n"
+        "print(sorted({'.'.join(m.split('.')[:2]) for m in sys.modules} & doors))\n"
     )
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'tests'}"}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env=env, check=True
     ).stdout.splitlines()
-    assert out == ["[]", "['pydantic']", "Uppdaterad"]
+    assert out == ["Uppdaterad", "[]", "['pydantic']", "[]"]

@@ -1,16 +1,18 @@
 """The buttons of the avtalsbok in Excel: one function per button, run by xlwings' `RunPython`.
 
-Each handler takes the book the button was clicked in (`xlwings.Book.caller()`), reads its tables,
-runs the engine, writes the computed columns and sheets back and leaves a status line on
-`Översikt` (cell A4), with a message box that points at `Fel` when the book has errors. Anything
-unexpected ends in a message box too, never in a VBA error with a traceback (set the environment
-variable AVTALSBOK_DEBUG=1 to get the traceback instead). Every click starts a new Python: this
-module imports only the standard library, and each button imports what it needs.
+Each handler takes the book the button was clicked in (`xlwings.Book.caller()`), reads its tables
+and runs the engine. `Kontrollera` and `Uppdatera` write the computed columns and sheets back and
+leave a status line on `Översikt` (cell A4), with a message box that points at `Fel` when the book
+has errors. `Skapa rapport` saves the book's report (the workbook `avtalsbok report` makes) beside
+the book, and `Skicka rapport` also sends it by e-mail to the book's `Rapportmottagare`, the way
+`avtalsbok mail` does; neither writes in the book. Anything unexpected ends in a message box too,
+never in a VBA error with a traceback (set the environment variable AVTALSBOK_DEBUG=1 to get the
+traceback instead). Every click starts a new Python: this module imports only the standard
+library, and each button imports what it needs (only the report buttons the report and e-mail).
 """
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from ..core.book import BookInput
     from ..core.engine import Result
     from ..core.output import WritePlan
+    from ..mail.deliver import Delivery
+    from ..mail.transport import MailSettings
+    from ..report.records import BookRecord
     from .livebook import Book
 
 #: Where on `Översikt` the status line of the last button run stands: the row kept free for it.
@@ -40,12 +45,12 @@ def uppdatera() -> None:
 
 
 def skapa_rapport() -> None:
-    """Skapa rapport: the book's overview as a report workbook beside the book."""
+    """Skapa rapport: the book's report workbook beside the book."""
     run_button("skapa_rapport")
 
 
 def skicka_rapport() -> None:
-    """Skicka rapport: not available yet; the button says so."""
+    """Skicka rapport: the book's report by e-mail to its `Rapportmottagare`."""
     run_button("skicka_rapport")
 
 
@@ -65,7 +70,8 @@ def run_button(
     """Run one button on `book` (default: the book that called Python from Excel).
 
     `today` overrides the book's `Idag` setting, `now` the clock and `source` who is named in
-    `Händelselogg`: tests and the benchmark pass them, a click uses the real ones.
+    `Händelselogg`: tests and the benchmark pass them, a click uses the real ones. The e-mail
+    settings of `Skicka rapport` come from the environment, as for `avtalsbok mail`.
     """
     action = _ACTIONS[name]
     if book is None:
@@ -88,21 +94,13 @@ def run_button(
 
 
 class _World:
-    """What a run takes from outside the book: the reference date, the clock, who ran it."""
+    """What a run takes from outside the book: the reference date, the clock, who ran it
+    (None: the user who clicked, looked up when a run needs it)."""
 
     def __init__(self, today: date | None, now: datetime, source: str | None) -> None:
         self.today = today
         self.now = now
-        self.source = source or _source()
-
-
-def _source() -> str:
-    """Who clicked, for `Händelselogg`: `Excel (user)`."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = os.environ.get("USERNAME", "")
-    return f"Excel ({user})" if user else "Excel"
+        self.source = source
 
 
 _CAPTIONS = {
@@ -132,10 +130,14 @@ def _kontrollera(book: Book, world: _World) -> None:
     if evaluated is None:
         return
     book_input, result = evaluated
+    from ..core import schema
     from ..core.output import plan_writes
-    from .livebook import check_plan
 
-    plan = check_plan(book_input, result, plan_writes(book_input, result))
+    # Each row's `Kontroll` and the `Fel` sheet, nothing else; `Översikt` only when the book
+    # lacks it, for the status line.
+    plan = plan_writes(book_input, result, columns=("check",), sheets=(schema.FEL,))
+    if schema.OVERSIKT not in book_input.sheet_names:
+        plan.add_sheets.append(schema.OVERSIKT)
     status = f"Kontrollerad {world.now:%Y-%m-%d %H:%M}: {_counts(result)}."
     _write(book, book_input, plan, status)
     _point_at_errors(book, result, "kontrollera")
@@ -159,38 +161,74 @@ def _uppdatera(book: Book, world: _World) -> None:
 
 
 def _skapa_rapport(book: Book, world: _World) -> None:
-    path = _report_path(book.fullname)
-    if path is None:
-        book.app.alert(
-            "Spara avtalsboken i en mapp först: rapporten sparas bredvid den.",
-            title=TITLE,
-            mode="info",
-        )
+    result = _evaluate_saved(book, world)
+    if result is None:
         return
-    evaluated = _evaluate(book, world)
-    if evaluated is None:
+    made = _write_report(book, result)
+    if made is None:
         return
-    _, result = evaluated
-    from ..core import schema
-    from .livebook import replace_rows
-
-    target = _free_name(path.with_name(f"{path.stem} – rapport {result.today.isoformat()}.xlsx"))
-    report = book.app.books.add()
-    sheet = report.sheets[0]
-    sheet.name = schema.OVERSIKT
-    replace_rows(sheet, result.sheets()[schema.OVERSIKT])
-    sheet.autofit()
-    report.save(str(target))
-    note = f"\n\nAvtalsboken har {_counts(result)}: se bladet Fel." if result.errors else ""
+    target = made[0]
+    note = (
+        f"\n\nAvtalsboken har {_counts(result)}: de står på bladet Fel i rapporten."
+        if result.errors
+        else ""
+    )
     book.app.alert(f"Rapporten är sparad här:\n{target}{note}", title=TITLE, mode="info")
 
 
 def _skicka_rapport(book: Book, world: _World) -> None:
+    from ..mail.message import AttachmentTooLarge
+    from ..mail.sanitize import AddressError
+    from ..mail.send import send_report
+    from ..mail.transport import MailError, MailSettings
+    from ..report.totals import Totals
+
+    result = _evaluate_saved(book, world)
+    if result is None:
+        return
+    recipients = result.settings.report_recipients
+    if not recipients:
+        book.app.alert(
+            "Ingen mottagare är angiven. Skriv e-postadresserna i Rapportmottagare på bladet "
+            "Inställningar (flera adresser skiljs med komma) och klicka igen.",
+            title=TITLE,
+            mode="info",
+        )
+        return
+    try:
+        settings = MailSettings.from_env(os.environ)
+    except MailError as exc:
+        book.app.alert(
+            f"E-postinställningarna går inte att använda: {exc}.\n\nDet är en sak för IT.",
+            title=TITLE,
+            mode="critical",
+        )
+        return
+    made = _write_report(book, result)
+    if made is None:
+        return
+    target, record = made
+    try:
+        deliveries = send_report(
+            target,
+            result.today,
+            Totals.of([record], result.today).key_figures(),
+            recipients,
+            settings,
+            now=world.now,
+        )
+    except (AddressError, AttachmentTooLarge, MailError, OSError) as exc:
+        book.app.alert(
+            f"Rapporten skickades inte: {exc}\n\nRapporten är sparad här:\n{target}",
+            title=TITLE,
+            mode="critical",
+        )
+        return
+    failed = any(d.error for d in deliveries)
     book.app.alert(
-        "Skicka rapport finns inte ännu: utskicket med e-post kommer i en senare version. "
-        "Så länge: klicka på Skapa rapport och skicka filen själv.",
+        _sent_message(deliveries, settings, target, result.today),
         title=TITLE,
-        mode="info",
+        mode="critical" if failed else "info",
     )
 
 
@@ -226,6 +264,7 @@ def _evaluate(book: Book, world: _World) -> tuple[BookInput, Result] | None:
     """Read and evaluate the book; None (after telling the officer why) when it cannot be run."""
     from ..core.engine import evaluate
     from ..core.findings import Level
+    from ..workbook.runner import run_source
     from .livebook import read_book
 
     book_input = read_book(book)
@@ -237,7 +276,8 @@ def _evaluate(book: Book, world: _World) -> tuple[BookInput, Result] | None:
             mode="critical",
         )
         return None
-    result = evaluate(book_input, world.today, now=world.now, source=world.source)
+    source = world.source or run_source("Excel")
+    result = evaluate(book_input, world.today, now=world.now, source=source)
     return book_input, result
 
 
@@ -274,17 +314,73 @@ def _point_at_errors(book: Book, result: Result, name: str) -> None:
     )
 
 
-def _report_path(fullname: str) -> Path | None:
-    """The book's own path when it is saved in a folder (not new, not only in the cloud)."""
+def _evaluate_saved(book: Book, world: _World) -> Result | None:
+    """The result of a book saved in a folder, where its report can go; None after a message
+    box (asking the officer to save the book first, or saying why it cannot be run)."""
+    # A new book has no folder yet, and a book opened from the cloud only has a web address.
+    fullname = book.fullname
     if not os.path.isabs(fullname) or not os.path.isdir(os.path.dirname(fullname)):
+        book.app.alert(
+            "Spara avtalsboken i en mapp först: rapporten sparas bredvid den.",
+            title=TITLE,
+            mode="info",
+        )
         return None
-    return Path(fullname)
+    evaluated = _evaluate(book, world)
+    return None if evaluated is None else evaluated[1]
 
 
-def _free_name(path: Path) -> Path:
-    """`path`, or `path (2)`, `(3)`, … when a file of that name is already there."""
-    candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-    return candidate
+def _write_report(book: Book, result: Result) -> tuple[Path, BookRecord] | None:
+    """The report of this one book, as `avtalsbok report` makes it, saved beside the book as
+    `<book> – rapport <Idag>.xlsx`: the path and the book's record, or None after a message
+    box when the report is open or cannot be saved."""
+    from ..report.records import record_of, unit_of
+    from ..report.workbook import write_report
+    from ..workbook.atomic import UNKNOWN_OWNER, WriteError
+    from ..workbook.runner import Outcome
+
+    path = Path(book.fullname)
+    target = path.with_name(f"{path.stem} – rapport {result.today.isoformat()}.xlsx")
+    outcome = Outcome(path, result, [f.with_book(path.name) for f in result.findings])
+    record = record_of(outcome, unit_of(path, None))
+    try:
+        write_report(target, [record], result.today)
+    except WriteError as exc:
+        reason = (
+            f"den är öppen hos {exc.owner or UNKNOWN_OWNER}. Stäng den och klicka igen."
+            if exc.code == "file-locked"
+            else f"{exc.reason}."
+        )
+        book.app.alert(
+            f"Rapporten kunde inte sparas:\n{target}\n\n{reason}", title=TITLE, mode="critical"
+        )
+        return None
+    return target, record
+
+
+def _sent_message(
+    deliveries: list[Delivery], settings: MailSettings, target: Path, day: date
+) -> str:
+    """What became of each message: sent, put in the outbox, already sent today, or failed."""
+    from ..mail.deliver import Status
+
+    sent = [d for d in deliveries if d.status is Status.SENT]
+    already = [d.recipient for d in deliveries if d.status is Status.ALREADY_SENT]
+    parts = []
+    if sent and settings.uses_smtp:
+        parts.append("Rapporten är skickad till " + ", ".join(d.recipient for d in sent) + ".")
+    elif sent:
+        parts.append(
+            "Ingen e-postserver är inställd, så e-posten är sparad i utkorgen. Öppna filen i "
+            "Outlook och skicka den därifrån:\n" + "\n".join(d.where for d in sent)
+        )
+    if already:
+        parts.append(
+            f"Rapporten per {day.isoformat()} är redan skickad till "
+            + ", ".join(already)
+            + " med samma innehåll och skickas inte igen. Ändrar du något i avtalsboken blir "
+            "det en ny rapport, och den skickas."
+        )
+    parts.extend(f"Till {d.recipient}: {d.error}" for d in deliveries if d.error)
+    parts.append(f"Rapporten är sparad här:\n{target}")
+    return "\n\n".join(parts)

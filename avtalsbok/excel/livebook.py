@@ -18,8 +18,7 @@ from typing import Any, Protocol
 
 from ..core import schema
 from ..core.book import BookInput
-from ..core.engine import Result
-from ..core.output import Grid, WritePlan, locate_columns
+from ..core.output import Grid, WritePlan
 from ..core.schema import column_index
 from ..workbook import reader
 
@@ -64,15 +63,12 @@ class Sheet(Protocol):
 
     @property
     def name(self) -> str: ...
-    @name.setter
-    def name(self, value: str) -> None: ...
     @property
     def used_range(self) -> Range: ...
     @property
     def tables(self) -> Tables: ...
     def range(self, cell1: CellRef, cell2: CellRef | None = None) -> Range: ...
     def activate(self) -> None: ...
-    def autofit(self, axis: str | None = None) -> None: ...
 
 
 class Sheets(Protocol):
@@ -86,17 +82,9 @@ class Sheets(Protocol):
     def add(self, name: str | None = None, before: Any = None, after: Any = None) -> Sheet: ...
 
 
-class Books(Protocol):
-    """`xlwings.main.Books`."""
-
-    def add(self) -> Book: ...
-
-
 class App(Protocol):
     """`xlwings.App`."""
 
-    @property
-    def books(self) -> Books: ...
     @property
     def screen_updating(self) -> bool: ...
     @screen_updating.setter
@@ -124,7 +112,6 @@ class Book(Protocol):
     def app(self) -> App: ...
     @property
     def api(self) -> Any: ...
-    def save(self, path: str | None = None, password: str | None = None) -> None: ...
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,29 +139,6 @@ def read_book(book: Book) -> BookInput:
 
 # ---------------------------------------------------------------------------------------------
 # Writing
-
-
-def check_plan(book: BookInput, result: Result, plan: WritePlan) -> WritePlan:
-    """What `Kontrollera` writes: each row's `Kontroll` cell and the `Fel` sheet, nothing else.
-
-    A book without a `Kontroll` column gets it after its last used column; a book without
-    `Fel` or `Översikt` gets the sheet.
-    """
-    out = WritePlan()
-    for canonical, rows in result.computed.items():
-        sheet = book.sheets.get(canonical)
-        if sheet is None:
-            continue
-        definition = schema.DATA_SHEETS[canonical]
-        letters, new_headers = locate_columns(sheet, definition, (definition.column("check"),))
-        cells: dict[str, Any] = dict(new_headers)
-        cells.update({f"{letters['check']}{row}": v.get("check") for row, v in rows.items()})
-        out.cells[book.sheet_names.get(canonical, canonical)] = cells
-    fel = book.sheet_names.get(schema.FEL, schema.FEL)
-    out.replace[fel] = plan.replace[fel]
-    # `Översikt` holds the status line of every button run.
-    out.add_sheets = [s for s in plan.add_sheets if s in (schema.FEL, schema.OVERSIKT)]
-    return out
 
 
 def apply_plan(book: Book, plan: WritePlan, last_rows: Mapping[str, int]) -> None:
