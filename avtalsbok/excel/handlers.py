@@ -372,7 +372,7 @@ def _sent_message(
     elif sent:
         parts.append(
             "Ingen e-postserver är inställd, så e-posten är sparad i utkorgen. Öppna filen i "
-            "Outlook och skicka den därifrån:\n" + "\n".join(d.where for d in sent)
+            "Outlook och skicka den vidare därifrån:\n" + "\n".join(d.where for d in sent)
         )
     if already:
         parts.append(
