@@ -279,3 +279,13 @@ def test_child_saves_when_not_killed(tmp_path: Path) -> None:
     assert result.stdout.strip() == "SAVED"
     sheet = openpyxl.load_workbook(book, read_only=True)["Avtal"]
     assert [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))] == ["Beräknat 1", 2, "OK"]
+
+
+def test_a_new_file_gets_the_ordinary_mode_not_the_temp_files(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        target = tmp_path / "ny-rapport.xlsx"
+        atomic_replace(target, lambda out: out.write(b"PK"))
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
+    finally:
+        os.umask(mask)

@@ -616,3 +616,12 @@ def test_mail_command_refuses_a_file_that_is_not_a_report(
 def test_key_figures_read_back_from_the_report_are_the_totals(report: Path) -> None:
     records = [_record("Skola", 3), _record("Vård", 4, contracts=60)]
     assert read_key_figures(report) == (TODAY, Totals.of(records, TODAY).key_figures())
+
+
+def test_subject_says_one_book_in_the_singular() -> None:
+    from avtalsbok.mail.report_message import subject
+    from avtalsbok.report.totals import BOOKS
+
+    assert subject(dt.date(2026, 11, 2), [(BOOKS, 1)]).startswith(
+        "Avtalsuppföljning 2026-11-02: 1 avtalsbok, "
+    )

@@ -18,9 +18,10 @@ KIND = "rapport"
 def subject(day: date, figures: Sequence[Figure]) -> str:
     """`Avtalsuppföljning 2026-11-02: 12 avtalsböcker, 40 försenade uppföljningar, ...`."""
     values = dict(figures)
+    books = values.get(BOOKS, 0)
     return (
         f"Avtalsuppföljning {day.isoformat()}: "
-        f"{swedish_number(values.get(BOOKS, 0))} avtalsböcker, "
+        f"{swedish_number(books)} {'avtalsbok' if books == 1 else 'avtalsböcker'}, "
         f"{swedish_number(values.get(FOLLOW_UPS_OVERDUE, 0))} försenade uppföljningar, "
         f"{swedish_number(values.get(DEVIATIONS_PAST_DEADLINE, 0))} avvikelser efter tidsgränsen"
     )

@@ -101,6 +101,8 @@ def atomic_replace(
             verify(tmp)
         if old is not None:
             _copy_permissions(old, tmp)
+        else:
+            os.chmod(tmp, _new_file_mode())
         _replace(tmp, target)
     except BaseException as exc:
         with suppress(OSError):
@@ -170,6 +172,13 @@ def _libreoffice_owner(lock_file: Path) -> str | None:
     if user and host:
         return f"{user} på {host}"
     return user or None
+
+
+def _new_file_mode() -> int:
+    """The mode a newly created file gets here (0666 less the umask), not the temp file's 0600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _copy_permissions(old: os.stat_result, tmp: Path) -> None:
