@@ -64,6 +64,9 @@ _MAX_TEXT = 100
 
 
 _PLAIN_SPACES = str.maketrans(dict.fromkeys(_ODD_SPACES, " "))
+#: Text `parse_text` returns unchanged: no space at either end, no odd space, no leading `#`
+#: (which every Excel error value has). Lets callers skip the parser for the common case.
+PLAIN_TEXT = re.compile("[^\\s#{0}](?:[^{0}]*[^\\s{0}])?".format("".join(_ODD_SPACES)))
 _HAS_ODD_SPACE = re.compile("[" + "".join(_ODD_SPACES) + "]")
 
 

@@ -9,7 +9,8 @@ without that cell; required columns are checked afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -29,10 +30,28 @@ def _note(warning: Warn, value: Any, info: ValidationInfo) -> None:
         info.context["warnings"].append((info.data.get("row"), info.field_name, warning, value))
 
 
-def _tolerant(parse: Callable[[Any], tuple[Any, Warn]]) -> PlainValidator:
-    """A field validator from a cell parser: errors raise, warnings go to the context."""
+def _tolerant(
+    parse: Callable[[Any], tuple[Any, Warn]],
+    *,
+    exact: Mapping[Any, Any] | None = None,
+    plain_type: type | None = None,
+    plain: Callable[[Any], object] | None = None,
+) -> PlainValidator:
+    """A field validator from a cell parser: errors raise, warnings go to the context.
+
+    Most cells need no interpreting, and a book holds millions of them: a value spelled
+    exactly as `exact` has it maps straight to its result, and a value of `plain_type` that
+    `plain` accepts (or any such value, without `plain`) is already what the parser would
+    return. Everything else goes through the parser.
+    """
 
     def validate(value: Any, info: ValidationInfo) -> Any:
+        if exact is not None and (type(value) is str or type(value) is float):
+            found = exact.get(value)
+            if found is not None:
+                return found
+        if type(value) is plain_type and (plain is None or plain(value)):
+            return value
         try:
             parsed, warning = parse(value)
         except cells.CellError as exc:
@@ -44,10 +63,12 @@ def _tolerant(parse: Callable[[Any], tuple[Any, Warn]]) -> PlainValidator:
     return PlainValidator(validate)
 
 
-def _dated(parse: Callable[[Any, bool], tuple[Any, Warn]]) -> PlainValidator:
+def _dated(parse: Callable[[Any, bool], tuple[Any, Warn]], plain_type: type) -> PlainValidator:
     """Like `_tolerant`, for parsers that must know the book's date system (1900 or 1904)."""
 
     def validate(value: Any, info: ValidationInfo) -> Any:
+        if type(value) is plain_type:
+            return value
         try:
             parsed, warning = parse(value, bool(info.context and info.context.get("date1904")))
         except cells.CellError as exc:
@@ -60,29 +81,42 @@ def _dated(parse: Callable[[Any, bool], tuple[Any, Warn]]) -> PlainValidator:
 
 
 def _choice(choices: tuple[str, ...]) -> PlainValidator:
-    return _tolerant(cells.choice_parser(choices))
+    return _tolerant(cells.choice_parser(choices), exact={c: c for c in choices})
+
+
+def _amount_is_plain(x: float) -> bool:
+    return 0.0 < x < math.inf  # zero goes to the parser, which turns -0.0 into 0.0
 
 
 def _int(lo: int, hi: int) -> PlainValidator:
-    return _tolerant(lambda v: cells.parse_int(v, lo, hi))
+    # Excel gives whole numbers as floats (3.0), and dropdown choices as text ("3").
+    exact: dict[Any, int] = {}
+    for n in range(lo, hi + 1):
+        exact[float(n)] = exact[str(n)] = n
+    return _tolerant(lambda v: cells.parse_int(v, lo, hi), exact=exact)
 
 
 def _recurring(parse: Callable[[Any], tuple[Any, Warn]]) -> Callable[[Any], tuple[Any, Warn]]:
     """`parse` remembering its recent results, for columns whose values recur across rows (a
-    supplier's organisation number on each of its contracts, the same few extension options).
-    Both parsers are pure, and no caller changes what they return."""
+    supplier's organisation number on each of its contracts, the same few extension options,
+    owners' e-mail addresses, month names).
+    These parsers are pure, and no caller changes what they return."""
     return lru_cache(maxsize=4096, typed=True)(parse)
 
 
-Text = Annotated[str | None, _tolerant(cells.parse_text)]
-Day = Annotated[date | None, _dated(cells.parse_date)]
-Moment = Annotated[datetime | None, _dated(cells.parse_datetime)]
-Amount = Annotated[float | None, _tolerant(cells.parse_amount)]
-Flag = Annotated[bool | None, _tolerant(cells.parse_bool)]
+Text = Annotated[
+    str | None, _tolerant(cells.parse_text, plain_type=str, plain=cells.PLAIN_TEXT.fullmatch)
+]
+Day = Annotated[date | None, _dated(cells.parse_date, date)]
+Moment = Annotated[datetime | None, _dated(cells.parse_datetime, datetime)]
+Amount = Annotated[
+    float | None, _tolerant(cells.parse_amount, plain_type=float, plain=_amount_is_plain)
+]
+Flag = Annotated[bool | None, _tolerant(cells.parse_bool, exact={"Ja": True, "Nej": False})]
 OrgNumber = Annotated[str | None, _tolerant(_recurring(cells.parse_org_number))]
-Email = Annotated[str | None, _tolerant(cells.parse_email)]
+Email = Annotated[str | None, _tolerant(_recurring(cells.parse_email))]
 Option = Annotated[ExtensionOption | None, _tolerant(_recurring(cells.parse_extension_option))]
-Month = Annotated[int | None, _tolerant(cells.parse_month)]
+Month = Annotated[int | None, _tolerant(_recurring(cells.parse_month))]
 
 
 #: Rows are slotted dataclasses: a region-wide book holds hundreds of thousands of them at once,
