@@ -27,7 +27,8 @@ Warn = tuple[str, dict[str, Any]] | None
 
 def _note(warning: Warn, value: Any, info: ValidationInfo) -> None:
     if warning is not None and info.context is not None:
-        info.context["warnings"].append((info.data.get("row"), info.field_name, warning, value))
+        row = info.data.get("row") if info.data else None
+        info.context["warnings"].append((row, info.field_name, warning, value))
 
 
 def _tolerant(
