@@ -592,7 +592,8 @@ def _write_overview(workbook: Workbook, today: date, formats: _Formats) -> None:
     ws = workbook.add_worksheet(schema.OVERSIKT)
     grid = overview.empty_grid(today)
     ws.set_column(0, 0, 46)
-    ws.set_column(1, 3, 12)
+    ws.set_column(1, 1, 17)  # wide enough for the "Beräknad" date and time
+    ws.set_column(2, 3, 12)
     title_rows: set[int] = set()
     header_rows: set[int] = set()
     #: Excel row of each data row → its block's headers, which tell percent and kronor apart.
@@ -648,6 +649,10 @@ def _figure_format(labels: Sequence[Any], formats: _Formats) -> Format | None:
     return None
 
 
+#: Characters that fit on one line of the 110-wide `Instruktioner` column, with margin.
+_INSTRUCTION_LINE = 95
+
+
 def _write_instructions(workbook: Workbook, formats: _Formats) -> None:
     ws = workbook.add_worksheet(schema.INSTRUKTIONER)
     ws.set_column(0, 0, 110, formats.get(text_wrap=True, valign="top"))
@@ -662,6 +667,9 @@ def _write_instructions(workbook: Workbook, formats: _Formats) -> None:
         if style == "heading":
             row += 1  # a blank line before each heading
         ws.write_string(row, 0, text, styles[style])
+        if style in ("text", "item"):
+            # Row heights for the wrapped lines, so every client shows the whole paragraph.
+            ws.set_row(row, 15 * max(1, -(-len(text) // _INSTRUCTION_LINE)))
         row += 1
 
 
