@@ -8,7 +8,7 @@ in the plan: the officer's cells are not touched.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, ItemsView, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,16 +20,62 @@ from .schema import column_index, column_letter, header_lookup, normalize_header
 Grid = list[list[Any]]
 
 
+class SheetCells(Mapping[str, Any]):
+    """One sheet's single cells, row by row: `rows[excel row][column number] = value`.
+
+    A file writer takes `rows` as they are; read as a mapping, the same cells come by A1
+    reference (`{"X2": value}`) for writers that address cells that way.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: dict[int, dict[int, Any]] | None = None) -> None:
+        self.rows: dict[int, dict[int, Any]] = {} if rows is None else rows
+
+    def __getitem__(self, ref: str) -> Any:
+        letters = ref.rstrip("0123456789")
+        digits = ref[len(letters) :]
+        cells = self.rows.get(int(digits)) if digits.isdigit() else None
+        if cells is None or not letters:
+            raise KeyError(ref)
+        return cells[column_index(letters)]
+
+    def __iter__(self) -> Iterator[str]:
+        return (ref for ref, _ in self._pairs())
+
+    def __len__(self) -> int:
+        return sum(map(len, self.rows.values()))
+
+    def items(self) -> ItemsView[str, Any]:
+        return _CellItems(self)
+
+    def _pairs(self) -> Iterator[tuple[str, Any]]:
+        for row, cells in self.rows.items():
+            for col, value in cells.items():
+                yield f"{column_letter(col)}{row}", value
+
+
+class _CellItems(ItemsView[str, Any]):
+    """(A1 reference, value) pairs straight from the rows, without a lookup per cell."""
+
+    def __init__(self, cells: SheetCells) -> None:
+        super().__init__(cells)
+        self._cells = cells
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return self._cells._pairs()
+
+
 @dataclass
 class WritePlan:
     """Everything a run writes.
 
-    `cells`: sheet name as in the book → {A1 reference: value}; `replace`: sheet → grid written
-    from A1, replacing what was there; `append`: sheet → rows added after the last row;
-    `add_sheets`: sheets the book lacks, to be created first (in this order).
+    `cells`: sheet name as in the book → its single cells (`SheetCells`); `replace`: sheet →
+    grid written from A1, replacing what was there; `append`: sheet → rows added after the last
+    row; `add_sheets`: sheets the book lacks, to be created first (in this order).
     """
 
-    cells: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cells: dict[str, SheetCells] = field(default_factory=dict)
     replace: dict[str, Grid] = field(default_factory=dict)
     append: dict[str, Grid] = field(default_factory=dict)
     add_sheets: list[str] = field(default_factory=list)
@@ -37,29 +83,30 @@ class WritePlan:
 
 def locate_columns(
     sheet: SheetInput, definition: schema.SheetDef, wanted: tuple[schema.Column, ...]
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Column key → letter in this book for `wanted`, and {A1: header} for those to be added.
+) -> tuple[dict[str, int], dict[int, str]]:
+    """Column key → column number in this book for `wanted`, and {column number: header} for
+    those to be added in the header row.
 
     A column is found by its header (or an alias); a missing one goes after the last used
     column, in schema order.
     """
     lookup = header_lookup(definition)
-    present: dict[str, str] = {}
-    for letter, text in sorted(sheet.headers.items(), key=lambda kv: column_index(kv[0])):
+    present: dict[str, int] = {}
+    for number, text in sorted((column_index(x), text) for x, text in sheet.headers.items()):
         key = lookup.get(normalize_header(text))
         if key is not None:
-            present.setdefault(key, letter)
-    letters: dict[str, str] = {}
-    new_headers: dict[str, str] = {}
+            present.setdefault(key, number)
+    numbers: dict[str, int] = {}
+    new_headers: dict[int, str] = {}
     next_col = max(sheet.max_column, *(column_index(x) for x in sheet.headers), 0) + 1
     for col in wanted:
         if col.key in present:
-            letters[col.key] = present[col.key]
+            numbers[col.key] = present[col.key]
         else:
-            letters[col.key] = letter = column_letter(next_col)
+            numbers[col.key] = next_col
+            new_headers[next_col] = col.header
             next_col += 1
-            new_headers[f"{letter}{sheet.header_row}"] = col.header
-    return letters, new_headers
+    return numbers, new_headers
 
 
 def plan_writes(
@@ -84,11 +131,19 @@ def plan_writes(
         wanted = tuple(
             c for c in definition.computed_columns if columns is None or c.key in columns
         )
-        letters, new_headers = locate_columns(sheet, definition, wanted)
-        cells: dict[str, Any] = dict(new_headers)
+        numbers, new_headers = locate_columns(sheet, definition, wanted)
+        keys, columns_at = list(numbers), list(numbers.values())
+        by_row: dict[int, dict[int, Any]] = (
+            {sheet.header_row: dict(new_headers)} if new_headers else {}
+        )
         for excel_row, values in rows.items():
-            for key, letter in letters.items():
-                cells[f"{letter}{excel_row}"] = values.get(key)
+            picked = [values.get(key) for key in keys]
+            written = by_row.get(excel_row)
+            if written is None:
+                by_row[excel_row] = dict(zip(columns_at, picked, strict=True))
+            else:
+                written.update(zip(columns_at, picked, strict=True))
+        cells = SheetCells(by_row)
         if cells:
             plan.cells[book.sheet_names.get(sheet_name, sheet_name)] = cells
     for name, grid in result.sheets().items():
@@ -109,15 +164,16 @@ def plan_writes(
             [r[c.key] for c in log_def.columns] for r in log_rows
         ]
     elif log_rows:
-        letters, new_headers = locate_columns(log_sheet, log_def, log_def.columns)
+        numbers, new_headers = locate_columns(log_sheet, log_def, log_def.columns)
         if new_headers:
-            plan.cells.setdefault(book.sheet_names[schema.HANDELSELOGG], {}).update(new_headers)
-        width = max(column_index(x) for x in letters.values())
+            log_cells = plan.cells.setdefault(book.sheet_names[schema.HANDELSELOGG], SheetCells())
+            log_cells.rows.setdefault(log_sheet.header_row, {}).update(new_headers)
+        width = max(numbers.values())
         appended: Grid = []
         for r in log_rows:
             line: list[Any] = [None] * width
-            for key, letter in letters.items():
-                line[column_index(letter) - 1] = r[key]
+            for key, number in numbers.items():
+                line[number - 1] = r[key]
             appended.append(line)
         plan.append[book.sheet_names[schema.HANDELSELOGG]] = appended
     return plan

@@ -75,7 +75,7 @@ def apply_plan(path: str | os.PathLike[str], plan: WritePlan) -> None:
     for name in plan.add_sheets:
         editor.add_sheet(name)
     for name, cells in plan.cells.items():
-        editor.set_cells(name, cells)
+        editor.set_cell_rows(name, cells.rows)
     for name, grid in plan.replace.items():
         editor.replace_sheet_rows(name, grid)
     for name, rows in plan.append.items():

@@ -17,7 +17,6 @@ the cell's format; a formula that is overwritten leaves the calculation chain wi
 from __future__ import annotations
 
 import html
-import itertools
 import math
 import os
 import posixpath
@@ -68,6 +67,11 @@ _SPANS = re.compile(r"""(\sspans\s*=\s*)(?:"[^"]*"|'[^']*')""")
 _ROOT = re.compile(r"<(?:([\w.-]+):)?(\w+)\b(" + _ATTRS + ")>")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_CELL_LETTERS = re.compile(r"[A-Z]{1,3}(?=[0-9])")
+# White space as XML defines it (a carriage return is always written escaped).
+_XML_SPACE = frozenset(" \t\n")
+#: Distinct (format, text or date) cells remembered while a sheet is rendered.
+_MADE_CELLS = 20_000
 
 # Built-in number formats that show a date or a time (ECMA-376 18.8.30 and the East Asian ids).
 _DATE_FORMAT_IDS = frozenset(
@@ -109,15 +113,35 @@ class WorkbookEditor:
 
     def set_cells(self, sheet: str, cells: Mapping[str, CellValue]) -> None:
         """Write single cells by reference: `{"C5": 12, "D5": "text", "F5": None}`."""
-        model = self._sheet(sheet)
-        edits = model.edits
+        rows: dict[int, dict[int, CellValue]] = {}
         for ref, value in cells.items():
             row, col = _parse_cell_ref(ref)
-            _check_value(value, self._date1904)
+            row_cells = rows.get(row)
+            if row_cells is None:
+                rows[row] = {col: value}
+            else:
+                row_cells[col] = value
+        self.set_cell_rows(sheet, rows)
+
+    def set_cell_rows(self, sheet: str, rows: Mapping[int, Mapping[int, CellValue]]) -> None:
+        """Write single cells by position, row by row: `{5: {3: 12, 4: "text", 6: None}}`
+        writes C5, D5 and F5 (rows and columns counted from 1)."""
+        model = self._sheet(sheet)
+        edits = model.edits
+        date1904 = self._date1904
+        for row, cells in rows.items():
+            if not cells:
+                continue
+            if not 1 <= row <= MAX_ROW or not 1 <= min(cells) <= max(cells) <= MAX_COL:
+                raise ValueError(f"row {row} has a cell outside the sheet")
+            for value in cells.values():
+                if value is not None and type(value) is not str:
+                    _check_value(value, date1904)
             row_edits = edits.get(row)
             if row_edits is None:
-                row_edits = edits[row] = {}
-            row_edits[col] = value
+                edits[row] = dict(cells)
+            else:
+                row_edits.update(cells)
 
     def replace_sheet_rows(
         self, sheet: str, rows: Sequence[Sequence[CellValue]], first_row: int = 1
@@ -933,6 +957,10 @@ class _SheetModel:
         self._re_value = re.compile(f"<{re.escape(p)}(?:v|is|f)\\b")
         self._re_formula = re.compile(f"<{re.escape(p)}f\\b({_ATTRS})>")
         self._f_marker = f"<{p}f"
+        self._cell_marker = f"<{p}c"
+        self._cell_open = f'<{p}c r="'
+        self._ext_marker = f"<{p}extLst"
+        self._row_close = f"</{p}row>"
         span = _element_span(xml, p, "sheetData")
         if span is None:
             raise WriteError(f"bladet {self.name} saknar celldata")
@@ -955,14 +983,14 @@ class _SheetModel:
         starts: list[int] = []
         tag_ends: list[int] = []
         ends: list[int] = []
-        self._missing_r: list[int] = []
+        self._missing_r: set[int] = set()
         pos, stop = self._content
         previous = 0
         while (match := row_tag.search(xml, pos, stop)) is not None:
             found = _ROW_NUMBER.search(match[1])
             number = int(found[1]) if found else previous + 1
             if found is None:
-                self._missing_r.append(number)
+                self._missing_r.add(number)
             if number <= previous:
                 raise WriteError(f"raderna på bladet {self.name} ligger inte i ordning")
             if match[1].endswith("/"):
@@ -1006,7 +1034,7 @@ class _SheetModel:
         """The sheet XML with every edit applied, and the cells whose formulas went."""
         self._check_array_formulas()
         xml = self.xml
-        work = _RowWork(styles, date1904)
+        work = _RowWork(styles, date1904, self.p)
         targets: dict[int, int | None] = {r: self._row_index.get(r) for r in self.edits}
         if self.clear_from is not None:
             for k in range(bisect_left(self._rows, self.clear_from), len(self._rows)):
@@ -1049,103 +1077,98 @@ class _SheetModel:
         cleared: bool,
         work: _RowWork,
     ) -> str:
-        """One row as it is to be written ('' for a new row that would stay empty)."""
+        """One row as it is to be written ('' for a new row that would stay empty).
+
+        A new cell takes the row's format, else its column's, as Excel does when one types; a
+        cell written over keeps its own.
+        """
         xml, p = self.xml, self.p
-        close = f"</{p}row>"
+        row = str(number)
         kept = after = ""
-        split = _Split(0, [])
-        start = 0
+        tail: list[tuple[int, str]] = []
+        start = cut = 0
         if i is None:
-            tag = f'<{p}row r="{number}">'
+            tag = f'<{p}row r="{row}">'
         else:
             tag = xml[self._starts[i] : self._tag_ends[i]]
             if tag.endswith("/>"):
                 tag = tag[:-2].rstrip() + ">"
             else:
-                start, end = self._tag_ends[i], self._ends[i] - len(close)
-                extension = xml.find(f"<{p}extLst", start, end)
+                start, end = self._tag_ends[i], self._ends[i] - len(self._row_close)
+                extension = xml.find(self._ext_marker, start, end)
                 stop = end if extension < 0 else extension
                 after = xml[stop:end]
                 from_col = 1 if cleared else min(edits) if edits else MAX_COL + 1
-                split = self._split(start, stop, number, from_col)
-                kept = xml[start : split.cut]
-            if _ROW_NUMBER.search(tag) is None:
-                tag = f'<{p}row r="{number}"' + tag[len(p) + 4 :]
-        cells: list[tuple[int, str]] = []
-        pending = sorted(edits) if edits else []
+                cut, tail = self._split(start, stop, number, from_col)
+                kept = xml[start:cut]
+            if number in self._missing_r:
+                tag = f'<{p}row r="{row}"' + tag[len(p) + 4 :]
+        edits = edits or {}
+        pending = sorted(edits)
         row_style = _row_style(tag) if pending and " s=" in tag else None
-        e = 0
-        for col, text in split.tail:
-            while e < len(pending) and pending[e] < col:
-                self._write_cell(cells, pending[e], number, None, edits, row_style, work)
+        make, col_style = work.cell, self._col_style
+        cols: list[int] = []
+        texts: list[str] = []
+        e, n = 0, len(pending)
+        for col, text in tail:
+            while e < n and pending[e] < col:
+                new = pending[e]
                 e += 1
-            if e < len(pending) and pending[e] == col:
-                self._write_cell(cells, col, number, text, edits, row_style, work)
+                value = edits[new]
+                if value is not None:
+                    cols.append(new)
+                    texts.append(make(new, row, row_style or col_style(new), value))
+            if e < n and pending[e] == col:
                 e += 1
+                made = make(col, row, self._forget(text, number, col, work), edits[col])
+                if made:
+                    cols.append(col)
+                    texts.append(made)
             elif cleared and self._re_value.search(text):
                 style = self._forget(text, number, col, work)
                 if style is not None:
-                    cells.append((col, f'<{p}c r="{_letters(col)}{number}" s="{style}"/>'))
+                    cols.append(col)
+                    texts.append(f'{work.cell_open(col)}{row}" s="{style}"/>')
             else:
-                cells.append((col, text))
-        for col in pending[e:]:
-            self._write_cell(cells, col, number, None, edits, row_style, work)
-        if not kept and not cells and not after and (i is None or _bare_row(tag)):
+                cols.append(col)
+                texts.append(text)
+        while e < n:
+            new = pending[e]
+            e += 1
+            value = edits[new]
+            if value is not None:
+                cols.append(new)
+                texts.append(make(new, row, row_style or col_style(new), value))
+        if not kept and not texts and not after and (i is None or _bare_row(tag)):
             return ""
-        if kept or cells:
-            first = self._col_at(start) if kept else cells[0][0]
-            last = cells[-1][0] if cells else self._last_col(start, split.cut)
+        if kept or texts:
+            first = self._col_at(start) if kept else cols[0]
+            last = cols[-1] if cols else self._last_col(start, cut)
             work.include(number, first, last)
             if "spans=" in tag:
-                tag = _SPANS.sub(f'\\g<1>"{first}:{last}"', tag, count=1)
-        return "".join((tag, kept, *(text for _, text in cells), after, close))
+                tag = _with_spans(tag, first, last)
+        texts.append(after)
+        texts.append(self._row_close)
+        return tag + kept + "".join(texts)
 
-    def _write_cell(
-        self,
-        cells: list[tuple[int, str]],
-        col: int,
-        number: int,
-        old: str | None,
-        edits: dict[int, CellValue] | None,
-        row_style: str | None,
-        work: _RowWork,
-    ) -> None:
-        """Add the cell an edit makes, in place of `old` (the cell there before, if any).
+    def _split(
+        self, start: int, stop: int, number: int, from_col: int
+    ) -> tuple[int, list[tuple[int, str]]]:
+        """Split a row's cells where column `from_col` begins: (where the split is, the cells
+        from there on as (column, exact text)); the cells before it are copied as one piece.
 
-        A new cell takes the row's format, else its column's, as Excel does when one types.
-        """
-        value = edits[col] if edits else None
-        if old is not None:
-            style = self._forget(old, number, col, work)
-        elif value is None:
-            return
-        else:
-            style = row_style or self._col_style(col)
-        cell = self._cell(col, number, style, value, work)
-        if cell is not None:
-            cells.append((col, cell))
-
-    def _split(self, start: int, stop: int, number: int, from_col: int) -> _Split:
-        """Split a row's cells where column `from_col` begins.
-
-        The cells before the split are copied as one piece. When the cell at `from_col` exists
-        it is found directly by its reference; otherwise the row is searched from its end, so a
-        row whose edited columns come last costs only those columns.
+        When the cell at `from_col` exists it is found directly by its reference; otherwise the
+        row is searched from its end, so a row whose edited columns come last costs only those
+        columns.
         """
         xml = self.xml
-        probe = xml.find(f'<{self.p}c r="{_letters(from_col)}{number}"', start, stop)
+        probe = xml.find(f'{self._cell_open}{_letters(from_col)}{number}"', start, stop)
         if probe >= 0:
-            found = [(m.start(), m[1]) for m in self._re_cell.finditer(xml, probe, stop)]
-            cols = [_col_number(letters) if letters else 0 for _, letters in found]
-            if all(cols) and all(a < b for a, b in itertools.pairwise(cols)):
-                ends = [at for at, _ in found[1:]] + [stop]
-                return _Split(
-                    probe, [(c, xml[a:e]) for c, (a, _), e in zip(cols, found, ends, strict=True)]
-                )
-            return self._split_all(start, stop, number)
-        marker = f"<{self.p}c"
+            tail = self._cells(probe, stop)
+            return (probe, tail) if tail is not None else self._split_all(start, stop, number)
+        marker = self._cell_marker
         after_marker = len(marker)
-        tail: list[tuple[int, str]] = []
+        tail = []
         pos = stop
         previous = MAX_COL + 1
         while (at := xml.rfind(marker, start, pos)) >= 0:
@@ -1162,11 +1185,35 @@ class _SheetModel:
             previous, pos = col, at
         else:
             pos = start
-        return _Split(pos, tail[::-1])
+        tail.reverse()
+        return pos, tail
+
+    def _cells(self, start: int, stop: int) -> list[tuple[int, str]] | None:
+        """The cells of xml[start:stop] as (column, exact text), when each is written the plain
+        way (`<c r="A1"`, columns in order, nothing else that starts like a cell); else None."""
+        segment = self.xml[start:stop]
+        marker = self._cell_open
+        pieces = segment.split(marker)
+        if pieces[0] or segment.count(self._cell_marker) != len(pieces) - 1:
+            return None
+        cells: list[tuple[int, str]] = []
+        previous = 0
+        for piece in pieces[1:]:
+            col = _col_number(piece[: piece.find('"')].rstrip("0123456789"))
+            if col <= previous:
+                return None
+            cells.append((col, marker + piece))
+            previous = col
+        return cells
 
     def _col_at(self, at: int) -> int:
         """The column of the cell starting at `at` (0 if it has no reference)."""
-        match = self._re_cell.match(self.xml, at)
+        xml = self.xml
+        if xml.startswith(self._cell_open, at):
+            letters = _CELL_LETTERS.match(xml, at + len(self._cell_open))
+            if letters is not None:
+                return _col_number(letters[0])
+        match = self._re_cell.match(xml, at)
         return _col_number(match[1].upper()) if match and match[1] else 0
 
     def _last_col(self, start: int, stop: int) -> int:
@@ -1174,7 +1221,7 @@ class _SheetModel:
         at = self.xml.rfind(f"<{self.p}c ", start, stop)
         return self._col_at(at) if at >= 0 else 1
 
-    def _split_all(self, start: int, stop: int, number: int) -> _Split:
+    def _split_all(self, start: int, stop: int, number: int) -> tuple[int, list[tuple[int, str]]]:
         """The careful split for rows Excel would not write: cells without `r`, out of order."""
         xml, p = self.xml, self.p
         matches = list(self._re_cell.finditer(xml, start, stop))
@@ -1189,7 +1236,7 @@ class _SheetModel:
                 col += 1
                 text = f'<{p}c r="{_letters(col)}{number}"' + text[len(p) + 2 :]
             cells[col] = text
-        return _Split(start, sorted(cells.items()))
+        return start, sorted(cells.items())
 
     def _forget(self, text: str, number: int, col: int, work: _RowWork) -> str | None:
         """The style of a cell about to be overwritten; notes the formula it loses, if any."""
@@ -1211,34 +1258,6 @@ class _SheetModel:
                     f_attrs["ref"],
                 )
         return style
-
-    def _cell(
-        self, col: int, number: int, style: str | None, value: CellValue, work: _RowWork
-    ) -> str | None:
-        """A cell's XML: text inline (never a formula), numbers, booleans, dates as serials."""
-        p = self.p
-        ref = f"{_letters(col)}{number}"
-        if value is None:
-            return None if style is None else f'<{p}c r="{ref}" s="{style}"/>'
-        if isinstance(value, str):
-            s = "" if style is None else f' s="{style}"'
-            return (
-                f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">'
-                f"{_escape_text(value)}</{p}t></{p}is></{p}c>"
-            )
-        t = ""
-        if isinstance(value, bool):
-            text, t = ("1" if value else "0"), ' t="b"'
-        elif isinstance(value, int):
-            text = str(int(value))
-        elif isinstance(value, float):
-            text = repr(float(value))
-        else:
-            date_format = _FORMAT_DATETIME if isinstance(value, datetime) else _FORMAT_DATE
-            style = work.styles.date_style(style, date_format)
-            text = _serial(value, work.date1904)
-        s = "" if style is None else f' s="{style}"'
-        return f'<{p}c r="{ref}"{s}{t}><{p}v>{text}</{p}v></{p}c>'
 
     def _col_style(self, col: int) -> str | None:
         if col in self._col_styles:
@@ -1342,27 +1361,112 @@ def _row_style(tag: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Split:
-    """A row's cells split for editing: up to `cut` they are copied as they are; `tail` holds
-    the cells from there on as (column, exact text)."""
-
-    cut: int
-    tail: list[tuple[int, str]]
+def _with_spans(tag: str, first: int, last: int) -> str:
+    """A row tag with its `spans` hint set to the columns it holds."""
+    at = tag.find(' spans="')
+    if at >= 0:
+        end = tag.find('"', at + 8)
+        return f"{tag[: at + 8]}{first}:{last}{tag[end:]}"
+    return _SPANS.sub(f'\\g<1>"{first}:{last}"', tag, count=1)
 
 
 class _RowWork:
-    """What rendering a sheet's rows needs and finds out along the way."""
+    """What rendering a sheet's rows needs and finds out along the way.
 
-    def __init__(self, styles: _Styles, date1904: bool) -> None:
+    A sheet's cells repeat the same texts and dates in the same formats row after row (a
+    status, a deadline), so what follows a cell's reference is made once per value and format.
+    """
+
+    def __init__(self, styles: _Styles, date1904: bool, prefix: str) -> None:
         self.styles = styles
         self.date1904 = date1904
+        self.p = prefix
         self.removed_formulas: set[tuple[int, int]] = set()
         self.removed_shared: dict[str, tuple[str, str]] = {}
-        self.bounds: tuple[int, int, int, int] | None = None
+        self._top = self._left = MAX_COL + MAX_ROW
+        self._bottom = self._right = 0
+        self._opens: dict[int, str] = {}
+        self._made: dict[tuple[str | None, CellValue], str] = {}
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        """The range the rendered rows' cells cover (None: no cells)."""
+        if not self._bottom:
+            return None
+        return self._top, self._left, self._bottom, self._right
 
     def include(self, row: int, first_col: int, last_col: int) -> None:
-        self.bounds = _union(self.bounds, (row, first_col, row, last_col))
+        if row < self._top:
+            self._top = row
+        if row > self._bottom:
+            self._bottom = row
+        if first_col < self._left:
+            self._left = first_col
+        if last_col > self._right:
+            self._right = last_col
+
+    def cell_open(self, col: int) -> str:
+        """`<c r="AB`: the start of a cell in column `col`, up to its row number."""
+        made = self._opens.get(col)
+        if made is None:
+            made = self._opens[col] = f'<{self.p}c r="{_letters(col)}'
+        return made
+
+    def cell(self, col: int, row: str, style: str | None, value: CellValue) -> str:
+        """A cell's XML ('' for an empty cell without a format): text inline (never a
+        formula), numbers, booleans, dates as serials."""
+        kind = type(value)
+        if kind is str or kind is date:
+            key = (style, value)
+            rest = self._made.get(key)
+            if rest is None:
+                if len(self._made) >= _MADE_CELLS:
+                    self._made.clear()
+                rest = self._made[key] = self._rest(style, value)
+        elif value is None:
+            if style is None:
+                return ""
+            rest = f'" s="{style}"/>'
+        else:
+            rest = self._rest(style, value)
+        open_ = self._opens.get(col)
+        if open_ is None:
+            open_ = self.cell_open(col)
+        return open_ + row + rest
+
+    def _rest(self, style: str | None, value: CellValue) -> str:
+        """What follows a cell's row number: its format, type and value."""
+        p = self.p
+        if isinstance(value, str):
+            s = "" if style is None else f' s="{style}"'
+            text = _escape_text(value)
+            space = ' xml:space="preserve"' if _edge_space(text) else ""
+            return f'"{s} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
+        t = ""
+        if isinstance(value, bool):
+            text, t = ("1" if value else "0"), ' t="b"'
+        elif isinstance(value, int):
+            text = str(int(value))
+        elif isinstance(value, float):
+            text = repr(float(value))
+        else:
+            assert isinstance(value, date)
+            date_format = _FORMAT_DATETIME if isinstance(value, datetime) else _FORMAT_DATE
+            style = self.styles.date_style(style, date_format)
+            text = _serial(value, self.date1904)
+        s = "" if style is None else f' s="{style}"'
+        return f'"{s}{t}><{p}v>{text}</{p}v></{p}c>'
+
+
+def _edge_space(escaped: str) -> bool:
+    """Whether cell text begins or ends with white space, which XML readers may drop unless told
+    to keep it (a carriage return is escaped as `&#13;`)."""
+    return (
+        escaped[:1] in _XML_SPACE
+        or escaped[-1:] in _XML_SPACE
+        or escaped.startswith("&#13;")
+        or escaped.endswith("&#13;")
+    )
 
 
 # --------------------------------------------------------------------------------------------
