@@ -17,6 +17,7 @@ the cell's format; a formula that is overwritten leaves the calculation chain wi
 from __future__ import annotations
 
 import html
+import io
 import math
 import os
 import posixpath
@@ -87,6 +88,8 @@ _LEAP_BUG_END = datetime(1900, 3, 1)
 _FIRST_1900 = datetime(1900, 1, 1)
 
 _ZIP_LIMIT = 0xFFFF_FFFF
+#: Characters or bytes handled at a time when a part is packed, copied or checked.
+_CHUNK = 1 << 20
 _MAX_PART = 1 << 31
 
 
@@ -274,16 +277,18 @@ class WorkbookEditor:
         }
 
         def put(part: str, text: str) -> None:
-            plan.parts[part] = _Blob.pack(text.encode("utf-8"), deflate=part not in stored)
+            packer = _Packer(deflate=part not in stored)
+            packer.write_slice(text, 0, len(text))
+            plan.parts[part] = packer.blob()
 
         styles = _Styles(self._book.styles_part, self._package)
         removed_formulas: dict[int, set[tuple[int, int]]] = {}
         for model in self._sheets.values():
             if not model.changed():
                 continue
-            text, removed = model.render(styles, self._date1904)
-            put(model.entry.part, text)
-            del text
+            packer = _Packer(deflate=model.entry.part not in stored)
+            head, removed = model.render(styles, self._date1904, packer)
+            plan.parts[model.entry.part] = packer.blob(head)
             if removed:
                 removed_formulas[model.entry.sheet_id] = removed
             for table in model.tables:
@@ -525,13 +530,16 @@ def _start_tag(prefix: str, name: str) -> re.Pattern[str]:
 
 
 class _Package:
-    """The book's zip entries, found by part name case-insensitively as OPC requires."""
+    """The book's zip entries, found by part name case-insensitively as OPC requires.
+
+    The file is read once; its parts are unpacked from that copy as the edits need them.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        with zipfile.ZipFile(path) as archive:
-            self.infos = archive.infolist()
-            self.comment = archive.comment
+        self._archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        self.infos = self._archive.infolist()
+        self.comment = self._archive.comment
         self._by_key = {info.filename.casefold(): info.filename for info in self.infos}
 
     def find(self, part: str) -> str | None:
@@ -541,16 +549,15 @@ class _Package:
         name = self.find(part)
         if name is None:
             raise WriteError(f"delen {part} saknas i arbetsboken")
-        with zipfile.ZipFile(self.path) as archive:
-            info = archive.getinfo(name)
-            if info.file_size > _MAX_PART:
-                raise WriteError(f"delen {name} är för stor")
-            try:
-                return archive.read(info).decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise WriteError(f"delen {name} har en okänd teckenkodning") from exc
-            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-                raise WriteError(f"delen {name} är skadad ({exc})") from exc
+        info = self._archive.getinfo(name)
+        if info.file_size > _MAX_PART:
+            raise WriteError(f"delen {name} är för stor")
+        try:
+            return self._archive.read(info).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise WriteError(f"delen {name} har en okänd teckenkodning") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise WriteError(f"delen {name} är skadad ({exc})") from exc
 
     def rels(self, part: str) -> list[_Rel]:
         """The relationships of a part, targets resolved to zip entry names where they exist."""
@@ -605,21 +612,103 @@ class _SheetEntry:
 
 @dataclass(frozen=True)
 class _Blob:
-    """A part's new content, compressed once when the save is planned."""
+    """A part's new content as stored in the zip, with its checksum and unpacked size."""
 
     stream: bytes
     crc: int
     size: int
     method: int
 
-    @classmethod
-    def pack(cls, data: bytes, deflate: bool) -> _Blob:
-        if not deflate:
-            return cls(data, zlib.crc32(data), len(data), zipfile.ZIP_STORED)
+
+class _Packer:
+    """A part's new text, encoded and compressed as it is written, so that a large sheet's new
+    XML never has to be whole in memory. Its head, known only once the rows are done (the
+    sheet's dimension), is packed last and put in front."""
+
+    def __init__(self, deflate: bool) -> None:
         # The fast setting Excel itself saves with: the sheet XML is most of the save time.
+        self._compressor = zlib.compressobj(1, zlib.DEFLATED, -15) if deflate else None
+        self._streams: list[bytes] = []
+        self._pending: list[str] = []
+        self._pending_size = 0
+        self._crc = 0
+        self._size = 0
+
+    def write(self, text: str) -> None:
+        self._pending.append(text)
+        self._pending_size += len(text)
+        if self._pending_size >= _CHUNK:
+            self._flush()
+
+    def write_slice(self, text: str, start: int, stop: int) -> None:
+        """Write text[start:stop] (in pieces, when it is long)."""
+        while start < stop:
+            end = min(stop, start + _CHUNK)
+            self.write(text[start:end])
+            start = end
+
+    def blob(self, head: str = "") -> _Blob:
+        """The packed part: `head`, then everything written."""
+        self._flush()
+        head_data = head.encode("utf-8")
+        crc = _crc32_combine(zlib.crc32(head_data), self._crc, self._size)
+        size = len(head_data) + self._size
+        if self._compressor is None:
+            return _Blob(b"".join([head_data, *self._streams]), crc, size, zipfile.ZIP_STORED)
+        # A deflate stream may go on in a new stream that starts at a byte boundary: the head
+        # is packed on its own and flushed to one, ending in no final block.
         packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-        stream = packer.compress(data) + packer.flush()
-        return cls(stream, zlib.crc32(data), len(data), zipfile.ZIP_DEFLATED)
+        head_stream = packer.compress(head_data) + packer.flush(zlib.Z_SYNC_FLUSH)
+        stream = b"".join([head_stream, *self._streams, self._compressor.flush()])
+        return _Blob(stream, crc, size, zipfile.ZIP_DEFLATED)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = "".join(self._pending).encode("utf-8")
+        self._pending.clear()
+        self._pending_size = 0
+        self._crc = zlib.crc32(data, self._crc)
+        self._size += len(data)
+        self._streams.append(data if self._compressor is None else self._compressor.compress(data))
+
+
+def _crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """The CRC-32 of A + B from the CRC-32s of A and B and the length of B (zlib's
+    crc32_combine: appending B's length in zero bytes to A multiplies its CRC by x^(8·length)
+    modulo the CRC polynomial)."""
+    if not crc1:
+        return crc2  # zero times anything is zero (an empty A has CRC zero)
+    power = 1 << 31  # x^0, bits reflected as the CRC keeps them
+    k = 3  # 8 bits per byte: x^(length · 2^3)
+    while length2:
+        if length2 & 1:
+            power = _multiply_mod_crc(_x_to_2n()[k & 31], power)
+        length2 >>= 1
+        k += 1
+    return _multiply_mod_crc(power, crc1) ^ crc2
+
+
+def _multiply_mod_crc(a: int, b: int) -> int:
+    """a · b modulo the CRC-32 polynomial (bit-reflected polynomials, as zlib's multmodp)."""
+    m = 1 << 31
+    product = 0
+    while True:
+        if a & m:
+            product ^= b
+            if not a & (m - 1):
+                return product
+        m >>= 1
+        b = (b >> 1) ^ 0xEDB88320 if b & 1 else b >> 1
+
+
+@cache
+def _x_to_2n() -> list[int]:
+    """x^(2^n) modulo the CRC-32 polynomial, n = 0..31."""
+    table = [1 << 30]  # x^1
+    for _ in range(31):
+        table.append(_multiply_mod_crc(table[-1], table[-1]))
+    return table
 
 
 @dataclass
@@ -1030,8 +1119,12 @@ class _SheetModel:
 
     # --- rendering -------------------------------------------------------------------------
 
-    def render(self, styles: _Styles, date1904: bool) -> tuple[str, set[tuple[int, int]]]:
-        """The sheet XML with every edit applied, and the cells whose formulas went."""
+    def render(
+        self, styles: _Styles, date1904: bool, packer: _Packer
+    ) -> tuple[str, set[tuple[int, int]]]:
+        """Write the sheet XML from `<sheetData>` on, every edit applied, into `packer`; return
+        what goes before it (the dimension set to the cells now used) and the cells whose
+        formulas went."""
         self._check_array_formulas()
         xml = self.xml
         work = _RowWork(styles, date1904, self.p)
@@ -1043,7 +1136,8 @@ class _SheetModel:
         for number in self._missing_r:
             targets[number] = self._row_index[number]
         content_start, content_end = self._content
-        out = [""]  # the head goes here once the rows are known
+        # Shared formulas that stay, by group, when the sheet has formulas at all.
+        shared: dict[str, None] | None = {} if self._has_formulas() else None
         pos = content_start
         for number in sorted(targets):
             i = targets[number]
@@ -1052,22 +1146,27 @@ class _SheetModel:
                 at = self._starts[j] if j < len(self._rows) else content_end
             else:
                 at = self._starts[i]
-            out.append(xml[pos:at])
+            packer.write_slice(xml, pos, at)
+            if shared is not None:
+                self._note_shared(shared, xml, pos, at)
             pos = at if i is None else self._ends[i]
             cleared = i is not None and self.clear_from is not None and number >= self.clear_from
-            out.append(self._render_row(i, number, self.edits.get(number), cleared, work))
-        out.append(xml[pos:content_end])
+            row = self._render_row(i, number, self.edits.get(number), cleared, work)
+            packer.write(row)
+            if shared is not None:
+                self._note_shared(shared, row, 0, len(row))
+        packer.write_slice(xml, pos, content_end)
+        if shared is not None:
+            self._note_shared(shared, xml, pos, content_end)
+            self._check_shared_formulas(shared, work.removed_shared)
         if self._self_closing:
             head = xml[: self._sd[0]] + f"<{self.p}sheetData>"
-            out.append(f"</{self.p}sheetData>" + xml[self._sd[2] :])
+            packer.write(f"</{self.p}sheetData>")
+            packer.write_slice(xml, self._sd[2], len(xml))
         else:
             head = xml[:content_start]
-            out.append(xml[content_end:])
-        out[0] = self._with_dimension(head, work, set(targets.values()))
-        text = "".join(out)
-        del out
-        self._check_shared_formulas(text, work.removed_shared)
-        return text, work.removed_formulas
+            packer.write_slice(xml, content_end, len(xml))
+        return self._with_dimension(head, work, set(targets.values())), work.removed_formulas
 
     def _render_row(
         self,
@@ -1330,13 +1429,26 @@ class _SheetModel:
                     "bara kan skrivas över i sin helhet"
                 )
 
-    def _check_shared_formulas(self, body: str, removed: dict[str, tuple[str, str]]) -> None:
-        if not removed:
+    def _has_formulas(self) -> bool:
+        start, end = self._content
+        return self._re_formula.search(self.xml, start, end) is not None
+
+    def _note_shared(self, shared: dict[str, None], text: str, start: int, end: int) -> None:
+        """Note the group of each shared formula in text[start:end] (rows as written)."""
+        if text.find(self._f_marker, start, end) < 0:
             return
-        for match in self._re_formula.finditer(body):
+        for match in self._re_formula.finditer(text, start, end):
             attrs = _attrs(match[1])
-            if attrs.get("t") == "shared" and attrs.get("si") in removed:
-                cell, ref = removed[attrs["si"]]
+            if attrs.get("t") == "shared":
+                shared.setdefault(attrs.get("si", ""), None)
+
+    def _check_shared_formulas(
+        self, shared: dict[str, None], removed: dict[str, tuple[str, str]]
+    ) -> None:
+        """Refuse a save that would leave cells sharing a formula whose master was written."""
+        for si in shared:
+            if si in removed:
+                cell, ref = removed[si]
                 raise WriteError(
                     f"cellen {cell} på bladet {self.name} har en formel som andra celler i "
                     f"{ref} delar; skriv över hela {ref} eller låt {cell} vara"
@@ -1615,7 +1727,7 @@ class _ZipWriter:
         )
         left = info.compress_size
         while left:
-            chunk = source.read(min(left, 1 << 20))
+            chunk = source.read(min(left, _CHUNK))
             if not chunk:
                 raise WriteError(f"arbetsboken är avkortad vid delen {info.filename}")
             self._out.write(chunk)
@@ -1728,23 +1840,32 @@ def _strip_zip64(extra: bytes) -> bytes:
 
 
 def _verify(tmp: Path, plan: _Plan) -> None:
-    """The saved file must be a zip with the planned entries, every CRC right, all XML sound."""
+    """The saved file must be a zip with the planned entries, every CRC right, all XML sound.
+
+    One pass: each entry is unpacked once (zipfile checks its CRC at the end), and the parts this
+    save wrote are parsed as they are unpacked.
+    """
     try:
         with zipfile.ZipFile(tmp) as archive:
             if archive.namelist() != plan.names:
                 raise WriteError("den sparade filen fick fel innehåll")
-            broken = archive.testzip()
-            if broken is not None:
-                raise WriteError(f"delen {broken} blev skadad när filen sparades")
-            for part in plan.parts:
-                if not part.endswith((".xml", ".rels")):
-                    continue
-                parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-                with archive.open(part) as stream:
-                    parser.ParseFile(stream)
+            for info in archive.infolist():
+                name = info.filename
+                parser = None
+                if name in plan.parts and name.endswith((".xml", ".rels")):
+                    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+                try:
+                    with archive.open(info) as stream:
+                        while chunk := stream.read(_CHUNK):
+                            if parser is not None:
+                                parser.Parse(chunk, False)
+                except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                    raise WriteError(f"delen {name} blev skadad när filen sparades") from exc
+                if parser is not None:
+                    parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as exc:
         raise WriteError(f"den sparade filen blev felaktig XML ({exc})") from exc
-    except (zipfile.BadZipFile, zlib.error) as exc:
+    except zipfile.BadZipFile as exc:
         raise WriteError(f"den sparade filen är ingen giltig zip-fil ({exc})") from exc
 
 
