@@ -11,12 +11,13 @@ never written or locked.
 from __future__ import annotations
 
 import io
+import itertools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from ..core import findings, schema
 from ..core.book import BookInput, RawRow, SheetInput
@@ -34,6 +35,10 @@ HEADER_MIN_MATCHES = 2
 MAX_CELLS = 5_000_000
 #: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell).
 MAX_TEXT = 100 * 1024 * 1024
+
+
+class _Misread(Exception):
+    """Raised when calamine's rows do not add up to its sheet's size."""
 
 
 class _Stop(Exception):
@@ -89,43 +94,52 @@ def read_book(
     errors = {canonical: scans[part].errors for canonical, part in parts.items()}
     by_calamine = _read_calamine(package.data, wanted, errors) if calamine_can else None
     if isinstance(by_calamine, dict):
-        grids = by_calamine
+        sheets = by_calamine
     else:
         by_openpyxl = _read_openpyxl(package.data, wanted, max_rows, complaint=by_calamine)
         if isinstance(by_openpyxl, Finding):
             return _unreadable(name, by_openpyxl)
-        grids = by_openpyxl
+        sheets = _sheet_inputs(wanted, by_openpyxl)
 
-    return book_from_grids(name, sheet_names, grids, date1904=package.date1904)
+    return _book(name, sheet_names, sheets, package.date1904)
 
 
 def book_from_grids(
     name: str,
     sheet_names: dict[str, str],
-    grids: dict[str, list[GridRow]],
+    grids: Mapping[str, Iterable[GridRow]],
     *,
     date1904: bool = False,
 ) -> BookInput:
     """The book from the rows of its input sheets, however they were read (file or live Excel).
 
     `sheet_names`: canonical → actual name of every sheet found (`canonical_names`); `grids`:
-    canonical name → the rows of each input sheet read. A missing required sheet gives
-    `sheet-missing`.
+    canonical name → the rows of each input sheet read, top to bottom. A missing required sheet
+    gives `sheet-missing`.
     """
+    return _book(name, sheet_names, _sheet_inputs(sheet_names, grids), date1904)
+
+
+def _sheet_inputs(
+    sheet_names: Mapping[str, str], grids: Mapping[str, Iterable[GridRow]]
+) -> dict[str, SheetInput]:
+    texts: dict[str, str | None] = {}
+    return {
+        c: _sheet_input(sheet_names[c], schema.DATA_SHEETS[c], grid, texts)
+        for c, grid in grids.items()
+    }
+
+
+def _book(
+    name: str, sheet_names: dict[str, str], sheets: dict[str, SheetInput], date1904: bool
+) -> BookInput:
     missing = [
         findings.make("sheet-missing", sheet=s).with_book(name)
         for s in schema.REQUIRED_SHEETS
-        if s not in grids
+        if s not in sheets
     ]
     return BookInput(
-        name=name,
-        sheets={
-            c: _sheet_input(sheet_names[c], schema.DATA_SHEETS[c], grid)
-            for c, grid in grids.items()
-        },
-        sheet_names=sheet_names,
-        findings=missing,
-        date1904=date1904,
+        name=name, sheets=sheets, sheet_names=sheet_names, findings=missing, date1904=date1904
     )
 
 
@@ -150,33 +164,53 @@ def canonical_names(actual_names: Iterable[str]) -> dict[str, str]:
 
 def _read_calamine(
     data: bytes, wanted: dict[str, str], errors: dict[str, dict[tuple[int, int], str]]
-) -> dict[str, list[GridRow]] | str:
-    """Each wanted sheet's rows by calamine, or calamine's complaint when it cannot read them.
+) -> dict[str, SheetInput] | str:
+    """Each wanted sheet read by calamine, or calamine's complaint when it cannot read them.
 
     calamine reads a cell showing a formula error as empty; `errors` (sheet → (row, column) →
     error text) puts the error back, so the officer hears of `#N/A`, not of a missing value.
+    The rows are taken one at a time as calamine converts them, so only what a sheet keeps is
+    ever held, not every cell of its grid.
     """
-    grids: dict[str, list[GridRow]] = {}
+    sheets: dict[str, SheetInput] = {}
+    texts: dict[str, str | None] = {}
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
             for canonical, actual in wanted.items():
                 sheet = book.get_sheet_by_name(actual)
-                start = sheet.start
-                if start is None:
-                    grids[canonical] = []
-                    continue
-                # to_python() begins at the first used cell; `start` is its 0-based position.
-                top, left = start
-                rows = sheet.to_python()
-                for (row, column), text in errors[canonical].items():
-                    if 0 < row - top <= len(rows) and 0 < column - left <= len(rows[row - top - 1]):
-                        rows[row - top - 1][column - left - 1] = text
-                grids[canonical] = [(top + i, left + 1, row) for i, row in enumerate(rows, start=1)]
+                rows = _calamine_rows(sheet, errors[canonical])
+                sheets[canonical] = _sheet_input(actual, schema.DATA_SHEETS[canonical], rows, texts)
+                del sheet, rows
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a Rust panic inside calamine arrives as a BaseException
         return f"{type(exc).__name__}: {exc}"[:200]
-    return grids
+    return sheets
+
+
+def _calamine_rows(sheet: CalamineSheet, errors: dict[tuple[int, int], str]) -> Iterator[GridRow]:
+    """A sheet's rows from its first used one, numbered as in Excel, formula errors put back."""
+    start = sheet.start
+    if start is None:
+        return
+    top, left = start
+    # iter_rows() yields `top` empty rows before the first used one, then the rows of the used
+    # range, each from its first used column.
+    rows = itertools.islice(sheet.iter_rows(), top, None)
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, column), text in errors.items():
+        if row > top and column > left:
+            by_row.setdefault(row, []).append((column - left - 1, text))
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        fixes = by_row.get(top + count) if by_row else None
+        if fixes is not None:
+            for at, text in fixes:
+                if at < len(values):
+                    values[at] = text
+        yield top + count, left + 1, values
+    if count != sheet.height:
+        raise _Misread(f"calamine gav {count} rader av {sheet.height}")
 
 
 def _read_openpyxl(
@@ -230,15 +264,31 @@ def _stream_rows(sheet: str, rows: Iterable[Sequence[Any]], max_rows: int) -> li
     return grid
 
 
-def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[GridRow]) -> SheetInput:
-    """A sheet's header row, headers by column letter, and non-blank data rows by header."""
-    first_used = next(
-        (i for i, (_, _, values) in enumerate(grid) if not all(_blank(v) for v in values)), None
-    )
-    if first_used is None:
+def _sheet_input(
+    name: str, sheet: schema.SheetDef, grid: Iterable[GridRow], texts: dict[str, str | None]
+) -> SheetInput:
+    """A sheet's header row, headers by column letter, and non-blank data rows by header.
+
+    `texts` keeps each distinct text once across the book (a supplier or a category repeats
+    on thousands of rows); an empty cell (calamine's "") becomes None.
+    """
+    if not texts:
+        texts[""] = None
+    lookup = schema.header_lookup(sheet)
+    rows_in = iter(grid)
+    # The first non-empty row and the rows after it within reach of the header search.
+    head: list[GridRow] = []
+    for grid_row in rows_in:
+        if head:
+            head.append(grid_row)
+            if grid_row[0] >= head[0][0] + HEADER_SEARCH_ROWS:
+                break
+        elif not all(_blank(v) for v in grid_row[2]):
+            head.append(grid_row)
+    if not head:
         return SheetInput(name=name, header_row=1, headers={}, rows=[])
-    at = _header_index(grid, first_used, schema.header_lookup(sheet))
-    header_row, first_column, header_values = grid[at]
+    at = _header_index(head, lookup)
+    header_row, first_column, header_values = head[at]
 
     headers: dict[str, str] = {}
     positions: list[tuple[int, str]] = []
@@ -252,12 +302,14 @@ def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[GridRow]) -> Shee
             positions.append((offset, text))
 
     offsets = [offset for offset, _ in positions]
-    texts = [text for _, text in positions]
+    keys = [text for _, text in positions]
     reach = max(offsets, default=-1)
+    whole = offsets == list(range(len(offsets)))
+    keep = texts.setdefault
     rows: list[RawRow] = []
     max_row = header_row
     max_column = 0
-    for number, first, values in grid[at:]:
+    for number, first, values in itertools.chain(head[at:], rows_in):
         width = len(values)
         # Only cells right of the last used column found so far can move it.
         for k in range(width - 1, max_column - first, -1):
@@ -268,18 +320,21 @@ def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[GridRow]) -> Shee
             continue
         shift = first_column - first
         if shift == 0 and reach < width:
-            picked = [values[k] for k in offsets]
+            picked = values[: len(offsets)] if whole else [values[k] for k in offsets]
         else:
             picked = [values[k] if 0 <= (k := o + shift) < width else None for o in offsets]
-        # Values as the parser read them; an empty cell (calamine's "") becomes None.
-        record = dict(zip(texts, map(_BLANK_AS_NONE.get, picked, picked), strict=True))
         typed = set(picked)
         typed.difference_update(_BLANKS)
-        if typed and not all(isinstance(v, str) and not v.strip() for v in typed):
-            rows.append((number, record))
-            max_row = number
-        elif not all(_blank(v) for v in values):
-            max_row = number
+        for v in typed:
+            if not isinstance(v, str) or v.strip():
+                # A value the officer typed, not only spaces: a data row.
+                cells = [keep(v, v) if v.__class__ is str else v for v in picked]
+                rows.append((number, dict(zip(keys, cells, strict=True))))
+                max_row = number
+                break
+        else:
+            if not all(_blank(v) for v in values):
+                max_row = number
     return SheetInput(
         name=name,
         header_row=header_row,
@@ -290,17 +345,16 @@ def _sheet_input(name: str, sheet: schema.SheetDef, grid: list[GridRow]) -> Shee
     )
 
 
-def _header_index(grid: list[GridRow], first_used: int, lookup: dict[str, str]) -> int:
-    """The first row near the top with enough known headers; else the first non-empty row."""
-    top = grid[first_used][0]
-    for i in range(first_used, len(grid)):
-        number, _, values = grid[i]
+def _header_index(head: list[GridRow], lookup: dict[str, str]) -> int:
+    """The first row near the top with enough known headers; else the first row (non-empty)."""
+    top = head[0][0]
+    for i, (number, _, values) in enumerate(head):
         if number >= top + HEADER_SEARCH_ROWS:
             break
         known = sum(1 for v in values if schema.normalize_header(_header_text(v)) in lookup)
         if known >= HEADER_MIN_MATCHES:
             return i
-    return first_used
+    return 0
 
 
 def _header_text(value: Any) -> str | None:
@@ -317,7 +371,6 @@ def _header_text(value: Any) -> str | None:
 
 
 _BLANKS = ("", None)
-_BLANK_AS_NONE: dict[Any, None] = {"": None}
 
 
 def _blank(value: Any) -> bool:
