@@ -26,8 +26,9 @@ import struct
 import xml.parsers.expat
 import zipfile
 import zlib
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -86,6 +87,9 @@ _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
 _LEAP_BUG_END = datetime(1900, 3, 1)
 _FIRST_1900 = datetime(1900, 1, 1)
+_FIRST_DAY_1900, _FIRST_DAY_1904 = date(1900, 1, 1), date(1904, 1, 1)
+#: Whole numbers this small are always finite as Excel's floating-point numbers.
+_SAFE_INT = 1 << 1000
 
 _ZIP_LIMIT = 0xFFFF_FFFF
 #: Characters or bytes handled at a time when a part is packed, copied or checked.
@@ -137,9 +141,7 @@ class WorkbookEditor:
                 continue
             if not 1 <= row <= MAX_ROW or not 1 <= min(cells) <= max(cells) <= MAX_COL:
                 raise ValueError(f"row {row} has a cell outside the sheet")
-            for value in cells.values():
-                if value is not None and type(value) is not str:
-                    _check_value(value, date1904)
+            _check_values(cells.values(), date1904)
             row_edits = edits.get(row)
             if row_edits is None:
                 edits[row] = dict(cells)
@@ -197,7 +199,8 @@ class WorkbookEditor:
             raise ValueError(f"a sheet named {name!r} already exists")
         self._book.add_sheet(name)
         entry = self._entries[-1]
-        self._sheets[entry.name] = _SheetModel(entry, self._book.new_parts[entry.part], [])
+        xml = self._book.new_parts[entry.part]
+        self._sheets[entry.name] = _SheetModel(entry, lambda: xml, [])
 
     def save(self) -> None:
         """Write every edit into the book, atomically; raises `WriteError` on any failure."""
@@ -244,12 +247,14 @@ class WorkbookEditor:
         if model is None:
             if entry.kind != "worksheet" or not entry.part:
                 raise WriteError(f"bladet {entry.name} är inget kalkylblad med celler")
-            xml = self._package.text(entry.part)
             tables = [
                 _Table(part, self._package.text(part))
                 for part in self._package.related(entry.part, "/table")
             ]
-            model = self._sheets[entry.name] = _SheetModel(entry, xml, tables)
+            part = entry.part
+            model = self._sheets[entry.name] = _SheetModel(
+                entry, lambda: self._package.text(part), tables
+            )
         return model
 
     def _prepare_grid(
@@ -259,11 +264,10 @@ class WorkbookEditor:
         for offset, row in enumerate(rows):
             if first_col + len(row) - 1 > MAX_COL:
                 raise ValueError(f"row {first_row + offset} is wider than a sheet")
-            cells: dict[int, CellValue] = {}
-            for i, value in enumerate(row):
-                if value is not None:
-                    _check_value(value, self._date1904)
-                    cells[first_col + i] = value
+            cells: dict[int, CellValue] = {
+                first_col + i: value for i, value in enumerate(row) if value is not None
+            }
+            _check_values(cells.values(), self._date1904)
             if cells:
                 grid[first_row + offset] = cells
         return grid
@@ -288,6 +292,7 @@ class WorkbookEditor:
                 continue
             packer = _Packer(deflate=model.entry.part not in stored)
             head, removed = model.render(styles, self._date1904, packer)
+            model._release()
             plan.parts[model.entry.part] = packer.blob(head)
             if removed:
                 removed_formulas[model.entry.sheet_id] = removed
@@ -345,6 +350,24 @@ def write_cells(path: str | os.PathLike[str], edits: Mapping[str, Mapping[str, C
 
 # --------------------------------------------------------------------------------------------
 # Cell values
+
+
+def _check_values(values: Iterable[CellValue], date1904: bool) -> None:
+    """`_check_value` for many values, the everyday ones passed at a glance."""
+    first_day = _FIRST_DAY_1904 if date1904 else _FIRST_DAY_1900
+    for value in values:
+        kind = type(value)
+        if kind is str or value is None:
+            continue
+        if isinstance(value, date):
+            if kind is date and value >= first_day:
+                continue
+        elif isinstance(value, int):
+            if kind is int and -_SAFE_INT <= value <= _SAFE_INT:
+                continue
+        elif isinstance(value, float) and math.isfinite(value):
+            continue
+        _check_value(value, date1904)
 
 
 def _check_value(value: CellValue, date1904: bool) -> None:
@@ -523,6 +546,12 @@ def _element_span(
 @cache
 def _start_tag(prefix: str, name: str) -> re.Pattern[str]:
     return re.compile(f"<{re.escape(prefix)}{name}\\b({_ATTRS})>")
+
+
+@cache
+def _row_start(prefix: str) -> re.Pattern[str]:
+    """A row's start tag: its number when `r` comes first (as Excel writes it), the rest."""
+    return re.compile(f'<{re.escape(prefix)}row\\b(?:\\s+r\\s*=\\s*"(\\d+)")?({_ATTRS})>')
 
 
 # --------------------------------------------------------------------------------------------
@@ -1029,19 +1058,30 @@ class _Styles:
 class _SheetModel:
     """One worksheet's XML with the edits made to it, spliced together on save.
 
-    The rows of `<sheetData>` are indexed by number once. A save copies untouched stretches of
-    rows as they are; in a row that changes, the cells before the first edited column are
-    copied as one piece and only the cells from there on are looked at.
+    The XML is read, and the rows of `<sheetData>` indexed by number, when the sheet is first
+    needed; once a save has written the sheet they are let go (a book's large sheets need not
+    all be in memory at once). A save copies untouched stretches of rows as they are; in a row
+    that changes, the cells before the first edited column are copied as one piece and only the
+    cells from there on are looked at.
     """
 
-    def __init__(self, entry: _SheetEntry, xml: str, tables: list[_Table]) -> None:
+    def __init__(self, entry: _SheetEntry, load: Callable[[], str], tables: list[_Table]) -> None:
         self.entry = entry
         self.name = entry.name
-        self.xml = xml
         self.tables = tables
         self.edits: dict[int, dict[int, CellValue]] = {}
         self.clear_from: int | None = None
-        p = self.p = _main_prefix(xml, entry.part)
+        self._load = load
+        self.xml = ""
+
+    def changed(self) -> bool:
+        return bool(self.edits) or self.clear_from is not None
+
+    def _open(self) -> None:
+        if self.xml:
+            return
+        xml = self._load()
+        p = self.p = _main_prefix(xml, self.entry.part)
         self._re_cell = _cell_start(p)
         self._re_value = re.compile(f"<{re.escape(p)}(?:v|is|f)\\b")
         self._re_formula = re.compile(f"<{re.escape(p)}f\\b({_ATTRS})>")
@@ -1059,30 +1099,34 @@ class _SheetModel:
         self._content = (span[1], end)
         self._col_styles: dict[int, str | None] = {}
         self._col_ranges: list[tuple[int, int, str]] | None = None
-        self._index_rows()
+        self._index_rows(xml)
+        self.xml = xml
 
-    def changed(self) -> bool:
-        return bool(self.edits) or self.clear_from is not None
+    def _release(self) -> None:
+        self.xml = ""
+        self._rows = self._starts = self._tag_ends = self._ends = array("q")
 
-    def _index_rows(self) -> None:
-        xml, p = self.xml, self.p
-        row_tag = _start_tag(p, "row")
-        close = f"</{p}row>"
-        numbers: list[int] = []
-        starts: list[int] = []
-        tag_ends: list[int] = []
-        ends: list[int] = []
+    def _index_rows(self, xml: str) -> None:
+        """Each row's number, where it starts, where its start tag ends and where it ends."""
+        close = self._row_close
+        numbers, starts, tag_ends, ends = array("q"), array("q"), array("q"), array("q")
         self._missing_r: set[int] = set()
         pos, stop = self._content
         previous = 0
-        while (match := row_tag.search(xml, pos, stop)) is not None:
-            found = _ROW_NUMBER.search(match[1])
-            number = int(found[1]) if found else previous + 1
-            if found is None:
-                self._missing_r.add(number)
+        for match in _row_start(self.p).finditer(xml, pos, stop):
+            if match.start() < pos:
+                continue  # inside the row before: part of its content
+            r, attrs = match[1], match[2]
+            if r is None:
+                found = _ROW_NUMBER.search(attrs)
+                number = int(found[1]) if found else previous + 1
+                if found is None:
+                    self._missing_r.add(number)
+            else:
+                number = int(r)
             if number <= previous:
                 raise WriteError(f"raderna på bladet {self.name} ligger inte i ordning")
-            if match[1].endswith("/"):
+            if attrs.endswith("/"):
                 end = match.end()
             else:
                 end = xml.find(close, match.end(), stop)
@@ -1095,7 +1139,15 @@ class _SheetModel:
             ends.append(end)
             pos, previous = end, number
         self._rows, self._starts, self._tag_ends, self._ends = numbers, starts, tag_ends, ends
-        self._row_index = {number: i for i, number in enumerate(numbers)}
+
+    def _row_at(self, number: int) -> int | None:
+        """The index of row `number` (None: the sheet has no such row)."""
+        rows = self._rows
+        # Rows usually follow one another from the first: try where it would then be.
+        k = number - rows[0] if rows else 0
+        if not 0 <= k < len(rows) or rows[k] != number:
+            k = bisect_left(rows, number)
+        return k if k < len(rows) and rows[k] == number else None
 
     def _row_has_values(self, i: int) -> bool:
         start, end = self._tag_ends[i], self._ends[i]
@@ -1103,6 +1155,7 @@ class _SheetModel:
 
     def last_value_row(self) -> int:
         """The last row holding a value once the edits so far are applied (0: none)."""
+        self._open()
         last = max(
             (r for r, cells in self.edits.items() if any(v is not None for v in cells.values())),
             default=0,
@@ -1125,34 +1178,38 @@ class _SheetModel:
         """Write the sheet XML from `<sheetData>` on, every edit applied, into `packer`; return
         what goes before it (the dimension set to the cells now used) and the cells whose
         formulas went."""
+        self._open()
         self._check_array_formulas()
         xml = self.xml
         work = _RowWork(styles, date1904, self.p)
-        targets: dict[int, int | None] = {r: self._row_index.get(r) for r in self.edits}
+        targets: dict[int, int | None] = {r: self._row_at(r) for r in self.edits}
         if self.clear_from is not None:
             for k in range(bisect_left(self._rows, self.clear_from), len(self._rows)):
                 if self._row_has_values(k):
                     targets[self._rows[k]] = k
         for number in self._missing_r:
-            targets[number] = self._row_index[number]
+            targets[number] = self._row_at(number)
         content_start, content_end = self._content
         # Shared formulas that stay, by group, when the sheet has formulas at all.
         shared: dict[str, None] | None = {} if self._has_formulas() else None
         pos = content_start
+        starts, ends, edits, clear_from = self._starts, self._ends, self.edits, self.clear_from
+        render_row, write = self._render_row, packer.write
         for number in sorted(targets):
             i = targets[number]
             if i is None:
                 j = bisect_right(self._rows, number)
-                at = self._starts[j] if j < len(self._rows) else content_end
+                at = starts[j] if j < len(starts) else content_end
             else:
-                at = self._starts[i]
-            packer.write_slice(xml, pos, at)
-            if shared is not None:
-                self._note_shared(shared, xml, pos, at)
-            pos = at if i is None else self._ends[i]
-            cleared = i is not None and self.clear_from is not None and number >= self.clear_from
-            row = self._render_row(i, number, self.edits.get(number), cleared, work)
-            packer.write(row)
+                at = starts[i]
+            if at > pos:
+                packer.write_slice(xml, pos, at)
+                if shared is not None:
+                    self._note_shared(shared, xml, pos, at)
+            pos = at if i is None else ends[i]
+            cleared = i is not None and clear_from is not None and number >= clear_from
+            row = render_row(i, number, edits.get(number), cleared, work)
+            write(row)
             if shared is not None:
                 self._note_shared(shared, row, 0, len(row))
         packer.write_slice(xml, pos, content_end)
@@ -1183,6 +1240,7 @@ class _SheetModel:
         """
         xml, p = self.xml, self.p
         row = str(number)
+        items = sorted(edits.items()) if edits else []
         kept = after = ""
         tail: list[tuple[int, str]] = []
         start = cut = 0
@@ -1197,44 +1255,40 @@ class _SheetModel:
                 extension = xml.find(self._ext_marker, start, end)
                 stop = end if extension < 0 else extension
                 after = xml[stop:end]
-                from_col = 1 if cleared else min(edits) if edits else MAX_COL + 1
+                from_col = 1 if cleared else items[0][0] if items else MAX_COL + 1
                 cut, tail = self._split(start, stop, number, from_col)
                 kept = xml[start:cut]
             if number in self._missing_r:
                 tag = f'<{p}row r="{row}"' + tag[len(p) + 4 :]
-        edits = edits or {}
-        pending = sorted(edits)
-        row_style = _row_style(tag) if pending and " s=" in tag else None
+        row_style = _row_style(tag) if items and " s=" in tag else None
         make, col_style = work.cell, self._col_style
         cols: list[int] = []
         texts: list[str] = []
-        e, n = 0, len(pending)
-        for col, text in tail:
-            while e < n and pending[e] < col:
-                new = pending[e]
-                e += 1
-                value = edits[new]
-                if value is not None:
-                    cols.append(new)
-                    texts.append(make(new, row, row_style or col_style(new), value))
-            if e < n and pending[e] == col:
-                e += 1
-                made = make(col, row, self._forget(text, number, col, work), edits[col])
-                if made:
+        e = 0
+        if tail:
+            n = len(items)
+            for col, text in tail:
+                while e < n and items[e][0] < col:
+                    new, value = items[e]
+                    e += 1
+                    if value is not None:
+                        cols.append(new)
+                        texts.append(make(new, row, row_style or col_style(new), value))
+                if e < n and items[e][0] == col:
+                    made = make(col, row, self._forget(text, number, col, work), items[e][1])
+                    e += 1
+                    if made:
+                        cols.append(col)
+                        texts.append(made)
+                elif cleared and self._re_value.search(text):
+                    style = self._forget(text, number, col, work)
+                    if style is not None:
+                        cols.append(col)
+                        texts.append(f'{work.cell_open(col)}{row}" s="{style}"/>')
+                else:
                     cols.append(col)
-                    texts.append(made)
-            elif cleared and self._re_value.search(text):
-                style = self._forget(text, number, col, work)
-                if style is not None:
-                    cols.append(col)
-                    texts.append(f'{work.cell_open(col)}{row}" s="{style}"/>')
-            else:
-                cols.append(col)
-                texts.append(text)
-        while e < n:
-            new = pending[e]
-            e += 1
-            value = edits[new]
+                    texts.append(text)
+        for new, value in items[e:]:
             if value is not None:
                 cols.append(new)
                 texts.append(make(new, row, row_style or col_style(new), value))
@@ -1261,6 +1315,9 @@ class _SheetModel:
         columns.
         """
         xml = self.xml
+        last = xml.rfind(self._cell_open, start, stop)
+        if last >= 0 and 0 < self._col_at(last) < from_col:
+            return stop, []  # every cell comes before the split
         probe = xml.find(f'{self._cell_open}{_letters(from_col)}{number}"', start, stop)
         if probe >= 0:
             tail = self._cells(probe, stop)
@@ -1528,7 +1585,7 @@ class _RowWork:
         """A cell's XML ('' for an empty cell without a format): text inline (never a
         formula), numbers, booleans, dates as serials."""
         kind = type(value)
-        if kind is str or kind is date:
+        if kind is str or kind is date or kind is int:
             key = (style, value)
             rest = self._made.get(key)
             if rest is None:
