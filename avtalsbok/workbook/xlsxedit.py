@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import operator
 import os
 import posixpath
 import re
@@ -546,6 +547,11 @@ def _element_span(
 @cache
 def _start_tag(prefix: str, name: str) -> re.Pattern[str]:
     return re.compile(f"<{re.escape(prefix)}{name}\\b({_ATTRS})>")
+
+
+@cache
+def _row_end(prefix: str) -> re.Pattern[str]:
+    return re.compile(f"</{re.escape(prefix)}row>")
 
 
 @cache
@@ -1097,7 +1103,7 @@ class _SheetModel:
         self._self_closing = span[1] == span[2]
         end = span[1] if self._self_closing else span[2] - len(f"</{p}sheetData>")
         self._content = (span[1], end)
-        self._col_styles: dict[int, str | None] = {}
+        self.col_styles: dict[int, str | None] = {}
         self._col_ranges: list[tuple[int, int, str]] | None = None
         self._index_rows(xml)
         self.xml = xml
@@ -1108,9 +1114,40 @@ class _SheetModel:
 
     def _index_rows(self, xml: str) -> None:
         """Each row's number, where it starts, where its start tag ends and where it ends."""
+        self._missing_r: set[int] = set()
+        if not self._index_plain_rows(xml):
+            self._index_any_rows(xml)
+
+    def _index_plain_rows(self, xml: str) -> bool:
+        """The index in a few passes over the whole sheet, for rows as Excel writes them
+        (numbered in order, each closed before the next begins); False if some row is not."""
+        pos, stop = self._content
+        found = list(_row_start(self.p).finditer(xml, pos, stop))
+        numbers = [match[1] for match in found]
+        if None in numbers or any(match[2].endswith("/") for match in found):
+            return False
+        closes = list(_row_end(self.p).finditer(xml, pos, stop))
+        if len(closes) != len(found):
+            return False
+        starts = array("q", map(re.Match.start, found))
+        tag_ends = array("q", map(re.Match.end, found))
+        close_starts = array("q", map(re.Match.start, closes))
+        ends = array("q", map(re.Match.end, closes))
+        rows = array("q", map(int, numbers))
+        if not (
+            (not rows or rows[0] > 0)
+            and all(map(operator.lt, rows, rows[1:]))
+            and all(map(operator.le, tag_ends, close_starts))
+            and all(map(operator.le, ends, starts[1:]))
+        ):
+            return False
+        self._rows, self._starts, self._tag_ends, self._ends = rows, starts, tag_ends, ends
+        return True
+
+    def _index_any_rows(self, xml: str) -> None:
+        """The index row by row, for rows without numbers or closed in themselves."""
         close = self._row_close
         numbers, starts, tag_ends, ends = array("q"), array("q"), array("q"), array("q")
-        self._missing_r: set[int] = set()
         pos, stop = self._content
         previous = 0
         for match in _row_start(self.p).finditer(xml, pos, stop):
@@ -1261,7 +1298,7 @@ class _SheetModel:
             if number in self._missing_r:
                 tag = f'<{p}row r="{row}"' + tag[len(p) + 4 :]
         row_style = _row_style(tag) if items and " s=" in tag else None
-        make, col_style = work.cell, self._col_style
+        make, col_style = work.cell, self.col_style
         cols: list[int] = []
         texts: list[str] = []
         e = 0
@@ -1288,10 +1325,8 @@ class _SheetModel:
                 else:
                     cols.append(col)
                     texts.append(text)
-        for new, value in items[e:]:
-            if value is not None:
-                cols.append(new)
-                texts.append(make(new, row, row_style or col_style(new), value))
+        if e < len(items):
+            work.new_cells(row, items[e:] if e else items, row_style, self, cols, texts)
         if not kept and not texts and not after and (i is None or _bare_row(tag)):
             return ""
         if kept or texts:
@@ -1415,9 +1450,10 @@ class _SheetModel:
                 )
         return style
 
-    def _col_style(self, col: int) -> str | None:
-        if col in self._col_styles:
-            return self._col_styles[col]
+    def col_style(self, col: int) -> str | None:
+        """The format column `col` gives a new cell (its `<col style>`), remembered."""
+        if col in self.col_styles:
+            return self.col_styles[col]
         if self._col_ranges is None:
             self._col_ranges = []
             span = _element_span(self.xml, self.p, "cols", 0, self._sd[0])
@@ -1430,7 +1466,7 @@ class _SheetModel:
                         top = int(high) if high.isdigit() else int(low)
                         self._col_ranges.append((int(low), top, attrs["style"]))
         style = next((s for low, high, s in self._col_ranges if low <= col <= high), None)
-        self._col_styles[col] = style
+        self.col_styles[col] = style
         return style
 
     def _with_dimension(self, head: str, work: _RowWork, rewritten: set[int | None]) -> str:
@@ -1581,6 +1617,36 @@ class _RowWork:
             made = self._opens[col] = f'<{self.p}c r="{_letters(col)}'
         return made
 
+    def new_cells(
+        self,
+        row: str,
+        edits: list[tuple[int, CellValue]],
+        row_style: str | None,
+        sheet: _SheetModel,
+        cols: list[int],
+        texts: list[str],
+    ) -> None:
+        """Add to `cols` and `texts` the cells that `edits` (column, value) make where a row had
+        none: each takes the row's format, else its column's, as Excel does when one types; an
+        empty value makes no cell."""
+        made, opens, col_styles = self._made, self._opens, sheet.col_styles
+        for col, value in edits:
+            if value is None:
+                continue
+            style = row_style
+            if style is None:
+                style = col_styles[col] if col in col_styles else sheet.col_style(col)
+            kind = type(value)
+            if kind is str or kind is date or kind is int:
+                key = (style, value)
+                rest = made.get(key)
+                if rest is None:
+                    rest = self._remember(key)
+            else:
+                rest = self._rest(style, value)
+            cols.append(col)
+            texts.append((opens.get(col) or self.cell_open(col)) + row + rest)
+
     def cell(self, col: int, row: str, style: str | None, value: CellValue) -> str:
         """A cell's XML ('' for an empty cell without a format): text inline (never a
         formula), numbers, booleans, dates as serials."""
@@ -1589,9 +1655,7 @@ class _RowWork:
             key = (style, value)
             rest = self._made.get(key)
             if rest is None:
-                if len(self._made) >= _MADE_CELLS:
-                    self._made.clear()
-                rest = self._made[key] = self._rest(style, value)
+                rest = self._remember(key)
         elif value is None:
             if style is None:
                 return ""
@@ -1602,6 +1666,12 @@ class _RowWork:
         if open_ is None:
             open_ = self.cell_open(col)
         return open_ + row + rest
+
+    def _remember(self, key: tuple[str | None, CellValue]) -> str:
+        if len(self._made) >= _MADE_CELLS:
+            self._made.clear()
+        rest = self._made[key] = self._rest(*key)
+        return rest
 
     def _rest(self, style: str | None, value: CellValue) -> str:
         """What follows a cell's row number: its format, type and value."""
