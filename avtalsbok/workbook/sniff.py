@@ -66,15 +66,17 @@ _REL_SHARED_STRINGS = "/sharedStrings"
 
 # Document type declarations are where XML entity bombs live; Excel never writes one.
 _DTD = re.compile(rb"<!(?i:doctype|entity)")
-# A cell tag not written the way Excel, LibreOffice, openpyxl and XlsxWriter all write it
-# (`<c r="A1" ...>`): without a reference, with a namespace prefix, with other spacing, or with a
-# reference outside Excel's grid (more than three letters or seven digits).
-_ODD_CELL = re.compile(rb'<c(?:[\t\r\n>/]| (?!r="[A-Za-z]{1,3}\d{1,7}"))')
+# What follows `<c` in a cell tag not written the way Excel, LibreOffice, openpyxl and XlsxWriter
+# all write it (`<c r="A1" ...>`): without a reference, with other spacing, or with a reference
+# outside Excel's grid (more than three letters or seven digits). A prefixed tag: `_PREFIXED_CELL`.
+_ODD_CELL_TAIL = rb'[\t\r\n>/]| (?!r="[A-Za-z]{1,3}\d{1,7}")'
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Za-z]{1,3}\d{1,7}:)?([A-Za-z]{1,3})(\d{1,7})"')
 # A cell that holds something (self-closing cells only carry a style and are not read).
 _VALUED_REF = re.compile(rb'<c r="([A-Za-z]+)(\d+)"(?![^<>]*/>)')
 _VALUE_INDEX = re.compile(rb"<v>(\d+)</v>")
+# A value element written other than `<v>` (or another element whose name begins with v).
+_ODD_VALUE = re.compile(rb"<v(?!>)")
 # A cell showing a formula error (#N/A, #DIV/0!, ...) and the error's text.
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*? t="e"[^<>]*>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?'
@@ -468,14 +470,16 @@ def _scan_sheet(
     max_cells: int,
     max_text: int,
 ) -> SheetScan:
-    if _utf16_decoder(data[:4]) is not None:
+    if _utf16_decoder(data[:4]) is not None or _PREFIXED_CELL.search(data):
         return SheetScan(plain=False)
-    if _ODD_CELL.search(data) or _PREFIXED_CELL.search(data):
-        return SheetScan(plain=False)
-    # The sheet's own claim of its extent, checked by looking for any cell beyond it.
+    # The sheet's own claim of its extent, checked by looking for any cell beyond it, in the
+    # same pass that looks for cells written in an odd way.
     claim = _DIMENSION.search(data)
     last_row, last_column = (int(claim[2]), column_index(claim[1].decode())) if claim else (0, 0)
-    beyond = _cells_beyond(last_row, last_column).findall(data)
+    found = _odd_or_beyond(last_row, last_column).findall(data)
+    if any(odd for odd, _, _ in found):
+        return SheetScan(plain=False)
+    beyond = [(letters, digits) for _, letters, digits in found]
     if beyond:
         rows, columns = _extent(beyond)
         last_row, last_column = max(last_row, max(rows)), max(last_column, max(columns))
@@ -522,19 +526,37 @@ def _copied_text(
     bound = cells * strings.largest
     if bound <= max_text:
         return bound
-    if not strings.exact or data.count(b"<v") != data.count(b"<v>"):
+    if not strings.exact or _ODD_VALUE.search(data):
         return None
+    # Only a cell's `<v>` can name a shared string.
+    bound = data.count(b"<v>") * strings.largest
+    if bound <= max_text:
+        return bound
     sizes = strings.sizes
-    uses = Counter(_VALUE_INDEX.findall(data))
+    uses: Counter[bytes] = Counter()
+    start = 0
+    while start < len(data):
+        # Counted a stretch of whole cells at a time, to hold only a stretch's indexes.
+        end = data.find(b"<c ", start + _CHUNK)
+        end = len(data) if end < 0 else end
+        uses.update(_VALUE_INDEX.findall(data, start, end))
+        start = end
     return sum(n * sizes[i] for value, n in uses.items() if (i := int(value)) < len(sizes))
 
 
-def _cells_beyond(last_row: int, last_column: int) -> re.Pattern[bytes]:
-    """Cell references in a later row or a later column than (last_row, last_column)."""
+def _odd_or_beyond(last_row: int, last_column: int) -> re.Pattern[bytes]:
+    """Cells written in an odd way (group 1, see `_ODD_CELL_TAIL`), and the references (groups 2
+    and 3) of cells in a later row or a later column than (last_row, last_column)."""
     columns = _letters_after(column_letter(last_column))
     rows = _number_above(last_row)
     return re.compile(
-        rb'<c r="(?=(?:' + columns + rb")\d|[A-Za-z]+(?:" + rows + rb')")([A-Za-z]+)(\d+)"'
+        rb"<c(?:("
+        + _ODD_CELL_TAIL
+        + rb')| r="(?=(?:'
+        + columns
+        + rb")\d|[A-Za-z]+(?:"
+        + rows
+        + rb')")([A-Za-z]+)(\d+)")'
     )
 
 
