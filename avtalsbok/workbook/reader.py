@@ -323,18 +323,16 @@ def _sheet_input(
             picked = values[: len(offsets)] if whole else [values[k] for k in offsets]
         else:
             picked = [values[k] if 0 <= (k := o + shift) < width else None for o in offsets]
-        typed = set(picked)
-        typed.difference_update(_BLANKS)
-        for v in typed:
-            if not isinstance(v, str) or v.strip():
-                # A value the officer typed, not only spaces: a data row.
-                cells = [keep(v, v) if v.__class__ is str else v for v in picked]
-                rows.append((number, dict(zip(keys, cells, strict=True))))
-                max_row = number
-                break
-        else:
-            if not all(_blank(v) for v in values):
-                max_row = number
+        # A data row holds a value the officer typed, not only spaces (most show it at once).
+        shown = next(filter(None, picked), None)
+        if (shown is not None and (not isinstance(shown, str) or shown.strip())) or not all(
+            map(_empty, picked)
+        ):
+            cells = [keep(v, v) if v.__class__ is str else v for v in picked]
+            rows.append((number, dict(zip(keys, cells, strict=True))))
+            max_row = number
+        elif not all(_blank(v) for v in values):
+            max_row = number
     return SheetInput(
         name=name,
         header_row=header_row,
@@ -368,9 +366,6 @@ def _header_text(value: Any) -> str | None:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value)
-
-
-_BLANKS = ("", None)
 
 
 def _blank(value: Any) -> bool:
