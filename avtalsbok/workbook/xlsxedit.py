@@ -1592,6 +1592,7 @@ class _RowWork:
         self._bottom = self._right = 0
         self._opens: dict[int, str] = {}
         self._made: dict[tuple[str | None, CellValue], str] = {}
+        self._new: dict[tuple[int, CellValue], str] = {}
 
     @property
     def bounds(self) -> tuple[int, int, int, int] | None:
@@ -1629,23 +1630,30 @@ class _RowWork:
         """Add to `cols` and `texts` the cells that `edits` (column, value) make where a row had
         none: each takes the row's format, else its column's, as Excel does when one types; an
         empty value makes no cell."""
-        made, opens, col_styles = self._made, self._opens, sheet.col_styles
+        if row_style is not None:
+            for col, value in edits:
+                if value is not None:
+                    cols.append(col)
+                    texts.append(self.cell(col, row, row_style, value))
+            return
+        # Without a row format a new cell's format is its column's: a cell is made once per
+        # column and value.
+        made, opens = self._new, self._opens
         for col, value in edits:
             if value is None:
                 continue
-            style = row_style
-            if style is None:
-                style = col_styles[col] if col in col_styles else sheet.col_style(col)
             kind = type(value)
             if kind is str or kind is date or kind is int:
-                key = (style, value)
+                key = (col, value)
                 rest = made.get(key)
                 if rest is None:
-                    rest = self._remember(key)
+                    if len(made) >= _MADE_CELLS:
+                        made.clear()
+                    rest = made[key] = self._rest(sheet.col_style(col), value)
             else:
-                rest = self._rest(style, value)
+                rest = self._rest(sheet.col_style(col), value)
             cols.append(col)
-            texts.append((opens.get(col) or self.cell_open(col)) + row + rest)
+            texts += (opens.get(col) or self.cell_open(col), row, rest)
 
     def cell(self, col: int, row: str, style: str | None, value: CellValue) -> str:
         """A cell's XML ('' for an empty cell without a format): text inline (never a
