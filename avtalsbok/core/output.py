@@ -133,16 +133,14 @@ def plan_writes(
         )
         numbers, new_headers = locate_columns(sheet, definition, wanted)
         keys, columns_at = list(numbers), list(numbers.values())
-        by_row: dict[int, dict[int, Any]] = (
-            {sheet.header_row: dict(new_headers)} if new_headers else {}
-        )
-        for excel_row, values in rows.items():
-            picked = [values.get(key) for key in keys]
-            written = by_row.get(excel_row)
-            if written is None:
-                by_row[excel_row] = dict(zip(columns_at, picked, strict=True))
-            else:
-                written.update(zip(columns_at, picked, strict=True))
+        by_row = {
+            excel_row: dict(zip(columns_at, map(values.get, keys), strict=True))
+            for excel_row, values in rows.items()
+        }
+        if new_headers:
+            header_cells = by_row.setdefault(sheet.header_row, {})
+            for number, header in new_headers.items():
+                header_cells.setdefault(number, header)
         cells = SheetCells(by_row)
         if cells:
             plan.cells[book.sheet_names.get(sheet_name, sheet_name)] = cells
