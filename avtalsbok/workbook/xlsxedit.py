@@ -16,6 +16,7 @@ the cell's format; a formula that is overwritten leaves the calculation chain wi
 
 from __future__ import annotations
 
+import codecs
 import html
 import io
 import math
@@ -587,8 +588,15 @@ class _Package:
         info = self._archive.getinfo(name)
         if info.file_size > _MAX_PART:
             raise WriteError(f"delen {name} är för stor")
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        pieces: list[str] = []
         try:
-            return self._archive.read(info).decode("utf-8")
+            # Unpacked and decoded a piece at a time: the part's bytes are never whole in memory.
+            with self._archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    pieces.append(decoder.decode(chunk))
+            pieces.append(decoder.decode(b"", final=True))
+            return "".join(pieces)
         except UnicodeDecodeError as exc:
             raise WriteError(f"delen {name} har en okänd teckenkodning") from exc
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
