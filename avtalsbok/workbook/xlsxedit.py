@@ -1358,15 +1358,17 @@ class _SheetModel:
         columns.
         """
         xml = self.xml
-        last = xml.rfind(self._cell_open, start, stop)
+        marker = self._cell_marker
+        after_marker = len(marker)
+        last = xml.rfind(marker, start, stop)
+        while last >= 0 and xml[last + after_marker] not in " \t\r\n/>":
+            last = xml.rfind(marker, start, last)  # `<color`, `<charset` … in rich text
         if last >= 0 and 0 < self._col_at(last) < from_col:
-            return stop, []  # every cell comes before the split
+            return stop, []  # the last cell comes before the split: so do all in order
         probe = xml.find(f'{self._cell_open}{_letters(from_col)}{number}"', start, stop)
         if probe >= 0:
             tail = self._cells(probe, stop)
             return (probe, tail) if tail is not None else self._split_all(start, stop, number)
-        marker = self._cell_marker
-        after_marker = len(marker)
         tail = []
         pos = stop
         previous = MAX_COL + 1
