@@ -74,7 +74,7 @@ _ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CELL_LETTERS = re.compile(r"[A-Z]{1,3}(?=[0-9])")
 # White space as XML defines it (a carriage return is always written escaped).
 _XML_SPACE = frozenset(" \t\n")
-#: Distinct (format, text or date) cells remembered while a sheet is rendered.
+#: Distinct cells (by format or column, and value) remembered while a sheet is rendered.
 _MADE_CELLS = 20_000
 
 # Built-in number formats that show a date or a time (ECMA-376 18.8.30 and the East Asian ids).
@@ -294,7 +294,7 @@ class WorkbookEditor:
                 continue
             packer = _Packer(deflate=model.entry.part not in stored)
             head, removed = model.render(styles, self._date1904, packer)
-            model._release()
+            model.release()
             plan.parts[model.entry.part] = packer.blob(head)
             if removed:
                 removed_formulas[model.entry.sheet_id] = removed
@@ -572,7 +572,6 @@ class _Package:
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
         self._archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
         self.infos = self._archive.infolist()
         self.comment = self._archive.comment
@@ -1116,7 +1115,8 @@ class _SheetModel:
         self._index_rows(xml)
         self.xml = xml
 
-    def _release(self) -> None:
+    def release(self) -> None:
+        """Let the XML and its index go (the sheet is read again if it is needed again)."""
         self.xml = ""
         self._rows = self._starts = self._tag_ends = self._ends = array("q")
 
@@ -1370,13 +1370,12 @@ class _SheetModel:
             tail = self._cells(probe, stop)
             return (probe, tail) if tail is not None else self._split_all(start, stop, number)
         tail = []
-        pos = stop
+        pos = search = stop  # where the cells taken so far begin; where the search goes on
         previous = MAX_COL + 1
-        while (at := xml.rfind(marker, start, pos)) >= 0:
+        while (at := xml.rfind(marker, start, search)) >= 0:
+            search = at
             if xml[at + after_marker] not in " \t\r\n/>":
-                # `<color`, `<charset` … inside rich text: not a cell.
-                pos = at
-                continue
+                continue  # `<color`, `<charset` … inside a cell's rich text: not a cell
             col = self._col_at(at)
             if not col or col >= previous:
                 return self._split_all(start, stop, number)
@@ -1400,7 +1399,9 @@ class _SheetModel:
         cells: list[tuple[int, str]] = []
         previous = 0
         for piece in pieces[1:]:
-            col = _col_number(piece[: piece.find('"')].rstrip("0123456789"))
+            ref = piece[: piece.find('"')]
+            letters = ref.rstrip("0123456789")
+            col = _col_number(letters) if len(letters) < len(ref) else 0
             if col <= previous:
                 return None
             cells.append((col, marker + piece))
