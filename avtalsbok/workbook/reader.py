@@ -180,7 +180,7 @@ def _read_calamine(
                 sheet = book.get_sheet_by_name(actual)
                 rows = _calamine_rows(sheet, errors[canonical])
                 sheets[canonical] = _sheet_input(actual, schema.DATA_SHEETS[canonical], rows, texts)
-                del sheet, rows
+                del sheet, rows  # its cells go before the next sheet's are read
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a Rust panic inside calamine arrives as a BaseException
