@@ -304,23 +304,28 @@ def _sheet_input(
     offsets = [offset for offset, _ in positions]
     keys = [text for _, text in positions]
     reach = max(offsets, default=-1)
-    whole = offsets == list(range(len(offsets)))
+    count = len(offsets)
+    whole = offsets == list(range(count))
     keep = texts.setdefault
     rows: list[RawRow] = []
     max_row = header_row
     max_column = 0
     for number, first, values in itertools.chain(head[at:], rows_in):
         width = len(values)
-        # Only cells right of the last used column found so far can move it.
-        for k in range(width - 1, max_column - first, -1):
-            if not _blank(values[k]):
-                max_column = first + k
-                break
+        if first + width - 1 > max_column:
+            # Only cells right of the last used column found so far can move it.
+            for k in range(width - 1, max_column - first, -1):
+                if not _blank(values[k]):
+                    max_column = first + k
+                    break
         if number == header_row:
             continue
         shift = first_column - first
         if shift == 0 and reach < width:
-            picked = values[: len(offsets)] if whole else [values[k] for k in offsets]
+            if whole:
+                picked = values if width == count else values[:count]
+            else:
+                picked = [values[k] for k in offsets]
         else:
             picked = [values[k] if 0 <= (k := o + shift) < width else None for o in offsets]
         # A data row holds a value the officer typed, not only spaces (most show it at once).
