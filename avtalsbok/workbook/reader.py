@@ -63,18 +63,17 @@ def read_book(
     """
     location = os.fspath(path)
     name = os.path.basename(location)
-    package = sniff.sniff(location, max_uncompressed=max_uncompressed)
+    request = sniff.ScanRequest(
+        choose=_input_parts, max_rows=max_rows, max_cells=MAX_CELLS, max_text=MAX_TEXT
+    )
+    package = sniff.sniff(location, max_uncompressed=max_uncompressed, scan=request)
     if isinstance(package, Finding):
         return _unreadable(name, package)
 
     sheet_names = canonical_names(package.sheets)
     wanted = {c: sheet_names[c] for c in schema.INPUT_SHEETS if c in sheet_names}
     parts = {canonical: package.sheets[actual] for canonical, actual in wanted.items()}
-    scans = sniff.scan_sheets(
-        package, parts.values(), max_rows=max_rows, max_cells=MAX_CELLS, max_text=MAX_TEXT
-    )
-    if isinstance(scans, Finding):
-        return _unreadable(name, scans)
+    scans = package.scans
     for canonical, part in parts.items():
         scan = scans[part]
         if scan.plain and scan.last_row > max_rows:
@@ -141,6 +140,12 @@ def _book(
     return BookInput(
         name=name, sheets=sheets, sheet_names=sheet_names, findings=missing, date1904=date1904
     )
+
+
+def _input_parts(sheets: dict[str, str]) -> list[str]:
+    """The worksheet parts of the input sheets among a book's sheets (name → part)."""
+    names = canonical_names(sheets)
+    return [sheets[names[c]] for c in schema.INPUT_SHEETS if c in names]
 
 
 def _unreadable(name: str, finding: Finding) -> BookInput:

@@ -11,6 +11,7 @@ memory.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
 import operator
 import os
@@ -21,7 +22,7 @@ import zipfile
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.etree import ElementTree
@@ -101,6 +102,8 @@ class Package:
     sheets: dict[str, str]
     shared_strings: str | None
     date1904: bool
+    #: The worksheet parts measured on the way (see `ScanRequest`).
+    scans: dict[str, SheetScan] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,20 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ScanRequest:
+    """The worksheets `sniff` is to measure as it checks them, and the reader's limits.
+
+    `choose` picks the parts from the book's sheets (name as it stands → worksheet part);
+    figures are exact where a limit is in reach, else bounds (see `SheetScan`).
+    """
+
+    choose: Callable[[dict[str, str]], Iterable[str]]
+    max_rows: int
+    max_cells: int
+    max_text: int
+
+
 class _Refused(Exception):
     """Raised inside this module to stop at the first problem; carries the finding."""
 
@@ -134,11 +151,14 @@ class _Refused(Exception):
         self.finding = finding
 
 
-def sniff(path: str, *, max_uncompressed: int) -> Package | Finding:
+def sniff(
+    path: str, *, max_uncompressed: int, scan: ScanRequest | None = None
+) -> Package | Finding:
     """The workbook package at `path`, or the one finding that says why it cannot be read.
 
     Nothing is decompressed beyond `max_uncompressed` bytes, every XML part is checked for
-    document type declarations, and every XML part's checksum is verified on the way.
+    document type declarations, and every XML part's checksum is verified on the way. The
+    worksheets `scan` chooses are measured as they are checked, each unpacked once.
     """
     if os.path.isdir(path):
         return findings.make("file-unreadable", reason="det är en mapp, inte en fil")
@@ -154,7 +174,7 @@ def sniff(path: str, *, max_uncompressed: int) -> Package | Finding:
                 if size > max_uncompressed + _ZIP_SLACK:
                     reason = f"filen är {size // _MB} MB, gränsen är {max_uncompressed // _MB} MB"
                     return findings.make("file-too-large", reason=reason)
-                return _sniff_zip(head + file.read(), max_uncompressed)
+                return _sniff_zip(head + file.read(), max_uncompressed, scan)
     except FileNotFoundError:
         return findings.make("file-not-found", path=path)
     except PermissionError:
@@ -212,7 +232,7 @@ def _sniff_text(head: bytes) -> Finding:
     return findings.make("file-not-workbook", reason="okänt filformat")
 
 
-def _sniff_zip(data: bytes, max_uncompressed: int) -> Package | Finding:
+def _sniff_zip(data: bytes, max_uncompressed: int, scan: ScanRequest | None) -> Package | Finding:
     """A zip file: an .xlsx/.xlsm that is safe to parse, or why not."""
     entries = _declared_entries(data)
     if entries is not None and entries > _MAX_ENTRIES:
@@ -243,9 +263,30 @@ def _sniff_zip(data: bytes, max_uncompressed: int) -> Package | Finding:
                     "file-too-large",
                     reason=f"delen {info.filename} växer {ratio:.0f} gånger när den packas upp",
                 )
+        # The parts that say where the sheets are come first (each checked before it is
+        # parsed), so that the sheets to be read can be measured as they are checked. What is
+        # wrong with those parts is told once every other part has been checked.
+        checked: set[str] = set()
+        try:
+            package: Package | Finding = _package(data, archive, names, checked)
+        except _Refused as refused:
+            package = refused.finding
+        chosen = set(scan.choose(package.sheets)) if scan and isinstance(package, Package) else ()
+        strings = None
+        if chosen and isinstance(package, Package) and package.shared_strings is not None:
+            _check_part(archive, archive.getinfo(package.shared_strings), checked)
+            strings = _shared_strings(_read_part(archive, package.shared_strings))
+        scans: dict[str, SheetScan] = {}
         for info in infos:
-            _check_part(archive, info)
-        return _package(data, archive, names)
+            if info.filename in checked:
+                continue
+            if scan is not None and info.filename in chosen:
+                scans[info.filename] = _check_and_scan(archive, info, strings, scan)
+            else:
+                _check_part(archive, info, checked)
+        if isinstance(package, Finding):
+            return package
+        return dataclasses.replace(package, scans=scans)
 
 
 def _declared_entries(data: bytes) -> int | None:
@@ -297,7 +338,7 @@ def _damaged(part: str, exc: Exception) -> Finding:
     return findings.make("file-corrupt", reason=f"delen {part} kan inte packas upp")
 
 
-def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, checked: set[str]) -> None:
     """Refuse an XML part that declares a document type, or that fails its checksum."""
     tail = b""
     for chunk in _xml_chunks(archive, info):
@@ -305,6 +346,22 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         if _DTD.search(window):
             raise _Refused(findings.make("file-unsafe-xml", part=info.filename))
         tail = window[-16:]
+    checked.add(info.filename)
+
+
+def _check_and_scan(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    strings: _SharedStrings | None,
+    scan: ScanRequest,
+) -> SheetScan:
+    """`_check_part` and `_scan_sheet` of one worksheet part, unpacked once for both."""
+    data = _read_part(archive, info.filename)  # read whole, so zipfile verifies the checksum
+    if _utf16_decoder(data[:4]) is not None:
+        _check_part(archive, info, set())  # checked as transcoded text; not plain anyway
+    elif _DTD.search(data):
+        raise _Refused(findings.make("file-unsafe-xml", part=info.filename))
+    return _scan_sheet(data, strings, scan.max_rows, scan.max_cells, scan.max_text)
 
 
 def _xml_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -343,10 +400,12 @@ def _looks_like_xml(first: bytes, name: str) -> bool:
     return first.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n").startswith(b"<")
 
 
-def _package(data: bytes, archive: zipfile.ZipFile, names: set[str]) -> Package | Finding:
+def _package(
+    data: bytes, archive: zipfile.ZipFile, names: set[str], checked: set[str]
+) -> Package | Finding:
     """Where the workbook's sheets and shared strings are, found through its relationships."""
     by_lower = {name.lower(): name for name in names}
-    root_rels = _relationships(archive, by_lower, "_rels/.rels")
+    root_rels = _relationships(archive, by_lower, "_rels/.rels", checked)
     workbook = next(
         (target for kind, target in root_rels.values() if kind.endswith(_REL_OFFICE_DOCUMENT)),
         "xl/workbook.xml",
@@ -357,8 +416,10 @@ def _package(data: bytes, archive: zipfile.ZipFile, names: set[str]) -> Package 
     if workbook not in names:
         return findings.make("file-corrupt", reason="arbetsbokens huvuddel saknas")
     folder, base = posixpath.split(workbook)
-    rels = _relationships(archive, by_lower, posixpath.join(folder, "_rels", base + ".rels"))
-    root = _parse(archive, workbook)
+    rels = _relationships(
+        archive, by_lower, posixpath.join(folder, "_rels", base + ".rels"), checked
+    )
+    root = _parse(archive, workbook, checked)
     date1904 = False
     sheets: dict[str, str] = {}
     for element in root.iter():
@@ -381,7 +442,7 @@ def _package(data: bytes, archive: zipfile.ZipFile, names: set[str]) -> Package 
 
 
 def _relationships(
-    archive: zipfile.ZipFile, by_lower: dict[str, str], part: str
+    archive: zipfile.ZipFile, by_lower: dict[str, str], part: str, checked: set[str]
 ) -> dict[str, tuple[str, str]]:
     """Relationship id → (type, target part) of one .rels part; empty when the part is absent."""
     actual = by_lower.get(part.lower())
@@ -389,7 +450,7 @@ def _relationships(
         return {}
     folder = posixpath.dirname(posixpath.dirname(actual))
     rels: dict[str, tuple[str, str]] = {}
-    for element in _parse(archive, actual).iter():
+    for element in _parse(archive, actual, checked).iter():
         if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
             continue
         target = element.get("Target", "")
@@ -402,8 +463,10 @@ def _relationships(
     return rels
 
 
-def _parse(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
-    """A small package part as a tree (already checked: it declares no document type)."""
+def _parse(archive: zipfile.ZipFile, part: str, checked: set[str]) -> ElementTree.Element:
+    """A small package part as a tree, once it is checked to declare no document type."""
+    if part not in checked:
+        _check_part(archive, archive.getinfo(part), checked)
     try:
         return ElementTree.fromstring(_read_part(archive, part))
     except ElementTree.ParseError as exc:
@@ -423,32 +486,6 @@ class _SharedStrings:
     # False when the table holds markup that could hide or fake `<si>` elements from a plain search
     # (comments, CDATA, processing instructions, prefixed elements): sizes are then only a guess.
     exact: bool
-
-
-def scan_sheets(
-    package: Package,
-    parts: Iterable[str],
-    *,
-    max_rows: int,
-    max_cells: int,
-    max_text: int,
-) -> dict[str, SheetScan] | Finding:
-    """Measure each worksheet part; figures are exact where a limit is in reach, else bounds."""
-    scans: dict[str, SheetScan] = {}
-    parts = list(parts)
-    try:
-        with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
-            strings = None
-            if parts and package.shared_strings is not None:
-                strings = _shared_strings(_read_part(archive, package.shared_strings))
-            for part in parts:
-                data = _read_part(archive, part)
-                scans[part] = _scan_sheet(data, strings, max_rows, max_cells, max_text)
-    except _Refused as refused:
-        return refused.finding
-    except (zipfile.BadZipFile, OSError):
-        return findings.make("file-corrupt", reason="zip-strukturen är trasig")
-    return scans
 
 
 def _shared_strings(data: bytes) -> _SharedStrings:
