@@ -3,9 +3,9 @@
 An avtalsbok lives on a shared drive where anything can end up under an .xlsx name: an old .xls, a
 password-protected book, a CSV or web-page export, a half-copied file. And an .xlsx is a zip of XML
 parts that a hostile file can make expand far beyond its size on disk. `sniff` answers each of
-these with one finding before a parser touches the file; `scan_sheets` measures, in the XML text
-itself, how much each worksheet will expand to, so the reader can pick a parser that stays within
-memory.
+these with one finding before a parser touches the file, and on the way measures, in the XML text
+itself, how much each worksheet the reader asks for will expand to (`ScanRequest`, `SheetScan`),
+so the reader can pick a parser that stays within memory.
 """
 
 from __future__ import annotations
