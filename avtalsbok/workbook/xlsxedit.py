@@ -1590,7 +1590,8 @@ class _RowWork:
     """What rendering a sheet's rows needs and finds out along the way.
 
     A sheet's cells repeat the same texts and dates in the same formats row after row (a
-    status, a deadline), so what follows a cell's reference is made once per value and format.
+    status, a deadline), so what follows a cell's reference is made once per value and format
+    (for a new cell: per value and column, whose format it takes).
     """
 
     def __init__(self, styles: _Styles, date1904: bool, prefix: str) -> None:
