@@ -1130,3 +1130,32 @@ def test_ten_thousand_rows_of_computed_columns_are_written_and_overwritten(
         "Statistik + utvecklingsmöte 3 ggr/år",
         True,
     ]
+
+
+def test_new_cells_keep_column_order_when_r_is_not_the_first_attribute(tmp_path: Path) -> None:
+    # Other writers put attributes in any order (`<c t="s" r="Z1">`): a new cell goes before it.
+    import xlsxwriter
+
+    path = tmp_path / "ordning.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Blad1")
+    ws.write_string("A1", "a")
+    ws.write_string("Z1", "z")
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    assert '<c r="Z1" t="s">' in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        '<c r="Z1" t="s">', '<c t="s" r="Z1">'
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    write_cells(path, {"Blad1": {"B1": "b", "AA1": "aa"}})
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    refs = re.findall(r'<c\b[^>]*?\br="([A-Z]+1)"', xml)
+    assert refs == ["A1", "B1", "Z1", "AA1"]
+    ws1 = openpyxl.load_workbook(path)["Blad1"]
+    assert [ws1[ref].value for ref in refs] == ["a", "b", "z", "aa"]
