@@ -308,17 +308,20 @@ AVTAL_SHEET = SheetDef(
     ),
 )
 
+#: The Avtals-ID column of the sheets that refer to a contract (must exist on Avtal).
+_CONTRACT_REF = _C(
+    "Avtals-ID",
+    "contract_id",
+    required=True,
+    width=12,
+    aliases=AVTAL_SHEET.column("contract_id").aliases,
+)
+
 UPPFOLJNINGAR_SHEET = SheetDef(
     name=UPPFOLJNINGAR,
     table="Uppfoljningar",
     columns=(
-        _C(
-            "Avtals-ID",
-            "contract_id",
-            required=True,
-            width=12,
-            aliases=AVTAL_SHEET.column("contract_id").aliases,
-        ),
+        _CONTRACT_REF,
         _C(
             "Datum",
             "date",
@@ -348,13 +351,7 @@ AVVIKELSER_SHEET = SheetDef(
             width=12,
             aliases=("Avvikelsenummer", "Avvikelsenr", "AvvikelseID"),
         ),
-        _C(
-            "Avtals-ID",
-            "contract_id",
-            required=True,
-            width=12,
-            aliases=AVTAL_SHEET.column("contract_id").aliases,
-        ),
+        _CONTRACT_REF,
         _C(
             "Upptäckt",
             "detected",
