@@ -1159,3 +1159,25 @@ def test_new_cells_keep_column_order_when_r_is_not_the_first_attribute(tmp_path:
     assert refs == ["A1", "B1", "Z1", "AA1"]
     ws1 = openpyxl.load_workbook(path)["Blad1"]
     assert [ws1[ref].value for ref in refs] == ["a", "b", "z", "aa"]
+
+
+def test_a_book_saved_by_someone_else_while_the_new_file_is_checked_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The new file is written and checked after the book was last looked at; a save by someone
+    # else in that time (seconds for a large book) must not be replaced by ours.
+    book = plain_book(tmp_path / "bok.xlsx")
+    someone_elses = plain_book(tmp_path / "annan.xlsx").read_bytes() + b"\0"
+    real_verify = xlsxedit._verify
+
+    def saved_by_someone_else_meanwhile(tmp: Path, plan: Any) -> None:
+        book.write_bytes(someone_elses)
+        real_verify(tmp, plan)
+
+    monkeypatch.setattr(xlsxedit, "_verify", saved_by_someone_else_meanwhile)
+    editor = WorkbookEditor(book)
+    editor.set_cells("Blad1", {"C2": 1})
+    with pytest.raises(WriteError, match="ändrades"):
+        editor.save()
+    assert book.read_bytes() == someone_elses
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annan.xlsx", "bok.xlsx"]

@@ -206,20 +206,31 @@ class WorkbookEditor:
 
     def save(self) -> None:
         """Write every edit into the book, atomically; raises `WriteError` on any failure."""
-        owner = owner_of(self.path)
-        if owner is not None:
-            raise WriteError("arbetsboken är öppen", code="file-locked", owner=owner)
-        if self._stamp != _stamp(self.path):
-            raise WriteError("arbetsboken ändrades av någon annan medan den bearbetades")
+        self._check_untouched()
         plan = self._plan()
         if not plan.parts and not plan.removed:
             return
-        atomic_replace(
-            self.path,
-            write=lambda out: self._write(out, plan),
-            verify=lambda tmp: _verify(tmp, plan),
-        )
+
+        def verify(tmp: Path) -> None:
+            _verify(tmp, plan)
+            # Writing and checking take a while: whoever saved or opened the book meanwhile
+            # keeps their version.
+            self._check_untouched()
+
+        atomic_replace(self.path, write=lambda out: self._write(out, plan), verify=verify)
         self._load()
+
+    def _check_untouched(self) -> None:
+        """Refuse a book someone has open, or that changed on disk since it was read."""
+        owner = owner_of(self.path)
+        if owner is not None:
+            raise WriteError("arbetsboken är öppen", code="file-locked", owner=owner)
+        try:
+            stamp = _stamp(self.path)
+        except OSError as exc:
+            raise WriteError(f"arbetsboken kan inte läsas ({exc})") from exc
+        if stamp != self._stamp:
+            raise WriteError("arbetsboken ändrades av någon annan medan den bearbetades")
 
     # ----------------------------------------------------------------------------------------
 
