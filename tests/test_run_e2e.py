@@ -409,3 +409,24 @@ def test_round_trip_through_a_libreoffice_saved_book(tmp_path: Path) -> None:
     )
     csv_sheets = libreoffice_csv(saved, tmp_path / "csv")
     assert csv_sheets[schema.AVTAL][1][0] == "LO-1"
+
+
+def test_a_book_saved_by_someone_else_after_it_was_read_is_not_overwritten(
+    clean_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from avtalsbok.workbook import runner
+
+    real_plan = runner.plan_writes
+
+    def officer_saves_meanwhile(book: Any, result: Any) -> Any:
+        plan = real_plan(book, result)
+        write_cells(clean_book, {"Avtal": {"B2": "Ändrat av Anna medan körningen pågick"}})
+        return plan
+
+    monkeypatch.setattr(runner, "plan_writes", officer_saves_meanwhile)
+    code, report = cli_json("run", str(clean_book), "--today", TODAY)
+    assert code == 2
+    assert [f["code"] for f in report["findings"] if f["level"] == "error"] == ["write-failed"]
+    saved = openpyxl.load_workbook(clean_book)[schema.AVTAL]
+    assert saved["B2"].value == "Ändrat av Anna medan körningen pågick"
+    assert saved.cell(2, len(schema.AVTAL_SHEET.columns)).value is None  # Kontroll not written

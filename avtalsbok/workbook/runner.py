@@ -20,7 +20,7 @@ from ..core.findings import Finding, Level, sort_key
 from ..core.output import WritePlan, plan_writes
 from .atomic import WriteError
 from .reader import read_book
-from .xlsxedit import WorkbookEditor
+from .xlsxedit import WorkbookEditor, file_stamp
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -70,9 +70,15 @@ def run_source(label: str = "avtalsbok") -> str:
     return f"{label} ({user})" if user else label
 
 
-def apply_plan(path: str | os.PathLike[str], plan: WritePlan) -> None:
-    """Carry out a write plan on a book file, atomically and loss-free (raises WriteError)."""
-    editor = WorkbookEditor(path)
+def apply_plan(
+    path: str | os.PathLike[str], plan: WritePlan, *, read_stamp: tuple[int, int] | None = None
+) -> None:
+    """Carry out a write plan on a book file, atomically and loss-free (raises WriteError).
+
+    `read_stamp` is the book's `file_stamp` when it was read: a book saved by someone else
+    since then is not written, since the plan's cells were placed by what was read.
+    """
+    editor = WorkbookEditor(path, expected_stamp=read_stamp)
     for name in plan.add_sheets:
         editor.add_sheet(name)
     for name, cells in plan.cells.items():
@@ -108,6 +114,10 @@ def process(
 def _process(
     book_path: Path, today: date | None, write: bool, now: datetime | None, source: str | None
 ) -> Outcome:
+    try:
+        read_stamp: tuple[int, int] | None = file_stamp(book_path)
+    except OSError:
+        read_stamp = None  # the reader reports a missing or unreadable file
     book: BookInput = read_book(book_path)
     name = book_path.name
     if any(f.level is Level.ERROR for f in book.findings):
@@ -124,7 +134,7 @@ def _process(
         plan = plan_writes(book, result)
         del book  # the rows as read are not needed for writing: their memory goes first
         try:
-            apply_plan(book_path, plan)
+            apply_plan(book_path, plan, read_stamp=read_stamp)
             outcome.written = True
         except WriteError as exc:
             outcome.blocked = True

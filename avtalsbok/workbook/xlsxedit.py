@@ -42,6 +42,8 @@ from avtalsbok.core.schema import column_index, column_letter
 
 from .atomic import WriteError, atomic_replace, owner_of
 
+CHANGED_MEANWHILE = "arbetsboken ändrades av någon annan medan den bearbetades"
+
 __all__ = ["CellValue", "WorkbookEditor", "WriteError", "write_cells"]
 
 #: What a cell can be given. Dates and times become Excel serial numbers.
@@ -111,9 +113,15 @@ class WorkbookEditor:
     code `file-locked`) and a book that changed on disk since this editor opened it.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, expected_stamp: tuple[int, int] | None = None
+    ) -> None:
+        """Open a book for editing; `expected_stamp` (from `file_stamp`, taken when the book
+        was read) refuses a book saved by someone else since then."""
         self.path = Path(path)
         self._load()
+        if expected_stamp is not None and self._stamp != expected_stamp:
+            raise WriteError(CHANGED_MEANWHILE)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -226,17 +234,17 @@ class WorkbookEditor:
         if owner is not None:
             raise WriteError("arbetsboken är öppen", code="file-locked", owner=owner)
         try:
-            stamp = _stamp(self.path)
+            stamp = file_stamp(self.path)
         except OSError as exc:
             raise WriteError(f"arbetsboken kan inte läsas ({exc})") from exc
         if stamp != self._stamp:
-            raise WriteError("arbetsboken ändrades av någon annan medan den bearbetades")
+            raise WriteError(CHANGED_MEANWHILE)
 
     # ----------------------------------------------------------------------------------------
 
     def _load(self) -> None:
         try:
-            self._stamp = _stamp(self.path)
+            self._stamp = file_stamp(self.path)
             self._package = _Package(self.path)
         except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
             raise WriteError(f"filen kan inte öppnas som arbetsbok ({exc})") from exc
@@ -609,7 +617,7 @@ class _Package:
             return "".join(pieces)
         except UnicodeDecodeError as exc:
             raise WriteError(f"delen {name} har en okänd teckenkodning") from exc
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             raise WriteError(f"delen {name} är skadad ({exc})") from exc
 
     def rels(self, part: str) -> list[_Rel]:
@@ -2017,7 +2025,7 @@ def _verify(tmp: Path, plan: _Plan) -> None:
                         while chunk := stream.read(_CHUNK):
                             if parser is not None:
                                 parser.Parse(chunk, False)
-                except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
                     raise WriteError(f"delen {name} blev skadad när filen sparades") from exc
                 if parser is not None:
                     parser.Parse(b"", True)
@@ -2040,7 +2048,8 @@ def _check_sheet_name(name: str) -> None:
         raise ValueError(f"a sheet name cannot begin or end with an apostrophe: {name!r}")
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Size and modification time of a book: what tells that someone saved it since."""
     st = os.stat(path)
     return st.st_size, st.st_mtime_ns
 
