@@ -426,7 +426,9 @@ def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
         colour = {Status.SENT: "green", Status.ALREADY_SENT: "dim", Status.FAILED: "red"}[d.status]
         where = f" ({escape(d.where)})" if d.where else ""
         extra = f": {escape(d.error)}" if d.error else ""
-        status = f"[{colour}]{d.status.swedish}[/{colour}]"
+        # Without an SMTP server the message is a file in the outbox: say so, not "skickat".
+        text = "sparat i utkorgen" if d.where.endswith(".eml") else d.status.swedish
+        status = f"[{colour}]{text}[/{colour}]"
         console.print(f"E-post till {escape(d.recipient)}: {status}{where}{extra}")
 
 
