@@ -407,3 +407,15 @@ def test_progress_is_plain_lines_when_not_on_a_terminal() -> None:
         "[1/2] OK         Skola/a.xlsx: uppdaterad, 30 avtal, 0 fel",
         "Klart på 30.0 s (2 böcker/minut)",
     ]
+
+
+def test_a_report_left_in_the_folder_is_not_taken_for_a_book(tmp_path: Path) -> None:
+    from avtalsbok.report.workbook import write_report
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    build_workbook(folder / "avtal.xlsx")
+    write_report(folder / "rapport.xlsx", [], date(2026, 11, 2))
+    found = find_books([folder])
+    assert [p.name for p, _root in found.books] == ["avtal.xlsx"]
+    assert [p.name for p, _root in find_books([folder / "rapport.xlsx"]).books] == ["rapport.xlsx"]

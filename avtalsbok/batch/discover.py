@@ -3,17 +3,20 @@
 Folders are searched recursively, in a stable order. Only `.xlsx` and `.xlsm` files count
 (or what `--include` patterns say); `--exclude` patterns leave files out. The owner files
 Excel and LibreOffice keep beside an open book (`~$bok.xlsx`, `.~lock.bok.xlsx#`), Excel's
-own temp files and the temp files of an interrupted save are never books.
+own temp files and the temp files of an interrupted save are never books, and neither is a
+report workbook of an earlier run found in the folder.
 """
 
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from ..report import REPORT_CATEGORY
 from ..workbook.atomic import is_temp_file
 
 DEFAULT_INCLUDE = ("*.xlsx", "*.xlsm")
@@ -37,6 +40,17 @@ def is_side_file(name: str) -> bool:
         or (lower.startswith("~") and lower.endswith(".tmp"))  # Excel's temp save files
         or is_temp_file(name)
     )
+
+
+def is_report(path: Path) -> bool:
+    """A report workbook of an earlier run (marked by its document category), not a book."""
+    marker = f"<cp:category>{REPORT_CATEGORY}</cp:category>".encode()
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/core.xml")
+            return info.file_size < 65_536 and marker in z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError):
+        return False  # not ours to judge: the reader reports what is wrong with it
 
 
 def matches(relative: str, patterns: Sequence[str]) -> bool:
@@ -85,6 +99,7 @@ def find_books(
                 if is_side_file(name):
                     continue
                 rel = (base / name).relative_to(given).as_posix()
-                if matches(rel, include) and not matches(rel, exclude):
+                wanted = matches(rel, include) and not matches(rel, exclude)
+                if wanted and not is_report(base / name):
                     add(base / name, given)
     return found

@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..core.findings import sort_key
 from ..core.schema import MONTHS_SV
 from ..workbook.atomic import WriteError, atomic_replace, owner_of
+from . import REPORT_CATEGORY
 from .records import BookRecord
 from .totals import Figure, Totals
 
@@ -104,7 +105,13 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
     )
     midnight = datetime.combine(today, datetime.min.time())
     wb.set_properties(
-        {"title": TITLE, "subject": "Avtalsuppföljning", "author": "avtalsbok", "created": midnight}
+        {
+            "title": TITLE,
+            "subject": "Avtalsuppföljning",
+            "author": "avtalsbok",
+            "category": REPORT_CATEGORY,
+            "created": midnight,
+        }
     )
     fmt = _Formats.of(wb)
     _overview(wb, totals, fmt)
