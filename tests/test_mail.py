@@ -141,57 +141,44 @@ def _client_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(certificate[0]))
 
 
+def _serve(client: ssl.SSLContext | None = None, **options: Any) -> Iterator[Server]:
+    """An aiosmtpd server on a free loopback port for one test, stopped afterwards."""
+    sink = Sink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        yield Server("127.0.0.1", port, sink, client)
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[Server]:
     """A plain SMTP server (no TLS, no login)."""
-    sink = Sink()
-    port = _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield Server("127.0.0.1", port, sink)
-    finally:
-        controller.stop()
+    yield from _serve()
 
 
 @pytest.fixture
 def starttls_server(certificate: tuple[Path, Path]) -> Iterator[Server]:
     """STARTTLS required, login required (only after TLS)."""
-    sink = Sink()
-    port = _free_port()
-    controller = Controller(
-        sink,
-        hostname="127.0.0.1",
-        port=port,
+    yield from _serve(
+        _client_context(certificate),
         tls_context=_server_context(certificate),
         require_starttls=True,
         auth_required=True,
         authenticator=_authenticator,
     )
-    controller.start()
-    try:
-        yield Server("127.0.0.1", port, sink, _client_context(certificate))
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
 def tls_server(certificate: tuple[Path, Path]) -> Iterator[Server]:
     """Implicit TLS from the first byte (port 465 style)."""
-    sink = Sink()
-    port = _free_port()
-    controller = Controller(
-        sink,
-        hostname="127.0.0.1",
-        port=port,
+    yield from _serve(
+        _client_context(certificate),
         ssl_context=_server_context(certificate),
         server_hostname="localhost",
     )
-    controller.start()
-    try:
-        yield Server("127.0.0.1", port, sink, _client_context(certificate))
-    finally:
-        controller.stop()
 
 
 # ---------------------------------------------------------------------------------------------
