@@ -1181,3 +1181,76 @@ def test_a_book_saved_by_someone_else_while_the_new_file_is_checked_is_not_overw
         editor.save()
     assert book.read_bytes() == someone_elses
     assert sorted(p.name for p in tmp_path.iterdir()) == ["annan.xlsx", "bok.xlsx"]
+
+
+@pytest.fixture(scope="module")
+def varied_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Rows of every kind a write meets: with cells left and right, formatted rows, formatted
+    columns, empty formatted rows and no row at all."""
+
+    def build(wb: Any) -> None:
+        sheet = wb.add_worksheet("Blad1")
+        bold = wb.add_format({"bold": True})
+        money = wb.add_format({"num_format": "#,##0"})
+        sheet.set_column(5, 6, 12, money)
+        for r in range(1, 16, 3):
+            sheet.set_row(r, None, bold)
+        for r in range(0, 18):
+            if r % 4 != 3:
+                sheet.write_row(r, 0, [f"A{r + 1}", r, date(2026, 1, 1 + r)][: 1 + r % 3])
+        sheet.write(5, 8, "långt ut")
+
+    return make_book(tmp_path_factory.mktemp("varied") / "varied.xlsx", build)
+
+
+@given(
+    edits=st.dictionaries(
+        st.tuples(st.integers(1, 22), st.integers(1, 12)),
+        st.one_of(
+            cell_values,
+            st.dates(date(1950, 1, 1), date(2100, 1, 1)),
+            st.floats(-1e6, 1e6, allow_nan=False),
+        ),
+        max_size=60,
+    ),
+    replace_from=st.none() | st.integers(1, 20),
+)
+@settings(max_examples=40, deadline=None)
+def test_rows_rendered_together_are_rendered_as_one_at_a_time(
+    varied_rows: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    edits: dict[tuple[int, int], Any],
+    replace_from: int | None,
+) -> None:
+    """The batch path for rows that only gain cells writes what the row-by-row path writes."""
+    folder = tmp_path_factory.mktemp("together")
+    books = [folder / "batch.xlsx", folder / "single.xlsx"]
+    rows: dict[int, dict[int, Any]] = {}
+    for (r, c), value in edits.items():
+        rows.setdefault(r, {})[c] = value
+    for book in books:
+        shutil.copy(varied_rows, book)
+        with pytest.MonkeyPatch.context() as patch:
+            if book.name == "single.xlsx":
+                patch.setattr(xlsxedit._SheetModel, "_render_plain", lambda *_: {})
+            editor = WorkbookEditor(book)
+            if replace_from is not None:
+                grid = [["ny", 1], [None, date(2026, 5, 1)]]
+                editor.replace_sheet_rows("Blad1", grid, replace_from)
+            editor.set_cell_rows("Blad1", rows)
+            editor.save()
+    batch, single = (formats_spelt_out(book) for book in books)
+    assert batch == single
+    assert_well_ordered(books[0])
+
+
+def formats_spelt_out(book: Path) -> str:
+    """The sheet XML with each cell's format number replaced by the format itself (new date
+    formats are numbered in the order they are first needed, which may differ)."""
+    styles = part(book, "xl/styles.xml")
+    cell_xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
+    assert cell_xfs is not None
+    xfs = re.findall(r"<xf\b[^>]*/>|<xf\b.*?</xf>", cell_xfs[1], re.S)
+    return re.sub(
+        r' s="(\d+)"', lambda m: f" s='{xfs[int(m[1])]}'", part(book, "xl/worksheets/sheet1.xml")
+    )

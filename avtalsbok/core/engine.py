@@ -7,7 +7,6 @@ Same input and same date → same result.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from .checks import check_contracts, check_deviations, check_follow_ups
 from .deviations import DeviationState, LogRow, evaluate_deviations, per_contract
 from .figures import PlanRow, key_figures, plan
 from .findings import Finding, Level, display_value, make, sort_key
+from .gcpause import paused_gc
 from .models import Contract, Deviation, FollowUp, LogEntry
 from .overview import KeyFigures
 from .overview import grid as overview_grid
@@ -168,16 +168,8 @@ def evaluate(
     new log rows (default: `today` at midnight, so a run is reproducible); `source` names who
     ran it (file, user) in the log.
     """
-    # A run builds a few objects per cell and frees almost none of them before it ends: the
-    # cycle collector would walk them over and over for nothing (a quarter of the time of a
-    # 100 000-contract book). Whatever cycles a run leaves are collected once it is over.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _evaluate(book, today, now, source)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _evaluate(book: BookInput, today: date | None, now: datetime | None, source: str) -> Result:

@@ -6,7 +6,6 @@ wrong is a book-level finding in the outcome, and the book is left as it was.
 
 from __future__ import annotations
 
-import gc
 import getpass
 import os
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 from ..core.book import BookInput
 from ..core.engine import Result, evaluate
 from ..core.findings import Finding, Level, sort_key
+from ..core.gcpause import paused_gc
 from ..core.output import WritePlan, plan_writes
 from .atomic import WriteError
 from .reader import read_book
@@ -99,16 +99,8 @@ def process(
     source: str | None = None,
 ) -> Outcome:
     """Read, evaluate and (with `write`) write back one book."""
-    # A run builds a few objects per cell and frees almost none of them before it ends: the
-    # cycle collector would walk them over and over for nothing. Whatever cycles a run leaves
-    # are collected once it is over.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _process(Path(path), today, write, now, source)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _process(

@@ -31,6 +31,7 @@ import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -78,6 +79,8 @@ _CELL_LETTERS = re.compile(r"[A-Z]{1,3}(?=[0-9])")
 _XML_SPACE = frozenset(" \t\n")
 #: Distinct cells (by format or column, and value) remembered while a sheet is rendered.
 _MADE_CELLS = 20_000
+#: Rows rendered together (see `_SheetModel._render_plain`); their new text is held meanwhile.
+_BATCH_ROWS = 1000
 
 # Built-in number formats that show a date or a time (ECMA-376 18.8.30 and the East Asian ids).
 _DATE_FORMAT_IDS = frozenset(
@@ -301,17 +304,32 @@ class WorkbookEditor:
             if info.compress_type == zipfile.ZIP_STORED
         }
 
-        def put(part: str, text: str) -> None:
-            packer = _Packer(deflate=part not in stored)
-            packer.write_slice(text, 0, len(text))
-            plan.parts[part] = packer.blob()
+        with ThreadPoolExecutor(1, thread_name_prefix="avtalsbok-pack") as pool:
 
+            def put(part: str, text: str) -> None:
+                packer = _Packer(part not in stored, pool)
+                packer.write_slice(text, 0, len(text))
+                plan.parts[part] = packer.blob()
+
+            self._plan_parts(plan, stored, put, pool)
+        plan.names = [
+            info.filename for info in self._package.infos if info.filename not in plan.removed
+        ] + plan.added
+        return plan
+
+    def _plan_parts(
+        self,
+        plan: _Plan,
+        stored: set[str],
+        put: Callable[[str, str], None],
+        pool: Executor,
+    ) -> None:
         styles = _Styles(self._book.styles_part, self._package)
         removed_formulas: dict[int, set[tuple[int, int]]] = {}
         for model in self._sheets.values():
             if not model.changed():
                 continue
-            packer = _Packer(deflate=model.entry.part not in stored)
+            packer = _Packer(model.entry.part not in stored, pool)
             head, removed = model.render(styles, self._date1904, packer)
             model.release()
             plan.parts[model.entry.part] = packer.blob(head)
@@ -332,10 +350,6 @@ class WorkbookEditor:
         for part in plan.added:
             if part not in plan.parts:
                 put(part, self._book.new_parts[part])
-        plan.names = [
-            info.filename for info in self._package.infos if info.filename not in plan.removed
-        ] + plan.added
-        return plan
 
     def _write(self, out: BinaryIO, plan: _Plan) -> None:
         writer = _ZipWriter(out)
@@ -684,12 +698,17 @@ class _Blob:
 class _Packer:
     """A part's new text, encoded and compressed as it is written, so that a large sheet's new
     XML never has to be whole in memory. Its head, known only once the rows are done (the
-    sheet's dimension), is packed last and put in front."""
+    sheet's dimension), is packed last and put in front.
 
-    def __init__(self, deflate: bool) -> None:
+    The checksum and compression of each chunk run on `pool`'s one thread, in order, while the
+    next rows are rendered (zlib lets go of the interpreter while it works).
+    """
+
+    def __init__(self, deflate: bool, pool: Executor) -> None:
         # The fast setting Excel itself saves with: the sheet XML is most of the save time.
         self._compressor = zlib.compressobj(1, zlib.DEFLATED, -15) if deflate else None
-        self._streams: list[bytes] = []
+        self._pool = pool
+        self._streams: list[Future[bytes]] = []
         self._pending: list[str] = []
         self._pending_size = 0
         self._crc = 0
@@ -711,16 +730,17 @@ class _Packer:
     def blob(self, head: str = "") -> _Blob:
         """The packed part: `head`, then everything written."""
         self._flush()
+        streams = [future.result() for future in self._streams]
         head_data = head.encode("utf-8")
         crc = _crc32_combine(zlib.crc32(head_data), self._crc, self._size)
         size = len(head_data) + self._size
         if self._compressor is None:
-            return _Blob(b"".join([head_data, *self._streams]), crc, size, zipfile.ZIP_STORED)
+            return _Blob(b"".join([head_data, *streams]), crc, size, zipfile.ZIP_STORED)
         # A deflate stream may go on in a new stream that starts at a byte boundary: the head
         # is packed on its own and flushed to one, ending in no final block.
         packer = zlib.compressobj(1, zlib.DEFLATED, -15)
         head_stream = packer.compress(head_data) + packer.flush(zlib.Z_SYNC_FLUSH)
-        stream = b"".join([head_stream, *self._streams, self._compressor.flush()])
+        stream = b"".join([head_stream, *streams, self._compressor.flush()])
         return _Blob(stream, crc, size, zipfile.ZIP_DEFLATED)
 
     def _flush(self) -> None:
@@ -729,9 +749,12 @@ class _Packer:
         data = "".join(self._pending).encode("utf-8")
         self._pending.clear()
         self._pending_size = 0
-        self._crc = zlib.crc32(data, self._crc)
         self._size += len(data)
-        self._streams.append(data if self._compressor is None else self._compressor.compress(data))
+        self._streams.append(self._pool.submit(self._pack, data))
+
+    def _pack(self, data: bytes) -> bytes:
+        self._crc = zlib.crc32(data, self._crc)
+        return data if self._compressor is None else self._compressor.compress(data)
 
 
 def _crc32_combine(crc1: int, crc2: int, length2: int) -> int:
@@ -1259,23 +1282,29 @@ class _SheetModel:
         pos = content_start
         starts, ends, edits, clear_from = self._starts, self._ends, self.edits, self.clear_from
         render_row, write = self._render_row, packer.write
-        for number in sorted(targets):
-            i = targets[number]
-            if i is None:
-                j = bisect_right(self._rows, number)
-                at = starts[j] if j < len(starts) else content_end
-            else:
-                at = starts[i]
-            if at > pos:
-                packer.write_slice(xml, pos, at)
+        order = sorted(targets)
+        for begin in range(0, len(order), _BATCH_ROWS):
+            batch = order[begin : begin + _BATCH_ROWS]
+            plain = self._render_plain(batch, targets, work)
+            for number in batch:
+                i = targets[number]
+                if i is None:
+                    j = bisect_right(self._rows, number)
+                    at = starts[j] if j < len(starts) else content_end
+                else:
+                    at = starts[i]
+                if at > pos:
+                    packer.write_slice(xml, pos, at)
+                    if shared is not None:
+                        self._note_shared(shared, xml, pos, at)
+                pos = at if i is None else ends[i]
+                row = plain.get(number)
+                if row is None:
+                    cleared = i is not None and clear_from is not None and number >= clear_from
+                    row = render_row(i, number, edits.get(number), cleared, work)
+                write(row)
                 if shared is not None:
-                    self._note_shared(shared, xml, pos, at)
-            pos = at if i is None else ends[i]
-            cleared = i is not None and clear_from is not None and number >= clear_from
-            row = render_row(i, number, edits.get(number), cleared, work)
-            write(row)
-            if shared is not None:
-                self._note_shared(shared, row, 0, len(row))
+                    self._note_shared(shared, row, 0, len(row))
         packer.write_slice(xml, pos, content_end)
         if shared is not None:
             self._note_shared(shared, xml, pos, content_end)
@@ -1288,6 +1317,85 @@ class _SheetModel:
             head = xml[:content_start]
             packer.write_slice(xml, content_end, len(xml))
         return self._with_dimension(head, work, set(targets.values())), work.removed_formulas
+
+    def _render_plain(
+        self, numbers: list[int], targets: dict[int, int | None], work: _RowWork
+    ) -> dict[int, str]:
+        """The rows among `numbers` that only gain cells, rendered together; the others are left
+        to `_render_row`, which renders them the same way one at a time.
+
+        Such a row is new, or has cells that all come before its first edited column, no row
+        format, no extension list and its `r`; and at least one of its edits makes a cell. Its
+        new cells are made a column at a time: the same value in the same column gives the same
+        text on every row, so each is made once.
+        """
+        xml, p, edits = self.xml, self.p, self.edits
+        clear_from = self._clear_from_or_end()
+        tag_starts, tag_ends, ends = self._starts, self._tag_ends, self._ends
+        ext_marker, marker, close = self._ext_marker, self._cell_marker, self._row_close
+        chosen: list[tuple[int, str, str, int]] = []  # number, tag, cells kept, first column
+        row_edits: list[dict[int, CellValue]] = []
+        for number in numbers:
+            cells = edits.get(number)
+            if not cells or number in self._missing_r:
+                continue
+            i = targets[number]
+            if i is None:
+                chosen.append((number, f'<{p}row r="{number}">', "", 0))
+                row_edits.append(cells)
+                continue
+            if number >= clear_from:
+                continue  # its cells are cleared
+            tag_end, end = tag_ends[i], ends[i] - len(close)
+            tag = xml[tag_starts[i] : tag_end]
+            if tag.endswith("/>") or (" s=" in tag and _row_style(tag) is not None):
+                continue
+            if xml.find(ext_marker, tag_end, end) >= 0:
+                continue
+            last = xml.rfind(marker, tag_end, end)
+            if last < 0 or xml[last + len(marker)] != " ":
+                continue  # no cell, or rich text to look into: `_split` takes care
+            if not 0 < self._col_at(last) < min(cells):
+                continue
+            chosen.append((number, tag, xml[tag_end:end], self._col_at(tag_end)))
+            row_edits.append(cells)
+        if not chosen:
+            return {}
+        columns = sorted(set().union(*row_edits))
+        rows = [str(number) for number, _, _, _ in chosen]
+        made: list[list[str]] = []
+        for col in columns:
+            values = [cells.get(col) for cells in row_edits]
+            rests = map(
+                work.rests(self, col).__getitem__, zip(map(type, values), values, strict=True)
+            )
+            open_ = work.cell_open(col)
+            made.append(
+                [open_ + row + rest if rest else "" for row, rest in zip(rows, rests, strict=True)]
+            )
+        rendered: dict[int, str] = {}
+        last_index = len(columns) - 1
+        for k, new in enumerate(map("".join, zip(*made, strict=True))):
+            number, tag, kept, first = chosen[k]
+            if not new:
+                continue  # no cell made: `_render_row` knows what such a row becomes
+            c = last_index
+            while not made[c][k]:
+                c -= 1
+            last = columns[c]
+            if not kept:
+                c = 0
+                while not made[c][k]:
+                    c += 1
+                first = columns[c]
+            work.include(number, first, last)
+            if "spans=" in tag:
+                tag = _with_spans(tag, first, last)
+            rendered[number] = tag + kept + new + close
+        return rendered
+
+    def _clear_from_or_end(self) -> int:
+        return self.clear_from if self.clear_from is not None else MAX_ROW + 1
 
     def _render_row(
         self,
@@ -1624,6 +1732,7 @@ class _RowWork:
         self._opens: dict[int, str] = {}
         self._made: dict[tuple[str | None, CellValue], str] = {}
         self._new: dict[tuple[int, CellValue], str] = {}
+        self._rests: dict[int, _Rests] = {}
 
     @property
     def bounds(self) -> tuple[int, int, int, int] | None:
@@ -1686,6 +1795,15 @@ class _RowWork:
             cols.append(col)
             texts += (opens.get(col) or self.cell_open(col), row, rest)
 
+    def rests(self, sheet: _SheetModel, col: int) -> _Rests:
+        """What follows a new cell's row number in column `col` (which gives it its format), by
+        (type, value): '' for None, which makes no cell."""
+        rests = self._rests.get(col)
+        if rests is None or len(rests) >= _MADE_CELLS:
+            style = sheet.col_style(col)
+            rests = self._rests[col] = _Rests(lambda value: self._rest(style, value))
+        return rests
+
     def cell(self, col: int, row: str, style: str | None, value: CellValue) -> str:
         """A cell's XML ('' for an empty cell without a format): text inline (never a
         formula), numbers, booleans, dates as serials."""
@@ -1734,6 +1852,20 @@ class _RowWork:
             text = _serial(value, self.date1904)
         s = "" if style is None else f' s="{style}"'
         return f'"{s}{t}><{p}v>{text}</{p}v></{p}c>'
+
+
+class _Rests(dict[tuple[type, CellValue], str]):
+    """A column's cell texts after the row number, by (type, value), each made when first asked
+    for (the type is in the key since 1, 1.0 and True are equal as keys but not as cells)."""
+
+    def __init__(self, make: Callable[[CellValue], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: tuple[type, CellValue]) -> str:
+        value = key[1]
+        rest = self[key] = "" if value is None else self._make(value)
+        return rest
 
 
 def _edge_space(escaped: str) -> bool:
