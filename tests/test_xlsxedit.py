@@ -10,12 +10,14 @@ Independent readers check the result: openpyxl, python-calamine and, where marke
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
 import time
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +33,7 @@ from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
 from avtalsbok.core.schema import column_letter
-from avtalsbok.workbook import atomic, xlsxedit
+from avtalsbok.workbook import atomic, partcheck, xlsxedit
 from avtalsbok.workbook.xlsxedit import (
     MAX_TEXT,
     CellValue,
@@ -1170,9 +1172,9 @@ def test_a_book_saved_by_someone_else_while_the_new_file_is_checked_is_not_overw
     someone_elses = plain_book(tmp_path / "annan.xlsx").read_bytes() + b"\0"
     real_verify = xlsxedit._verify
 
-    def saved_by_someone_else_meanwhile(tmp: Path, plan: Any) -> None:
+    def saved_by_someone_else_meanwhile(tmp: Path, *rest: Any) -> None:
+        real_verify(tmp, *rest)
         book.write_bytes(someone_elses)
-        real_verify(tmp, plan)
 
     monkeypatch.setattr(xlsxedit, "_verify", saved_by_someone_else_meanwhile)
     editor = WorkbookEditor(book)
@@ -1254,3 +1256,121 @@ def formats_spelt_out(book: Path) -> str:
     return re.sub(
         r' s="(\d+)"', lambda m: f" s='{xfs[int(m[1])]}'", part(book, "xl/worksheets/sheet1.xml")
     )
+
+
+# --- the check of each new part ----------------------------------------------------------------
+
+
+def packed(text: bytes) -> tuple[bytes, int, int]:
+    """A part as the writer packs it: raw deflate stream, CRC-32, size."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(text) + packer.flush(), zlib.crc32(text), len(text)
+
+
+SOUND = b'<?xml version="1.0"?><worksheet><sheetData><row r="1"/></sheetData></worksheet>'
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "spoil", "expected"),
+    [
+        ("xl/worksheets/sheet1.xml", SOUND, None, None),
+        ("xl/media/image1.png", b"\x89PNG not xml", None, None),
+        ("xl/worksheets/sheet1.xml", SOUND.replace(b"</sheetData>", b""), None, "felaktig XML"),
+        ("_rels/.rels", b"<Relationships><Relationship Id='a'>", None, "felaktig XML"),
+        ("xl/worksheets/sheet1.xml", SOUND, "crc", "skadad"),
+        ("xl/worksheets/sheet1.xml", SOUND, "cut", "avkortad"),
+        ("xl/worksheets/sheet1.xml", SOUND, "noise", "kan inte packas upp"),
+    ],
+)
+def test_a_new_part_must_unpack_to_sound_xml_with_its_checksum(
+    name: str, text: bytes, spoil: str | None, expected: str | None
+) -> None:
+    stream, crc, size = packed(text)
+    if spoil == "crc":
+        crc ^= 1
+    elif spoil == "cut":
+        stream = stream[: len(stream) // 2]
+    elif spoil == "noise":
+        stream = b"\xff" * 40
+    found = partcheck.problem(name, stream, zipfile.ZIP_DEFLATED, crc, size)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and expected in found and name in found
+
+
+@pytest.mark.parametrize("beside", [False, True])
+def test_the_checker_finds_the_first_bad_part_here_or_in_its_helper(beside: bool) -> None:
+    checker = xlsxedit._Checker(beside=beside)
+    assert (checker._helper is not None) == beside
+    good = xlsxedit._Blob(*packed(SOUND), zipfile.ZIP_DEFLATED)
+    bad = xlsxedit._Blob(*packed(b"<a><b></a>"), zipfile.ZIP_DEFLATED)
+    checker.check("xl/worksheets/sheet1.xml", good)
+    checker.check("xl/worksheets/sheet2.xml", bad)
+    checker.check("xl/worksheets/sheet3.xml", bad)
+    with pytest.raises(WriteError, match=re.escape("sheet2.xml")):
+        checker.result()
+    fine = xlsxedit._Checker(beside=beside)
+    fine.check("xl/worksheets/sheet1.xml", good)
+    fine.result()
+
+
+def test_a_helper_that_dies_fails_the_save_safely(tmp_path: Path) -> None:
+    checker = xlsxedit._Checker(beside=True)
+    assert checker._helper is not None
+    checker._helper.kill()
+    checker._helper.wait()
+    checker.check("xl/worksheets/sheet1.xml", xlsxedit._Blob(*packed(SOUND), 8))
+    with pytest.raises(WriteError, match="avbröts"):
+        checker.result()
+
+
+@pytest.mark.parametrize("beside", [False, True])
+def test_a_part_rendered_wrong_never_reaches_the_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool
+) -> None:
+    book = plain_book(tmp_path / "bok.xlsx")
+    before = book.read_bytes()
+    monkeypatch.setattr(xlsxedit, "_CHECK_BESIDE_FROM", 0 if beside else 1 << 60)
+    broken = xlsxedit._RowWork._rest
+    monkeypatch.setattr(
+        xlsxedit._RowWork, "_rest", lambda self, style, value: broken(self, style, value) + "<x>"
+    )
+    editor = WorkbookEditor(book)
+    editor.set_cells("Blad1", {"D2": "ny"})
+    with pytest.raises(WriteError, match="felaktig XML"):
+        editor.save()
+    assert book.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bok.xlsx"]
+
+
+@pytest.mark.parametrize("entry", ["xl/styles.xml", "xl/worksheets/sheet1.xml"])
+def test_a_saved_file_that_differs_from_what_was_packed_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str
+) -> None:
+    # A copied part (styles) or a new one (the sheet) changed on its way to the disk.
+    book = plain_book(tmp_path / "bok.xlsx")
+    before = book.read_bytes()
+    real_copy, real_add = xlsxedit._ZipWriter.copy, xlsxedit._ZipWriter.add
+
+    def spoil_last_byte(writer: Any, name: str, last: int) -> None:
+        if name == entry:
+            writer._out.flush()
+            os.pwrite(writer._out.fileno(), bytes([last ^ 0xFF]), writer._offset - 1)
+
+    def copy(writer: Any, source: Any, info: zipfile.ZipInfo) -> None:
+        real_copy(writer, source, info)
+        source.seek(-1, 1)
+        spoil_last_byte(writer, info.filename, source.read(1)[0])
+
+    def add(writer: Any, info: zipfile.ZipInfo, blob: Any) -> None:
+        real_add(writer, info, blob)
+        spoil_last_byte(writer, info.filename, blob.stream[-1])
+
+    monkeypatch.setattr(xlsxedit._ZipWriter, "copy", copy)
+    monkeypatch.setattr(xlsxedit._ZipWriter, "add", add)
+    editor = WorkbookEditor(book)
+    editor.set_cells("Blad1", {"D2": "ny"})
+    with pytest.raises(WriteError, match=re.escape(f"delen {entry} blev skadad")):
+        editor.save()
+    assert book.read_bytes() == before

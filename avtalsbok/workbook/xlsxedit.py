@@ -25,7 +25,8 @@ import os
 import posixpath
 import re
 import struct
-import xml.parsers.expat
+import subprocess
+import sys
 import zipfile
 import zlib
 from array import array
@@ -41,6 +42,7 @@ from urllib.parse import unquote
 
 from avtalsbok.core.schema import column_index, column_letter
 
+from . import partcheck
 from .atomic import WriteError, atomic_replace, owner_of
 
 CHANGED_MEANWHILE = "arbetsboken ändrades av någon annan medan den bearbetades"
@@ -79,6 +81,12 @@ _CELL_LETTERS = re.compile(r"[A-Z]{1,3}(?=[0-9])")
 _XML_SPACE = frozenset(" \t\n")
 #: Distinct cells (by format or column, and value) remembered while a sheet is rendered.
 _MADE_CELLS = 20_000
+#: Unpacked bytes of the sheets a save rewrites from which each new part is checked in a helper
+#: process while the next one is rendered (below it, starting one costs more than it saves).
+_CHECK_BESIDE_FROM = 8 * 1024 * 1024
+#: Seconds the helper may take, after the last part, to answer.
+_CHECK_TIMEOUT = 600
+_CHECK_LOST = "kontrollen av den nya filen avbröts; arbetsboken sparades inte"
 #: Rows rendered together (see `_SheetModel._render_plain`); their new text is held meanwhile.
 _BATCH_ROWS = 1000
 
@@ -218,18 +226,29 @@ class WorkbookEditor:
     def save(self) -> None:
         """Write every edit into the book, atomically; raises `WriteError` on any failure."""
         self._check_untouched()
-        plan = self._plan()
-        if not plan.parts and not plan.removed:
-            return
+        checker = _Checker(beside=self._rewritten_size() >= _CHECK_BESIDE_FROM)
+        try:
+            plan = self._plan(checker)
+            if not plan.parts and not plan.removed:
+                return
 
-        def verify(tmp: Path) -> None:
-            _verify(tmp, plan)
-            # Writing and checking take a while: whoever saved or opened the book meanwhile
-            # keeps their version.
-            self._check_untouched()
+            def verify(tmp: Path) -> None:
+                checker.result()
+                # Writing and checking take a while: whoever saved or opened the book meanwhile
+                # keeps their version (and the parts copied from it are compared with it).
+                self._check_untouched()
+                _verify(tmp, plan, self.path, self._package.infos)
+                self._check_untouched()
 
-        atomic_replace(self.path, write=lambda out: self._write(out, plan), verify=verify)
+            atomic_replace(self.path, write=lambda out: self._write(out, plan), verify=verify)
+        finally:
+            checker.stop()
         self._load()
+
+    def _rewritten_size(self) -> int:
+        """Unpacked bytes of the sheets this save rewrites, as they are now."""
+        parts = {model.entry.part for model in self._sheets.values() if model.changed()}
+        return sum(info.file_size for info in self._package.infos if info.filename in parts)
 
     def _check_untouched(self) -> None:
         """Refuse a book someone has open, or that changed on disk since it was read."""
@@ -296,7 +315,8 @@ class WorkbookEditor:
                 grid[first_row + offset] = cells
         return grid
 
-    def _plan(self) -> _Plan:
+    def _plan(self, checker: _Checker) -> _Plan:
+        """Every new part packed, and handed to `checker` as soon as it is."""
         plan = _Plan()
         stored = {
             info.filename
@@ -309,9 +329,10 @@ class WorkbookEditor:
             def put(part: str, text: str) -> None:
                 packer = _Packer(part not in stored, pool)
                 packer.write_slice(text, 0, len(text))
-                plan.parts[part] = packer.blob()
+                plan.parts[part] = blob = packer.blob()
+                checker.check(part, blob)
 
-            self._plan_parts(plan, stored, put, pool)
+            self._plan_parts(plan, stored, put, pool, checker)
         plan.names = [
             info.filename for info in self._package.infos if info.filename not in plan.removed
         ] + plan.added
@@ -323,6 +344,7 @@ class WorkbookEditor:
         stored: set[str],
         put: Callable[[str, str], None],
         pool: Executor,
+        checker: _Checker,
     ) -> None:
         styles = _Styles(self._book.styles_part, self._package)
         removed_formulas: dict[int, set[tuple[int, int]]] = {}
@@ -332,7 +354,8 @@ class WorkbookEditor:
             packer = _Packer(model.entry.part not in stored, pool)
             head, removed = model.render(styles, self._date1904, packer)
             model.release()
-            plan.parts[model.entry.part] = packer.blob(head)
+            plan.parts[model.entry.part] = blob = packer.blob(head)
+            checker.check(model.entry.part, blob)
             if removed:
                 removed_formulas[model.entry.sheet_id] = removed
             for table in model.tables:
@@ -2014,12 +2037,10 @@ class _ZipWriter:
         """Copy one entry of the original exactly: same name, method, stream, dates."""
         if info.flag_bits & 0x1:
             raise WriteError(f"delen {info.filename} är krypterad")
-        source.seek(info.header_offset)
-        header = source.read(30)
-        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        found = _local_header(source, info)
+        if found is None:
             raise WriteError(f"arbetsboken är skadad vid delen {info.filename}")
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        local_extra = source.read(name_length + extra_length)[name_length:]
+        local_extra = found[1]
         self._header(
             info, info.CRC, info.compress_size, info.file_size, info.compress_type, local_extra
         )
@@ -2137,34 +2158,137 @@ def _strip_zip64(extra: bytes) -> bytes:
     return bytes(kept)
 
 
-def _verify(tmp: Path, plan: _Plan) -> None:
-    """The saved file must be a zip with the planned entries, every CRC right, all XML sound.
+class _Checker:
+    """Checks each new part as it is packed (see `partcheck`): in a helper process when `beside`
+    is set and one can be started, so the check runs while the next part is rendered; else at
+    once, here."""
 
-    One pass: each entry is unpacked once (zipfile checks its CRC at the end), and the parts this
-    save wrote are parsed as they are unpacked.
-    """
+    def __init__(self, beside: bool) -> None:
+        self._problem: str | None = None
+        self._helper: subprocess.Popen[bytes] | None = None
+        if beside and sys.executable:
+            try:
+                self._helper = subprocess.Popen(
+                    [sys.executable, "-I", "-S", partcheck.__file__],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                )
+            except OSError:
+                self._helper = None  # checked here instead
+
+    def check(self, name: str, blob: _Blob) -> None:
+        if self._problem is not None:
+            return
+        helper = self._helper
+        if helper is None or helper.stdin is None:
+            self._problem = partcheck.problem(name, blob.stream, blob.method, blob.crc, blob.size)
+            return
+        try:
+            helper.stdin.write(partcheck.frame(name, blob.stream, blob.method, blob.crc, blob.size))
+            helper.stdin.write(blob.stream)
+        except OSError:
+            self._problem = _CHECK_LOST
+
+    def result(self) -> None:
+        """Raise `WriteError` if a part failed its check (or the helper could not finish)."""
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            try:
+                answer, _ = helper.communicate(timeout=_CHECK_TIMEOUT)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                helper.kill()
+                helper.wait()
+                answer = b""
+            if self._problem is None:
+                if answer.startswith(partcheck.BAD):
+                    self._problem = answer[len(partcheck.BAD) :].decode("utf-8").strip()
+                elif answer != partcheck.OK or helper.returncode != 0:
+                    self._problem = _CHECK_LOST
+        if self._problem is not None:
+            raise WriteError(self._problem)
+
+    def stop(self) -> None:
+        """End the helper, if it still runs (the save was given up)."""
+        if self._helper is not None:
+            self._helper.kill()
+            self._helper.wait()
+            self._helper = None
+
+
+def _verify(tmp: Path, plan: _Plan, original: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
+    """The saved file must be a zip with the planned entries, each holding exactly the stream
+    that was packed and checked for it, or exactly the original book's stream for it."""
+    originals = {info.filename: info for info in infos}
     try:
-        with zipfile.ZipFile(tmp) as archive:
+        with (
+            zipfile.ZipFile(tmp) as archive,
+            open(tmp, "rb") as saved,
+            open(original, "rb") as source,
+        ):
             if archive.namelist() != plan.names:
                 raise WriteError("den sparade filen fick fel innehåll")
             for info in archive.infolist():
-                name = info.filename
-                parser = None
-                if name in plan.parts and name.endswith((".xml", ".rels")):
-                    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-                try:
-                    with archive.open(info) as stream:
-                        while chunk := stream.read(_CHUNK):
-                            if parser is not None:
-                                parser.Parse(chunk, False)
-                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-                    raise WriteError(f"delen {name} blev skadad när filen sparades") from exc
-                if parser is not None:
-                    parser.Parse(b"", True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise WriteError(f"den sparade filen blev felaktig XML ({exc})") from exc
+                blob = plan.parts.get(info.filename)
+                if blob is not None:
+                    expected = (blob.crc, blob.size, blob.method)
+                    same = _stream_of(saved, info) == blob.stream
+                else:
+                    old = originals[info.filename]
+                    expected = (old.CRC, old.file_size, old.compress_type)
+                    same = _same_streams(saved, info, source, old)
+                if not same or (info.CRC, info.file_size, info.compress_type) != expected:
+                    raise WriteError(f"delen {info.filename} blev skadad när filen sparades")
     except zipfile.BadZipFile as exc:
         raise WriteError(f"den sparade filen är ingen giltig zip-fil ({exc})") from exc
+
+
+def _local_header(file: BinaryIO, info: zipfile.ZipInfo) -> tuple[bytes, bytes] | None:
+    """The name and extra field in an entry's local header, the file left where its stream
+    begins (None: no local header where the directory says)."""
+    file.seek(info.header_offset)
+    header = file.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return None
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    rest = file.read(name_length + extra_length)
+    return rest[:name_length], rest[name_length:]
+
+
+def _stream_start(file: BinaryIO, info: zipfile.ZipInfo) -> int:
+    """Where a saved entry's stream begins, after a local header that names it."""
+    found = _local_header(file, info)
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    if found is None or found[0] != info.orig_filename.encode(encoding):
+        raise WriteError(f"delen {info.filename} blev skadad när filen sparades")
+    return file.tell()
+
+
+def _stream_of(file: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    file.seek(_stream_start(file, info))
+    return file.read(info.compress_size)
+
+
+def _same_streams(
+    saved: BinaryIO, info: zipfile.ZipInfo, source: BinaryIO, old: zipfile.ZipInfo
+) -> bool:
+    """Whether a copied entry's stream is the original's, byte for byte."""
+    if info.compress_size != old.compress_size:
+        return False
+    at = _stream_start(saved, info)
+    if _local_header(source, old) is None:
+        return False
+    old_at = source.tell()
+    left = info.compress_size
+    while left:
+        step = min(left, _CHUNK)
+        saved.seek(at)
+        source.seek(old_at)
+        if saved.read(step) != source.read(step):
+            return False
+        at, old_at, left = at + step, old_at + step, left - step
+    return True
 
 
 # --------------------------------------------------------------------------------------------
