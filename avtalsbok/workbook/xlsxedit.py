@@ -23,10 +23,12 @@ import math
 import operator
 import os
 import posixpath
+import queue
 import re
 import struct
 import subprocess
 import sys
+import threading
 import zipfile
 import zlib
 from array import array
@@ -2161,11 +2163,14 @@ def _strip_zip64(extra: bytes) -> bytes:
 class _Checker:
     """Checks each new part as it is packed (see `partcheck`): in a helper process when `beside`
     is set and one can be started, so the check runs while the next part is rendered; else at
-    once, here."""
+    once, here. Parts go to the helper from a thread of their own, so rendering never waits for
+    the helper to take them."""
 
     def __init__(self, beside: bool) -> None:
         self._problem: str | None = None
         self._helper: subprocess.Popen[bytes] | None = None
+        self._queue: queue.SimpleQueue[tuple[str, _Blob] | None] = queue.SimpleQueue()
+        self._feeder: threading.Thread | None = None
         if beside and sys.executable:
             try:
                 self._helper = subprocess.Popen(
@@ -2176,45 +2181,62 @@ class _Checker:
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
                 )
             except OSError:
-                self._helper = None  # checked here instead
+                return  # checked here instead
+            self._feeder = threading.Thread(
+                target=self._feed, args=(self._helper,), name="avtalsbok-check", daemon=True
+            )
+            self._feeder.start()
 
     def check(self, name: str, blob: _Blob) -> None:
-        if self._problem is not None:
-            return
-        helper = self._helper
-        if helper is None or helper.stdin is None:
+        if self._feeder is not None:
+            self._queue.put((name, blob))
+        elif self._problem is None:
             self._problem = partcheck.problem(name, blob.stream, blob.method, blob.crc, blob.size)
-            return
-        try:
-            helper.stdin.write(partcheck.frame(name, blob.stream, blob.method, blob.crc, blob.size))
-            helper.stdin.write(blob.stream)
-        except OSError:
-            self._problem = _CHECK_LOST
+
+    def _feed(self, helper: subprocess.Popen[bytes]) -> None:
+        assert helper.stdin is not None
+        lost = False
+        while (item := self._queue.get()) is not None:
+            if lost:
+                continue
+            name, blob = item
+            try:
+                helper.stdin.write(
+                    partcheck.frame(name, blob.stream, blob.method, blob.crc, blob.size)
+                )
+                helper.stdin.write(blob.stream)
+            except OSError:
+                lost = True
 
     def result(self) -> None:
         """Raise `WriteError` if a part failed its check (or the helper could not finish)."""
-        helper, self._helper = self._helper, None
-        if helper is not None:
+        helper, feeder = self._helper, self._feeder
+        self._helper = self._feeder = None
+        if helper is not None and feeder is not None:
+            self._queue.put(None)
+            feeder.join()
             try:
                 answer, _ = helper.communicate(timeout=_CHECK_TIMEOUT)
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 helper.kill()
                 helper.wait()
                 answer = b""
-            if self._problem is None:
-                if answer.startswith(partcheck.BAD):
-                    self._problem = answer[len(partcheck.BAD) :].decode("utf-8").strip()
-                elif answer != partcheck.OK or helper.returncode != 0:
-                    self._problem = _CHECK_LOST
+            if answer.startswith(partcheck.BAD):
+                self._problem = answer[len(partcheck.BAD) :].decode("utf-8").strip()
+            elif answer != partcheck.OK or helper.returncode != 0:
+                self._problem = _CHECK_LOST
         if self._problem is not None:
             raise WriteError(self._problem)
 
     def stop(self) -> None:
         """End the helper, if it still runs (the save was given up)."""
-        if self._helper is not None:
-            self._helper.kill()
-            self._helper.wait()
-            self._helper = None
+        helper, feeder = self._helper, self._feeder
+        self._helper = self._feeder = None
+        if helper is not None and feeder is not None:
+            helper.kill()
+            self._queue.put(None)
+            feeder.join()
+            helper.wait()
 
 
 def _verify(tmp: Path, plan: _Plan, original: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
