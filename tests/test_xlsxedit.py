@@ -10,6 +10,7 @@ Independent readers check the result: openpyxl, python-calamine and, where marke
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import shutil
@@ -1292,7 +1293,7 @@ def test_a_new_part_must_unpack_to_sound_xml_with_its_checksum(
         stream = stream[: len(stream) // 2]
     elif spoil == "noise":
         stream = b"\xff" * 40
-    found = partcheck.problem(name, stream, zipfile.ZIP_DEFLATED, crc, size)
+    found = partcheck.problem(name, partcheck.pieces(stream), zipfile.ZIP_DEFLATED, crc, size)
     if expected is None:
         assert found is None
     else:
@@ -1374,3 +1375,17 @@ def test_a_saved_file_that_differs_from_what_was_packed_is_not_used(
     with pytest.raises(WriteError, match=re.escape(f"delen {entry} blev skadad")):
         editor.save()
     assert book.read_bytes() == before
+
+
+def test_the_helper_answers_once_for_all_parts_and_notices_a_cut_off_part() -> None:
+    stream, crc, size = packed(SOUND)
+    part_bytes = partcheck.frame("a.xml", stream, 8, crc, size) + stream
+    answers = []
+    for feed in (part_bytes * 3, part_bytes + part_bytes[:-5]):
+        answer = io.BytesIO()
+        partcheck._serve(io.BytesIO(feed), answer)
+        answers.append(answer.getvalue())
+    assert answers == [
+        partcheck.OK,
+        partcheck.BAD + b"kontrollen fick bara en del av a.xml\n",
+    ]

@@ -17,6 +17,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
     from typing import BinaryIO
 
 #: Before each part on the helper's input: name length, compression method, CRC-32, unpacked
@@ -24,30 +25,30 @@ if TYPE_CHECKING:
 FRAME = struct.Struct("<IIIQQ")
 OK = b"OK\n"
 BAD = b"FEL\t"
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18
 _DEFLATED = 8
 
 
-def problem(name: str, stream: bytes, method: int, crc: int, size: int) -> str | None:
-    """What is wrong with a part as packed for the zip (None: nothing)."""
+def problem(name: str, stream: Iterable[bytes], method: int, crc: int, size: int) -> str | None:
+    """What is wrong with a part as packed for the zip, its stream given in pieces (None:
+    nothing)."""
     parser = None
     if name.endswith((".xml", ".rels")):
         parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     unpack = zlib.decompressobj(-15) if method == _DEFLATED else None
     got_crc = got_size = 0
     try:
-        for start in range(0, len(stream), _CHUNK):
-            chunk = stream[start : start + _CHUNK]
-            pieces = [unpack.decompress(chunk)] if unpack is not None else [chunk]
-            if unpack is not None and start + _CHUNK >= len(stream):
-                pieces.append(unpack.flush())
-            for data in pieces:
-                got_crc = zlib.crc32(data, got_crc)
-                got_size += len(data)
-                if parser is not None:
-                    parser.Parse(data, False)
-        if unpack is not None and not unpack.eof:
-            return f"delen {name} blev avkortad när filen sparades"
+        for piece in stream:
+            data = unpack.decompress(piece) if unpack is not None else piece
+            got_crc = zlib.crc32(data, got_crc)
+            got_size += len(data)
+            if parser is not None:
+                parser.Parse(data, False)
+        if unpack is not None:
+            if not unpack.eof:
+                return f"delen {name} blev avkortad när filen sparades"
+            if unpack.unused_data:
+                return f"delen {name} blev skadad när filen sparades"
         if parser is not None:
             parser.Parse(b"", True)
     except zlib.error:
@@ -59,6 +60,13 @@ def problem(name: str, stream: bytes, method: int, crc: int, size: int) -> str |
     return None
 
 
+def pieces(stream: bytes) -> Iterator[bytes]:
+    """A stream in pieces of a size the check handles at a time."""
+    view = memoryview(stream)
+    for start in range(0, len(stream), _CHUNK):
+        yield bytes(view[start : start + _CHUNK])
+
+
 def frame(name: str, stream: bytes, method: int, crc: int, size: int) -> bytes:
     """The header the helper reads before a part's stream."""
     encoded = name.encode("utf-8")
@@ -66,7 +74,7 @@ def frame(name: str, stream: bytes, method: int, crc: int, size: int) -> bytes:
 
 
 def _serve(source: BinaryIO, answer: BinaryIO) -> None:
-    """Check every part that arrives on `source`; answer on `answer`."""
+    """Check every part that arrives on `source`, a piece at a time; answer on `answer`."""
     read = source.read
     found: str | None = None
     while header := read(FRAME.size):
@@ -75,15 +83,38 @@ def _serve(source: BinaryIO, answer: BinaryIO) -> None:
             break
         name_length, method, crc, size, length = FRAME.unpack(header)
         name = read(name_length).decode("utf-8", errors="replace")
-        stream = read(length)
-        if len(stream) < length:
+        received = _Received(read, length)
+        checked = problem(name, received, method, crc, size)
+        received.drain()
+        if received.short:
             found = found or f"kontrollen fick bara en del av {name}"
             break
-        if found is None:
-            found = problem(name, stream, method, crc, size)
+        found = found or checked
     reply = OK if found is None else BAD + found.encode("utf-8") + b"\n"
     answer.write(reply)
     answer.flush()
+
+
+class _Received:
+    """A part's stream as it arrives, in pieces, never more than one piece held."""
+
+    def __init__(self, read: Callable[[int], bytes], length: int) -> None:
+        self._read = read
+        self._left = length
+        self.short = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        while self._left and not self.short:
+            piece = self._read(min(self._left, _CHUNK))
+            self._left -= len(piece)
+            self.short = not piece
+            if piece:
+                yield piece
+
+    def drain(self) -> None:
+        """Read past what the check did not need (it stops at the first problem)."""
+        for _ in self:
+            pass
 
 
 if __name__ == "__main__":

@@ -2191,7 +2191,8 @@ class _Checker:
         if self._feeder is not None:
             self._queue.put((name, blob))
         elif self._problem is None:
-            self._problem = partcheck.problem(name, blob.stream, blob.method, blob.crc, blob.size)
+            stream = partcheck.pieces(blob.stream)
+            self._problem = partcheck.problem(name, stream, blob.method, blob.crc, blob.size)
 
     def _feed(self, helper: subprocess.Popen[bytes]) -> None:
         assert helper.stdin is not None
