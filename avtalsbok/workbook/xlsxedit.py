@@ -334,47 +334,37 @@ class WorkbookEditor:
                 plan.parts[part] = blob = packer.blob()
                 checker.check(part, blob)
 
-            self._plan_parts(plan, stored, put, pool, checker)
+            styles = _Styles(self._book.styles_part, self._package)
+            removed_formulas: dict[int, set[tuple[int, int]]] = {}
+            for model in self._sheets.values():
+                if not model.changed():
+                    continue
+                packer = _Packer(model.entry.part not in stored, pool)
+                head, removed = model.render(styles, self._date1904, packer)
+                model.release()
+                plan.parts[model.entry.part] = blob = packer.blob(head)
+                checker.check(model.entry.part, blob)
+                if removed:
+                    removed_formulas[model.entry.sheet_id] = removed
+                for table in model.tables:
+                    if table.changed:
+                        put(table.part, table.render())
+            if styles.changed and styles.part is not None:
+                put(styles.part, styles.render())
+            sheets_changed = any(model.changed() for model in self._sheets.values())
+            for part, new_text in self._book.finish(removed_formulas, sheets_changed).items():
+                if new_text is None:
+                    plan.removed.add(part)
+                else:
+                    put(part, new_text)
+            plan.added = [p for p in self._book.new_parts if p not in plan.removed]
+            for part in plan.added:
+                if part not in plan.parts:
+                    put(part, self._book.new_parts[part])
         plan.names = [
             info.filename for info in self._package.infos if info.filename not in plan.removed
         ] + plan.added
         return plan
-
-    def _plan_parts(
-        self,
-        plan: _Plan,
-        stored: set[str],
-        put: Callable[[str, str], None],
-        pool: Executor,
-        checker: _Checker,
-    ) -> None:
-        styles = _Styles(self._book.styles_part, self._package)
-        removed_formulas: dict[int, set[tuple[int, int]]] = {}
-        for model in self._sheets.values():
-            if not model.changed():
-                continue
-            packer = _Packer(model.entry.part not in stored, pool)
-            head, removed = model.render(styles, self._date1904, packer)
-            model.release()
-            plan.parts[model.entry.part] = blob = packer.blob(head)
-            checker.check(model.entry.part, blob)
-            if removed:
-                removed_formulas[model.entry.sheet_id] = removed
-            for table in model.tables:
-                if table.changed:
-                    put(table.part, table.render())
-        if styles.changed and styles.part is not None:
-            put(styles.part, styles.render())
-        sheets_changed = any(model.changed() for model in self._sheets.values())
-        for part, new_text in self._book.finish(removed_formulas, sheets_changed).items():
-            if new_text is None:
-                plan.removed.add(part)
-            else:
-                put(part, new_text)
-        plan.added = [p for p in self._book.new_parts if p not in plan.removed]
-        for part in plan.added:
-            if part not in plan.parts:
-                put(part, self._book.new_parts[part])
 
     def _write(self, out: BinaryIO, plan: _Plan) -> None:
         writer = _ZipWriter(out)
@@ -1355,9 +1345,8 @@ class _SheetModel:
         text on every row, so each is made once.
         """
         xml, p, edits = self.xml, self.p, self.edits
-        clear_from = self._clear_from_or_end()
         tag_starts, tag_ends, ends = self._starts, self._tag_ends, self._ends
-        ext_marker, marker, close = self._ext_marker, self._cell_marker, self._row_close
+        ext_marker, close, clear_from = self._ext_marker, self._row_close, self.clear_from
         chosen: list[tuple[int, str, str, int]] = []  # number, tag, cells kept, first column
         row_edits: list[dict[int, CellValue]] = []
         for number in numbers:
@@ -1369,7 +1358,7 @@ class _SheetModel:
                 chosen.append((number, f'<{p}row r="{number}">', "", 0))
                 row_edits.append(cells)
                 continue
-            if number >= clear_from:
+            if clear_from is not None and number >= clear_from:
                 continue  # its cells are cleared
             tag_end, end = tag_ends[i], ends[i] - len(close)
             tag = xml[tag_starts[i] : tag_end]
@@ -1377,10 +1366,8 @@ class _SheetModel:
                 continue
             if xml.find(ext_marker, tag_end, end) >= 0:
                 continue
-            last = xml.rfind(marker, tag_end, end)
-            if last < 0 or xml[last + len(marker)] != " ":
-                continue  # no cell, or rich text to look into: `_split` takes care
-            if not 0 < self._col_at(last) < min(cells):
+            last = self._last_cell(tag_end, end)
+            if last < 0 or not 0 < self._col_at(last) < min(cells):
                 continue
             chosen.append((number, tag, xml[tag_end:end], self._col_at(tag_end)))
             row_edits.append(cells)
@@ -1418,9 +1405,6 @@ class _SheetModel:
                 tag = _with_spans(tag, first, last)
             rendered[number] = tag + kept + new + close
         return rendered
-
-    def _clear_from_or_end(self) -> int:
-        return self.clear_from if self.clear_from is not None else MAX_ROW + 1
 
     def _render_row(
         self,
@@ -1512,9 +1496,7 @@ class _SheetModel:
         xml = self.xml
         marker = self._cell_marker
         after_marker = len(marker)
-        last = xml.rfind(marker, start, stop)
-        while last >= 0 and xml[last + after_marker] not in " \t\r\n/>":
-            last = xml.rfind(marker, start, last)  # `<color`, `<charset` … in rich text
+        last = self._last_cell(start, stop)
         if last >= 0 and 0 < self._col_at(last) < from_col:
             return stop, []  # the last cell comes before the split: so do all in order
         probe = xml.find(f'{self._cell_open}{_letters(from_col)}{number}"', start, stop)
@@ -1539,6 +1521,14 @@ class _SheetModel:
             pos = start
         tail.reverse()
         return pos, tail
+
+    def _last_cell(self, start: int, stop: int) -> int:
+        """Where the last cell in xml[start:stop] begins (-1: it has none)."""
+        xml, marker = self.xml, self._cell_marker
+        last = xml.rfind(marker, start, stop)
+        while last >= 0 and xml[last + len(marker)] not in " \t\r\n/>":
+            last = xml.rfind(marker, start, last)  # `<color`, `<charset` … in rich text
+        return last
 
     def _cells(self, start: int, stop: int) -> list[tuple[int, str]] | None:
         """The cells of xml[start:stop] as (column, exact text), when each is written the plain
