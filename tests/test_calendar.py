@@ -1,5 +1,7 @@
 """Swedish business days and month arithmetic (Lag 1930:173)."""
 
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -172,3 +174,38 @@ def test_no_business_day_left_after_the_last_representable_date() -> None:
     assert not is_business_day(date(9999, 12, 31))  # Nyårsafton
     with pytest.raises(OverflowError):
         next_business_day(date(9999, 12, 31))
+
+
+def _run(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout
+
+
+def test_the_calendar_loads_sweden_without_the_other_countries_and_gets_the_same_holidays() -> None:
+    years = "range(1953, 2101, 7)"
+    ours = _run(
+        "import sys\n"
+        "from avtalsbok.core import calendar\n"
+        "assert 'holidays.countries' not in sys.modules, 'every country was loaded'\n"
+        f"print(sorted((d.isoformat(), n) for y in {years} for d, n in "
+        "calendar._SwedishHolidays(years=y, include_sundays=False, language='sv').items()))"
+    )
+    package = _run(
+        "from holidays.countries.sweden import Sweden\n"
+        f"print(sorted((d.isoformat(), n) for y in {years} for d, n in "
+        "Sweden(years=y, include_sundays=False, language='sv').items()))"
+    )
+    assert ours == package
+    assert "Midsommardagen" in ours
+
+
+def test_the_package_of_countries_still_loads_after_the_calendar() -> None:
+    out = _run(
+        "from avtalsbok.core import calendar\n"
+        "import holidays.countries\n"
+        "print(holidays.countries.Sweden is calendar.Sweden,"
+        " len(holidays.list_supported_countries()) > 100)"
+    )
+    assert out.split() == ["True", "True"]

@@ -7,10 +7,48 @@ public holiday, midsummer eve, Christmas eve or New Year's eve moves to the next
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import date, timedelta
 from functools import cache
+from importlib import machinery, util
+from typing import TYPE_CHECKING
 
-from holidays.countries.sweden import Sweden
+import holidays
+
+if TYPE_CHECKING:
+    from holidays.countries.sweden import Sweden
+
+
+def _load_sweden() -> type[holidays.HolidayBase]:
+    """The `holidays` package's Sweden, its module loaded on its own.
+
+    `import holidays.countries.sweden` first runs the package `holidays.countries`, which
+    imports every one of its 200-odd countries: more than the rest of the engine takes to load.
+    Where the package's layout is not as expected, the normal import is used.
+    """
+    name = "holidays.countries.sweden"
+    module = sys.modules.get(name)
+    if module is None:
+        folder = os.path.join(os.path.dirname(holidays.__file__), "countries")
+        spec = machinery.PathFinder.find_spec(name, [folder])
+        if spec is None or spec.loader is None:
+            from holidays.countries.sweden import Sweden
+
+            return Sweden
+        module = util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    sweden: type[holidays.HolidayBase] = module.Sweden
+    return sweden
+
+
+if not TYPE_CHECKING:
+    Sweden = _load_sweden()
 
 _DAY = timedelta(days=1)
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
