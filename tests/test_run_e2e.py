@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -414,19 +416,45 @@ def test_round_trip_through_a_libreoffice_saved_book(tmp_path: Path) -> None:
 def test_a_book_saved_by_someone_else_after_it_was_read_is_not_overwritten(
     clean_book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from avtalsbok.workbook import runner
+    from avtalsbok.core import output
 
-    real_plan = runner.plan_writes
+    real_plan = output.plan_writes
 
     def officer_saves_meanwhile(book: Any, result: Any) -> Any:
         plan = real_plan(book, result)
         write_cells(clean_book, {"Avtal": {"B2": "Ändrat av Anna medan körningen pågick"}})
         return plan
 
-    monkeypatch.setattr(runner, "plan_writes", officer_saves_meanwhile)
+    monkeypatch.setattr(output, "plan_writes", officer_saves_meanwhile)
     code, report = cli_json("run", str(clean_book), "--today", TODAY)
     assert code == 2
     assert [f["code"] for f in report["findings"] if f["level"] == "error"] == ["write-failed"]
     saved = openpyxl.load_workbook(clean_book)[schema.AVTAL]
     assert saved["B2"].value == "Ändrat av Anna medan körningen pågick"
     assert saved.cell(2, len(schema.AVTAL_SHEET.columns)).value is None  # Kontroll not written
+
+
+def test_a_run_loads_the_engine_while_the_book_is_read(clean_book: Path) -> None:
+    # Loading the runner loads only what reading needs; the engine and the writer load on a
+    # thread of their own while the first book is read (the reader here waits to see them).
+    code = f"""
+import sys, time
+from avtalsbok.workbook import runner
+assert "avtalsbok.core.engine" not in sys.modules
+assert "avtalsbok.workbook.xlsxedit" not in sys.modules
+real_read = runner.read_book
+def read_book(path):
+    waited = time.monotonic() + 20
+    while "avtalsbok.workbook.xlsxedit" not in sys.modules and time.monotonic() < waited:
+        time.sleep(0.001)
+    assert "avtalsbok.workbook.xlsxedit" in sys.modules, "the engine did not load meanwhile"
+    return real_read(path)
+runner.read_book = read_book
+outcome = runner.process({str(clean_book)!r}, today=__import__("datetime").date(2026, 11, 2))
+print(outcome.written, outcome.errors)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "0"]

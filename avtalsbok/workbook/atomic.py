@@ -62,6 +62,12 @@ class WriteError(Exception):
         return findings.make(self.code, reason=self.reason)
 
 
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Size and modification time of a book: what tells that someone saved it since."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
 def is_temp_file(path: str | os.PathLike[str]) -> bool:
     """Whether a file is a temp file left by an interrupted save (a batch run skips these)."""
     name = Path(path).name

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.book import BookInput
-from ..core.engine import Result, evaluate
 from ..core.findings import Finding, Level, sort_key
 from ..core.gcpause import paused_gc
-from ..core.output import WritePlan, plan_writes
-from .atomic import WriteError
+from .atomic import WriteError, file_stamp
 from .reader import read_book
-from .xlsxedit import WorkbookEditor, file_stamp
+
+# The engine and the writer are imported when a book is processed, while the book is being read
+# (see `_process`); only what reading needs is loaded with this module.
+if TYPE_CHECKING:
+    from ..core.engine import Result
+    from ..core.output import WritePlan
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -78,6 +84,8 @@ def apply_plan(
     `read_stamp` is the book's `file_stamp` when it was read: a book saved by someone else
     since then is not written, since the plan's cells were placed by what was read.
     """
+    from .xlsxedit import WorkbookEditor
+
     editor = WorkbookEditor(path, expected_stamp=read_stamp)
     for name in plan.add_sheets:
         editor.add_sheet(name)
@@ -110,7 +118,13 @@ def _process(
         read_stamp: tuple[int, int] | None = file_stamp(book_path)
     except OSError:
         read_stamp = None  # the reader reports a missing or unreadable file
+    loading = threading.Thread(target=_load_engine, daemon=True)
+    loading.start()
     book: BookInput = read_book(book_path)
+    loading.join()
+    from ..core.engine import evaluate
+    from ..core.output import plan_writes
+
     name = book_path.name
     if any(f.level is Level.ERROR for f in book.findings):
         return Outcome(book_path, None, [f.with_book(name) for f in book.findings])
@@ -133,3 +147,14 @@ def _process(
             outcome.findings.append(exc.finding().with_book(name))
             outcome.findings.sort(key=sort_key)
     return outcome
+
+
+def _load_engine() -> None:
+    """Import the engine and the writer. The first book a process runs does this on a thread of
+    its own while the book is read: calamine lets go of the interpreter while it parses a sheet,
+    and zlib while it unpacks, so the two share the machine's cores. (Any import error shows
+    again, as it normally would, when `_process` imports them itself.)"""
+    with suppress(Exception):
+        import_module("avtalsbok.core.engine")
+        import_module("avtalsbok.core.output")
+        import_module("avtalsbok.workbook.xlsxedit")

@@ -45,7 +45,7 @@ from urllib.parse import unquote
 from avtalsbok.core.schema import column_index, column_letter
 
 from . import partcheck
-from .atomic import WriteError, atomic_replace, owner_of
+from .atomic import WriteError, atomic_replace, file_stamp, owner_of
 
 CHANGED_MEANWHILE = "arbetsboken ändrades av någon annan medan den bearbetades"
 
@@ -2315,12 +2315,6 @@ def _check_sheet_name(name: str) -> None:
         raise ValueError(f"a sheet name cannot contain []:*?/\\ : {name!r}")
     if name.startswith("'") or name.endswith("'"):
         raise ValueError(f"a sheet name cannot begin or end with an apostrophe: {name!r}")
-
-
-def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int]:
-    """Size and modification time of a book: what tells that someone saved it since."""
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
 
 
 def _now() -> tuple[int, int, int, int, int, int]:
