@@ -25,6 +25,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from installed import compile_package
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
 TODAY = "2026-11-02"
@@ -103,6 +105,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    compile_package()
     source = books_for(args.books, args.contracts)
     times, cpus = [], []
     summary: dict[str, object] = {}

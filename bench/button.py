@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import compile_package
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 1.0
 
@@ -60,6 +62,7 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=700)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    compile_package()
 
     sys.path.insert(0, str(ROOT / "tests"))
     from fakexw import FakeBook

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import compile_package
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
 TODAY = "2026-11-02"
@@ -91,6 +93,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="700,10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    compile_package()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[str, dict[str, float]] = {}
     print(f"{'avtal':>8} {'run (s)':>9} {'run MB':>8} {'openpyxl (s)':>13} {'MB':>8} {'kvot':>6}")
