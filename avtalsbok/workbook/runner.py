@@ -12,7 +12,6 @@ import threading
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,11 +149,10 @@ def _process(
 
 
 def _load_engine() -> None:
-    """Import the engine and the writer. The first book a process runs does this on a thread of
-    its own while the book is read: calamine lets go of the interpreter while it parses a sheet,
-    and zlib while it unpacks, so the two share the machine's cores. (Any import error shows
-    again, as it normally would, when `_process` imports them itself.)"""
+    """Import the engine and the writer, on a thread of their own while the book is read:
+    calamine lets go of the interpreter while it parses a sheet, and zlib while it unpacks, so
+    the two share the machine's cores (from a process's second book on, all is loaded already).
+    Any import error shows again, as it normally would, when `_process` imports them itself."""
     with suppress(Exception):
-        import_module("avtalsbok.core.engine")
-        import_module("avtalsbok.core.output")
-        import_module("avtalsbok.workbook.xlsxedit")
+        from ..core import engine, output  # noqa: F401
+        from . import xlsxedit  # noqa: F401
