@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="bygg mallarna avtalsbok.xlsx och avtalsbok.xlsm")
     p.add_argument("dir", nargs="?", type=Path, default=Path("templates"))
     _add_headless_commands(sub)
+    _add_addin_commands(sub)
     return parser
 
 
@@ -589,11 +590,52 @@ def _dump(data: dict[str, Any], stream: TextIO) -> None:
     stream.write("\n")
 
 
+def _add_addin_commands(sub: Any) -> None:
+    p = sub.add_parser("addin", help="bygg Excel-tillägget avtalsbok.xlam (fliken Avtalsbok)")
+    p.add_argument("dir", nargs="?", type=Path, default=Path("templates"), metavar="MAPP")
+
+    p = sub.add_parser(
+        "init", help="gör en egen arbetsbok till en avtalsbok (lägger bara till det som saknas)"
+    )
+    p.add_argument("path", type=Path, metavar="FIL")
+
+
+def _addin(args: argparse.Namespace, stream: TextIO) -> int:
+    from .workbook.addin import ADDIN_NAME, build_addin
+
+    args.dir.mkdir(parents=True, exist_ok=True)
+    target = args.dir / ADDIN_NAME
+    build_addin(target)
+    print(f"Tillägget byggt: {target}", file=stream)
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace, stream: TextIO) -> int:
+    from .workbook.adopt import adopt_file
+    from .workbook.atomic import WriteError
+
+    try:
+        adoption = adopt_file(args.path)
+    except WriteError as exc:
+        return _usage_error(f"{args.path} ändrades inte: {exc.finding().message}")
+    if adoption.problems:
+        return _usage_error(f"{args.path}: " + " ".join(adoption.problems))
+    if not adoption.added:
+        print(f"{args.path} är redan en avtalsbok: inget ändrades.", file=stream)
+        return EXIT_OK
+    print(f"{args.path} är nu en avtalsbok. Tillagt:", file=stream)
+    for line in adoption.added:
+        print(f"  {line}", file=stream)
+    return EXIT_OK
+
+
 _HEADLESS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "batch": _batch,
     "report": _report_command,
     "mail": _mail_command,
     "remind": _remind,
+    "addin": _addin,
+    "init": _init,
 }
 
 

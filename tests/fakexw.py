@@ -10,6 +10,11 @@ apostrophe keeps it as text, while text that looks like a formula, a number or a
 Tables resize, sheets are added and activated, message boxes are recorded; every value read and
 write is counted, so tests can hold the buttons to one read per sheet and one write per block.
 
+The app keeps its open books and which one is active, as Excel does: opening a book makes it
+the active one, an add-in never is. `FakeApp.addin_caller` is what `xlwings.Book.caller()`
+returns when the add-in's ribbon runs Python: the active workbook (xlwings' custom add-in
+module hands Python `ActiveWorkbook`, not the add-in itself).
+
 `FakeBook.open(path)` loads an .xlsx/.xlsm with openpyxl (`data_only=True`, as the last save
 left the values); `snapshot`/`from_snapshot` keep a loaded book as plain data, so a benchmark
 can start from it without loading openpyxl.
@@ -106,6 +111,14 @@ class FakeApp:
     def __init__(self) -> None:
         self.screen_updating = True
         self.alerts: list[tuple[str | None, str, str | None]] = []
+        self.books: list[FakeBook] = []
+        self.active_book: FakeBook | None = None
+
+    def addin_caller(self) -> FakeBook:
+        """`xlwings.Book.caller()` for RunPython from the add-in: Excel's `ActiveWorkbook`."""
+        if self.active_book is None:
+            raise RuntimeError("Excel has no active workbook")
+        return self.active_book
 
     def alert(
         self,
@@ -148,8 +161,12 @@ class FakeBook:
         fullname: str,
         app: FakeApp | None = None,
         date1904: bool = False,
+        addin: bool = False,
     ) -> None:
         self.app = app or FakeApp()
+        self.app.books.append(self)
+        if not addin:
+            self.app.active_book = self
         self.fullname = fullname
         self.api = SimpleNamespace(Date1904=date1904)
         self.reads: list[tuple[str, str]] = []
@@ -163,9 +180,15 @@ class FakeBook:
         return Path(self.fullname).name
 
     @classmethod
-    def blank(cls, *sheets: str, fullname: str = "Bok1", app: FakeApp | None = None) -> FakeBook:
-        """A new book with these empty sheets."""
-        return cls({name: _SheetData() for name in sheets}, fullname=fullname, app=app)
+    def blank(
+        cls, *sheets: str, fullname: str = "Bok1", app: FakeApp | None = None, addin: bool = False
+    ) -> FakeBook:
+        """A new book with these empty sheets (an add-in's workbook with `addin`)."""
+        return cls({name: _SheetData() for name in sheets}, fullname=fullname, app=app, addin=addin)
+
+    def activate(self) -> None:
+        """Make this book Excel's active workbook."""
+        self.app.active_book = self
 
     @classmethod
     def open(cls, path: str | Path, app: FakeApp | None = None) -> FakeBook:

@@ -270,13 +270,14 @@ def test_a_book_without_avtal_is_not_written(book: Path) -> None:
     before = fake.values()
     click(fake)
     ((_title, prompt, mode),) = fake.app.alerts
-    assert "Bladet Avtal saknas" in prompt and mode == "critical"
-    assert fake.writes == [] and fake.values() == before
+    assert "är ingen avtalsbok: bladet Avtal saknas. Inget har ändrats." in prompt
+    assert "Gör till avtalsbok" in prompt and mode == "critical"
+    assert fake.reads == [] and fake.writes == [] and fake.values() == before
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl on parts it does not model
 @pytest.mark.parametrize("name", ["SimpleMacro.xlsm", "62629_target.xlsm"])
-def test_excel_saved_books_without_avtal_get_the_finding_the_command_gives(
+def test_excel_saved_books_without_avtal_are_told_they_are_no_avtalsbok(
     name: str, tmp_path: Path
 ) -> None:
     path = Path(shutil.copy(CORPUS / name, tmp_path / name))
@@ -284,8 +285,8 @@ def test_excel_saved_books_without_avtal_get_the_finding_the_command_gives(
     outcome = process(path, today=DEMO_TODAY, now=NOW, source=SOURCE)
     assert [f.message for f in outcome.findings] == ["Bladet Avtal saknas i arbetsboken."]
     ((_title, prompt, mode),) = fake.app.alerts
-    assert prompt.endswith("\n\nBladet Avtal saknas i arbetsboken.") and mode == "critical"
-    assert fake.writes == []
+    assert prompt.startswith(f"Arbetsboken ”{name}” är ingen avtalsbok: bladet Avtal saknas.")
+    assert mode == "critical" and fake.writes == []
 
 
 def test_an_unexpected_error_becomes_a_message_box(

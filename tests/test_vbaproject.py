@@ -36,6 +36,7 @@ BUTTONS = {
     "SkapaRapport": "skapa_rapport",
     "SkickaRapport": "skicka_rapport",
     "VisaFel": "visa_fel",
+    "GorTillAvtalsbok": "gor_till_avtalsbok",
 }
 
 

@@ -1,14 +1,22 @@
 """The buttons of the avtalsbok in Excel: one function per button, run by xlwings' `RunPython`.
 
-Each handler takes the book the button was clicked in (`xlwings.Book.caller()`), reads its tables
-and runs the engine. `Kontrollera` and `Uppdatera` write the computed columns and sheets back and
-leave a status line on `Översikt` (cell A4), with a message box that points at `Fel` when the book
-has errors. `Skapa rapport` saves the book's report (the workbook `avtalsbok report` makes) beside
-the book, and `Skicka rapport` also sends it by e-mail to the book's `Rapportmottagare`, the way
-`avtalsbok mail` does; neither writes in the book. Anything unexpected ends in a message box too,
-never in a VBA error with a traceback (set the environment variable AVTALSBOK_DEBUG=1 to get the
-traceback instead). Every click starts a new Python: this module imports only the standard
-library, and each button imports what it needs (only the report buttons the report and e-mail).
+Each handler takes the book the button was clicked for (`xlwings.Book.caller()`): with the
+template's buttons the book holding them, with the add-in's ribbon tab the active workbook (the
+add-in's xlwings module hands Python `ActiveWorkbook`); the handlers cannot tell the two apart
+and need not. A book without an `Avtal` sheet is no avtalsbok: it gets a message box and is not
+touched. Otherwise a handler reads its tables and runs the engine.
+
+`Kontrollera` and `Uppdatera` write the computed columns and sheets back and leave a status line
+on `Översikt` (cell A4), with a message box that points at `Fel` when the book has errors.
+`Skapa rapport` saves the book's report (the workbook `avtalsbok report` makes) beside the book,
+and `Skicka rapport` also sends it by e-mail to the book's `Rapportmottagare`, the way
+`avtalsbok mail` does; neither writes in the book. `Gör till avtalsbok` adds the sheets and
+computed columns an officer's own workbook lacks, as `avtalsbok init` does to a file.
+
+Anything unexpected ends in a message box too, never in a VBA error with a traceback (set the
+environment variable AVTALSBOK_DEBUG=1 to get the traceback instead). Every click starts a new
+Python: this module imports only the standard library, and each button imports what it needs
+(only the report buttons the report and e-mail).
 """
 
 from __future__ import annotations
@@ -59,6 +67,11 @@ def visa_fel() -> None:
     run_button("visa_fel")
 
 
+def gor_till_avtalsbok() -> None:
+    """Gör till avtalsbok: add what the book lacks of the avtalsbok (`avtalsbok init`)."""
+    run_button("gor_till_avtalsbok")
+
+
 def run_button(
     name: str,
     book: Book | None = None,
@@ -86,6 +99,8 @@ def run_button(
             app.alert(_unexpected(name, exc), title=TITLE, mode="critical")
             return
     try:
+        if not _is_avtalsbok(book, name):
+            return
         action(book, _World(today, now or datetime.now().replace(microsecond=0), source))
     except Exception as exc:
         if os.environ.get(DEBUG_VARIABLE):
@@ -109,7 +124,32 @@ _CAPTIONS = {
     "skapa_rapport": "Skapa rapport",
     "skicka_rapport": "Skicka rapport",
     "visa_fel": "Visa fel",
+    "gor_till_avtalsbok": "Gör till avtalsbok",
 }
+
+
+def _is_avtalsbok(book: Book, name: str) -> bool:
+    """Whether the book has an `Avtal` sheet; if not, a message box says what to do."""
+    from ..core import schema
+    from ..workbook.reader import canonical_names
+
+    if schema.AVTAL in canonical_names(s.name for s in book.sheets):
+        return True
+    what_to_do = (
+        "Byt namn på bladet med era avtal till Avtal och klicka igen. Rubrikerna får stå i "
+        "vilken ordning som helst, och era egna kolumner lämnas orörda."
+        if name == "gor_till_avtalsbok"
+        else "Knapparna arbetar i den aktiva arbetsboken. Öppna avtalsboken, eller gör den här "
+        "boken till en avtalsbok: byt namn på bladet med era avtal till Avtal och klicka på "
+        "Gör till avtalsbok."
+    )
+    book.app.alert(
+        f"Arbetsboken ”{book.name}” är ingen avtalsbok: bladet Avtal saknas. Inget har "
+        f"ändrats.\n\n{what_to_do}",
+        title=f"{TITLE} – {_CAPTIONS[name]}",
+        mode="critical",
+    )
+    return False
 
 
 def _unexpected(name: str, exc: Exception) -> str:
@@ -247,12 +287,47 @@ def _visa_fel(book: Book, world: _World) -> None:
     book.sheets[name].activate()
 
 
+def _gor_till_avtalsbok(book: Book, world: _World) -> None:
+    from ..workbook.adopt import added, adoption_plan, blocking
+    from .livebook import read_book
+
+    book_input = read_book(book)
+    problems = blocking(book_input)
+    if problems:
+        book.app.alert(
+            "Arbetsboken kan inte göras till en avtalsbok:\n\n" + "\n".join(problems),
+            title=TITLE,
+            mode="critical",
+        )
+        return
+    today = world.today or world.now.date()
+    plan = adoption_plan(book_input, [s.name for s in book.sheets], today)
+    lines = added(plan)
+    if not lines:
+        book.app.alert(
+            f"”{book.name}” är redan en avtalsbok: inget behövde läggas till.",
+            title=TITLE,
+            mode="info",
+        )
+        return
+    _write(book, book_input, plan, None)
+    book.app.alert(
+        f"”{book.name}” är nu en avtalsbok. Tillagt:\n"
+        + "\n".join(f"• {line}" for line in lines)
+        + "\n\nInget av det som fanns är ändrat. Klicka på Uppdatera för att fylla i de "
+        "grå kolumnerna och bladen, och spara boken.",
+        title=TITLE,
+        mode="info",
+    )
+
+
 _ACTIONS: dict[str, Callable[[Book, _World], None]] = {
     "kontrollera": _kontrollera,
     "uppdatera": _uppdatera,
     "skapa_rapport": _skapa_rapport,
     "skicka_rapport": _skicka_rapport,
     "visa_fel": _visa_fel,
+    "gor_till_avtalsbok": _gor_till_avtalsbok,
 }
 
 
@@ -281,8 +356,9 @@ def _evaluate(book: Book, world: _World) -> tuple[BookInput, Result] | None:
     return book_input, result
 
 
-def _write(book: Book, book_input: BookInput, plan: WritePlan, status: str) -> None:
-    """Apply the plan and the status line with the screen still, then let Excel redraw."""
+def _write(book: Book, book_input: BookInput, plan: WritePlan, status: str | None) -> None:
+    """Apply the plan and the status line (if any) with the screen still, then let Excel
+    redraw."""
     from ..core import schema
     from .livebook import apply_plan, excel_value
 
@@ -291,8 +367,9 @@ def _write(book: Book, book_input: BookInput, plan: WritePlan, status: str) -> N
     app.screen_updating = False
     try:
         apply_plan(book, plan, last_rows)
-        overview = book.sheets[book_input.sheet_names.get(schema.OVERSIKT, schema.OVERSIKT)]
-        overview.range(STATUS_CELL).value = excel_value(status)
+        if status is not None:
+            overview = book.sheets[book_input.sheet_names.get(schema.OVERSIKT, schema.OVERSIKT)]
+            overview.range(STATUS_CELL).value = excel_value(status)
     finally:
         app.screen_updating = True
 

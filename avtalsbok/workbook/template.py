@@ -374,6 +374,11 @@ def _instructions() -> list[tuple[str, str]]:
     ]
 
 
+def instruction_texts() -> list[str]:
+    """The text of `Instruktioner`, one paragraph per line (also for `Gör till avtalsbok`)."""
+    return [text for _style, text in _instructions()]
+
+
 class _Formats:
     """Every cell format of the book, made once per distinct look and shared by all cells."""
 

@@ -87,8 +87,14 @@ def document_module(name: str, workbook: bool = False) -> Module:
     return Module(name, text.encode("ascii"), document=True)
 
 
-def vba_project(sheet_code_names: Sequence[str], macros: Sequence[Module] = ()) -> bytes:
-    """`vbaProject.bin` for a workbook with these worksheet code names and `macros/` modules."""
+def vba_project(
+    sheet_code_names: Sequence[str],
+    macros: Sequence[Module] = (),
+    *,
+    project_name: str = PROJECT_NAME,
+) -> bytes:
+    """`vbaProject.bin` for a workbook with these worksheet code names and `macros/` modules
+    (default: every module of `macros/`), its project named `project_name`."""
     modules = [
         document_module(WORKBOOK_MODULE, workbook=True),
         *(document_module(name) for name in sheet_code_names),
@@ -98,10 +104,10 @@ def vba_project(sheet_code_names: Sequence[str], macros: Sequence[Module] = ()) 
     if len(set(names)) != len(names):
         raise ValueError(f"module names must be unique: {[m.name for m in modules]}")
     streams = {
-        "PROJECT": _project_stream(modules),
+        "PROJECT": _project_stream(modules, project_name),
         "PROJECTwm": _name_map(modules),
         "VBA/_VBA_PROJECT": _VBA_PROJECT_HEADER,
-        "VBA/dir": compress(_dir_stream(modules)),
+        "VBA/dir": compress(_dir_stream(modules, project_name)),
         **{f"VBA/{m.name}": compress(m.source) for m in modules},
     }
     return compound_file(streams)
@@ -195,7 +201,7 @@ def _text_record(record_id: int, text: str, unicode_id: int) -> bytes:
     return _record(record_id, _mbcs(text)) + _record(unicode_id, text.encode("utf-16-le"))
 
 
-def _dir_stream(modules: Sequence[Module]) -> bytes:
+def _dir_stream(modules: Sequence[Module], project_name: str) -> bytes:
     """The `dir` stream before compression: project information, references, modules."""
     u32 = struct.Struct("<I").pack
     out = bytearray()
@@ -203,7 +209,7 @@ def _dir_stream(modules: Sequence[Module]) -> bytes:
     out += _record(0x0002, u32(0x0409))  # Lcid
     out += _record(0x0014, u32(0x0409))  # LcidInvoke
     out += _record(0x0003, struct.pack("<H", CODEPAGE))
-    out += _record(0x0004, _mbcs(PROJECT_NAME))
+    out += _record(0x0004, _mbcs(project_name))
     out += _text_record(0x0005, "", 0x0040)  # DocString
     out += _text_record(0x0006, "", 0x003D)  # HelpFile
     out += _record(0x0007, u32(0))  # HelpContext
@@ -239,7 +245,7 @@ def _name_map(modules: Sequence[Module]) -> bytes:
     return bytes(out + b"\x00\x00")
 
 
-def _project_stream(modules: Sequence[Module]) -> bytes:
+def _project_stream(modules: Sequence[Module], project_name: str) -> bytes:
     """`PROJECT`: the project's properties as text (MS-OVBA 2.3.1)."""
     lines = [f'ID="{PROJECT_ID}"']
     for m in modules:
@@ -247,7 +253,7 @@ def _project_stream(modules: Sequence[Module]) -> bytes:
     key = sum(_mbcs(PROJECT_ID)) & 0xFF
     unprotected, no_password, visible = bytes(4), bytes(1), bytes([0xFF])
     lines += [
-        f'Name="{PROJECT_NAME}"',
+        f'Name="{project_name}"',
         'HelpContextID="0"',
         'VersionCompatible32="393222000"',
         f'CMG="{encrypt(unprotected, key)}"',
