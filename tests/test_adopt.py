@@ -1,0 +1,246 @@
+"""An officer's own register made an avtalsbok: `avtalsbok init` on the file, `Gör till avtalsbok`
+on the ribbon of the add-in (the fake Excel, the active workbook as caller), then `Uppdatera`."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import xlwings
+from fakexw import FakeApp, FakeBook, parse_cell
+from openpyxl.styles import Font
+
+from avtalsbok import cli
+from avtalsbok.core import schema
+from avtalsbok.excel import handlers
+from avtalsbok.excel.handlers import STATUS_CELL, run_button
+from avtalsbok.workbook.addin import ADDIN_NAME, CONF_SHEET
+from avtalsbok.workbook.adopt import ADOPTED_SHEETS
+from avtalsbok.workbook.runner import process
+
+TODAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 2, 9, 30)
+SOURCE = "test (officer)"
+#: The register as an officer keeps it: their headers (aliases among them), their order, their
+#: own columns (a note, a formula), a sheet of their own.
+HEADERS = [
+    "Leverantör",
+    "Benämning",
+    "Vår notering",
+    "Avtalsnummer",
+    "Avtalsstart",
+    "Avtalsslut",
+    "Årsvärde",
+    "Ansvarig",
+    "Dubbla värdet",
+]
+ROWS = [
+    ["Kontorsvaror AB", "Kontorsmaterial", "ring Eva", "A-1", date(2024, 1, 1), date(2027, 12, 31)],
+    ["Städ & Co", "Lokalvård", None, "A-2", date(2025, 3, 1), date(2026, 12, 31)],
+]
+COMPUTED = [c.header for c in schema.AVTAL_SHEET.computed_columns]
+
+
+def register(path: Path, headers: list[str] = HEADERS, sheet: str = "Avtal") -> Path:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    ws.append(headers)
+    for r, row in enumerate(ROWS, start=2):
+        ws.append([*row, 250000 * r, "Eva", f"=G{r}*2"][: len(headers)])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.column_dimensions["B"].width = 30
+    ws.freeze_panes = "A2"
+    book.create_sheet("Mina anteckningar")["A1"] = "privat"
+    book.save(path)
+    return path
+
+
+def init(path: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    return cli.main(["init", str(path)], out=out), out.getvalue()
+
+
+def entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def header_row(path: Path, sheet: str = "Avtal") -> list[Any]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [c.value for c in ws[1]]
+
+
+# --- avtalsbok init ------------------------------------------------------------------------
+
+
+def test_init_adds_what_is_missing_and_leaves_every_byte_the_officer_owns(tmp_path: Path) -> None:
+    path = register(tmp_path / "register.xlsx")
+    before = entries(path)
+    code, said = init(path)
+    after = entries(path)
+
+    assert code == 0 and "är nu en avtalsbok" in said
+    assert header_row(path) == HEADERS + COMPUTED  # theirs first, as they were; ours after
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "Avtal",
+        "Mina anteckningar",
+        *(s for s in ADOPTED_SHEETS if s != schema.AVTAL),
+    ]
+    # Only the parts that say which sheets there are, the dates' style and Avtal are rewritten;
+    # their own sheet and everything else is copied byte for byte.
+    rewritten = {
+        "[Content_Types].xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",
+    }
+    assert {n for n in before if before[n] != after[n]} == rewritten
+    # In Avtal, every cell they had stands exactly as it stood, and so does all around it.
+    old, new = (e["xl/worksheets/sheet1.xml"].decode() for e in (before, after))
+    cells = re.findall(r"<c [^>]*?(?:/>|>.*?</c>)", old)
+    assert len(cells) == len(HEADERS) * 3 - 1 and all(c in new for c in cells)  # 1 blank
+    assert old.split("<sheetData>")[0].replace("A1:I3", "A1:U3") == new.split("<sheetData>")[0]
+    mine = openpyxl.load_workbook(path)["Avtal"]
+    assert [c.font.bold for c in mine[1]][: len(HEADERS)] == [True] * len(HEADERS)
+    assert mine["I2"].value == "=G2*2" and mine.column_dimensions["B"].width == 30
+
+
+def test_the_new_sheets_hold_what_the_template_holds(tmp_path: Path) -> None:
+    path = register(tmp_path / "register.xlsx")
+    init(path)
+    book = openpyxl.load_workbook(path)
+    for name in (schema.UPPFOLJNINGAR, schema.AVVIKELSER, schema.HANDELSELOGG):
+        assert [c.value for c in book[name][1]] == [
+            c.header for c in schema.DATA_SHEETS[name].columns
+        ]
+    settings = {row[0]: row[1] for row in book[schema.INSTALLNINGAR].iter_rows(values_only=True)}
+    assert settings["Inställning"] == "Värde" and len(settings) > 10
+    assert book[schema.INSTRUKTIONER]["A1"].value == "Avtalsbok – instruktioner"
+    assert "Avvikelser: Allvarlighetsgrad" in [c.value for c in book["Listor"][1]]
+
+
+def test_a_second_init_writes_nothing(tmp_path: Path) -> None:
+    path = register(tmp_path / "register.xlsx")
+    init(path)
+    bytes_before, stamp = path.read_bytes(), path.stat().st_mtime_ns
+    code, said = init(path)
+    assert (code, said.strip()) == (0, f"{path} är redan en avtalsbok: inget ändrades.")
+    assert path.read_bytes() == bytes_before and path.stat().st_mtime_ns == stamp
+
+
+def test_columns_are_found_by_name_and_alias_and_never_moved(tmp_path: Path) -> None:
+    # `kontroll ` (their spelling) is the computed Kontroll column, in the middle, kept there.
+    headers = [*HEADERS[:2], " kontroll ", *HEADERS[2:]]
+    path = register(tmp_path / "register.xlsx", headers)
+    init(path)
+    assert header_row(path) == headers + [h for h in COMPUTED if h != "Kontroll"]
+
+
+def test_a_book_without_avtal_is_not_touched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = register(tmp_path / "register.xlsx", sheet="Blad1")
+    before = path.read_bytes()
+    code, _said = init(path)
+    assert code == 2 and "Bladet Avtal saknas i arbetsboken." in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_a_book_open_in_excel_is_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = register(tmp_path / "register.xlsx")
+    (tmp_path / "~$register.xlsx").write_bytes(b"\x0aEva Svensson".ljust(165, b" "))
+    before = path.read_bytes()
+    code, _said = init(path)
+    assert code == 2 and "ändrades inte" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+# --- the ribbon of the add-in, in the fake Excel ---------------------------------------------
+
+
+@pytest.fixture
+def excel(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeApp, FakeBook]:
+    """Excel with the add-in loaded; a click hands Python the active workbook."""
+    app = FakeApp()
+    addin = FakeBook.blank(CONF_SHEET, fullname=ADDIN_NAME, app=app, addin=True)
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(app.addin_caller))
+    return app, addin
+
+
+def click(name: str) -> None:
+    """A click on the ribbon: `handlers.<name>()` as RunPython runs it, the day held fixed."""
+    run_button(name, today=TODAY, now=NOW, source=SOURCE)
+
+
+def test_the_ribbon_makes_a_register_an_avtalsbok_that_uppdatera_fills_as_run_does(
+    tmp_path: Path, excel: tuple[FakeApp, FakeBook]
+) -> None:
+    app, addin = excel
+    path = register(tmp_path / "register.xlsx")
+    officer = FakeBook.open(path, app)
+    theirs = {k: v for k, v in officer.values()["Avtal"].items()}
+    click("gor_till_avtalsbok")
+    click("uppdatera")
+
+    by_file = Path(shutil.copy(path, tmp_path / "by-file.xlsx"))
+    assert init(by_file)[0] == 0
+    assert process(by_file, today=TODAY, now=NOW, source=SOURCE).written
+    file_values = FakeBook.open(by_file).values()
+
+    ribbon_values = officer.values()
+    assert ribbon_values[schema.OVERSIKT].pop(parse_cell(STATUS_CELL)).startswith("Uppdaterad ")
+    assert list(ribbon_values) == list(file_values)
+    for sheet in ribbon_values:
+        assert ribbon_values[sheet] == file_values[sheet], sheet
+    assert all(ribbon_values["Avtal"][k] == v for k, v in theirs.items())
+    assert ribbon_values["Avtal"][(2, len(HEADERS) + 1)] in (1.0, 2.0, 3.0)  # Prioritet filled
+    assert addin.writes == [] and addin.reads == []
+    (_title, prompt, mode), *_ = app.alerts
+    assert prompt.startswith("”register.xlsx” är nu en avtalsbok. Tillagt:") and mode == "info"
+
+
+def test_the_ribbon_on_a_book_without_avtal_says_so_and_touches_nothing(
+    excel: tuple[FakeApp, FakeBook],
+) -> None:
+    app, addin = excel
+    book = FakeBook.blank("Blad1", fullname="Bok1", app=app)
+    for name in ("uppdatera", "gor_till_avtalsbok"):
+        click(name)
+    assert [(title, mode) for title, _prompt, mode in app.alerts] == [
+        ("Avtalsbok – Uppdatera", "critical"),
+        ("Avtalsbok – Gör till avtalsbok", "critical"),
+    ]
+    assert all("”Bok1” är ingen avtalsbok: bladet Avtal saknas" in p for _t, p, _m in app.alerts)
+    assert book.reads == book.writes == addin.reads == addin.writes == []
+
+
+def test_the_ribbon_works_on_whichever_book_is_active(
+    tmp_path: Path, excel: tuple[FakeApp, FakeBook]
+) -> None:
+    app, _addin = excel
+    first = FakeBook.open(register(tmp_path / "a.xlsx"), app)
+    second = FakeBook.open(register(tmp_path / "b.xlsx"), app)
+    click("gor_till_avtalsbok")
+    assert first.writes == [] and second.writes
+    first.activate()
+    click("gor_till_avtalsbok")
+    assert first.writes and [s.name for s in first.sheets] == [s.name for s in second.sheets]
+    writes = len(first.writes)
+    click("gor_till_avtalsbok")
+    assert len(first.writes) == writes
+    assert app.alerts[-1][1] == "”a.xlsx” är redan en avtalsbok: inget behövde läggas till."
+    handlers.visa_fel()
+    assert first.sheets.active.name == schema.FEL
