@@ -139,6 +139,15 @@ def test_a_second_init_writes_nothing(tmp_path: Path) -> None:
     assert path.read_bytes() == bytes_before and path.stat().st_mtime_ns == stamp
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_a_book_made_from_the_template_already_is_an_avtalsbok(suffix: str, tmp_path: Path) -> None:
+    path = tmp_path / f"ny{suffix}"
+    assert cli.main(["new", str(path)], out=io.StringIO()) == 0
+    before = path.read_bytes()
+    assert init(path) == (0, f"{path} är redan en avtalsbok: inget ändrades.\n")
+    assert path.read_bytes() == before
+
+
 def test_columns_are_found_by_name_and_alias_and_never_moved(tmp_path: Path) -> None:
     # `kontroll ` (their spelling) is the computed Kontroll column, in the middle, kept there.
     headers = [*HEADERS[:2], " kontroll ", *HEADERS[2:]]

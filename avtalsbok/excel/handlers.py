@@ -288,7 +288,7 @@ def _visa_fel(book: Book, world: _World) -> None:
 
 
 def _gor_till_avtalsbok(book: Book, world: _World) -> None:
-    from ..workbook.adopt import added, adoption_plan, blocking
+    from ..workbook.adopt import adoption_plan, blocking, describe
     from .livebook import read_book
 
     book_input = read_book(book)
@@ -302,7 +302,7 @@ def _gor_till_avtalsbok(book: Book, world: _World) -> None:
         return
     today = world.today or world.now.date()
     plan = adoption_plan(book_input, [s.name for s in book.sheets], today)
-    lines = added(plan)
+    lines = describe(plan)
     if not lines:
         book.app.alert(
             f"”{book.name}” är redan en avtalsbok: inget behövde läggas till.",

@@ -96,7 +96,7 @@ def blocking(book: BookInput) -> list[str]:
     return [f.message for f in book.findings if f.level is Level.ERROR]
 
 
-def added(plan: WritePlan) -> list[str]:
+def describe(plan: WritePlan) -> list[str]:
     """What a plan adds, in Swedish, one line each."""
     lines = [
         f"Kolumnerna {', '.join(header for row in cells.rows.values() for header in row.values())}"
@@ -138,7 +138,7 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
     with Path(path).open("rb") as stream, CalamineWorkbook.from_filelike(stream) as workbook:
         names: list[Any] = workbook.sheet_names
     plan = adoption_plan(book, [str(n) for n in names], today or date.today())
-    lines = added(plan)
+    lines = describe(plan)
     if lines:
         apply_plan(path, plan, read_stamp=stamp)
     return Adoption([], lines)
