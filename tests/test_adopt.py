@@ -253,3 +253,17 @@ def test_the_ribbon_works_on_whichever_book_is_active(
     assert app.alerts[-1][1] == "”a.xlsx” är redan en avtalsbok: inget behövde läggas till."
     handlers.visa_fel()
     assert first.sheets.active.name == schema.FEL
+
+
+def test_the_ribbon_saves_the_report_beside_the_active_book_not_the_addin(
+    tmp_path: Path, excel: tuple[FakeApp, FakeBook]
+) -> None:
+    app, addin = excel
+    path = register(tmp_path / "register.xlsx")
+    assert init(path)[0] == 0
+    FakeBook.open(path, app)
+    click("skapa_rapport")
+    report = tmp_path / "register – rapport 2026-11-02.xlsx"
+    assert report.is_file() and openpyxl.load_workbook(report).sheetnames
+    assert app.alerts[-1][1].startswith(f"Rapporten är sparad här:\n{report}")
+    assert addin.reads == addin.writes == []
