@@ -7,8 +7,10 @@ book of tests/fakexw.py, filled from a 700-contract demo book (loaded once, befo
 the timed process does what the real one does: start, import, read the book, evaluate, write).
 Both routes are timed, in turn: the template's button (the caller is the book holding it) and
 the add-in's ribbon (Excel has the add-in open too, and the caller is the active workbook, as
-xlwings' custom add-in module hands it over). Each click is timed as a whole process; bare
-`python` and `import xlwings` are timed too, to show what of a click is ours. What the fake
+xlwings' custom add-in module hands it over). Each click is timed as a whole process, in wall
+seconds and in CPU seconds (on a machine other processes share, the wall time includes the time
+spent waiting for a processor; the CPU time does not); bare `python` and `import xlwings` are
+timed too, to show what of a click is ours. What the fake
 cannot show is the time Excel itself spends handing the values over and taking them back (one
 call per sheet and per block).
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,14 +65,18 @@ ROUTES = {
 }
 
 
-def wall(cmd: list[str]) -> tuple[float, str]:
-    """Seconds one child process takes from start to exit, and what it printed."""
+def wall(cmd: list[str]) -> tuple[float, str, float]:
+    """Seconds one child process takes from start to exit, what it printed, and its CPU seconds
+    (user + system: what the click costs when the machine is not shared)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} … misslyckades:\n{proc.stderr}")
-    return elapsed, proc.stdout
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, proc.stdout, cpu
 
 
 def main() -> None:
@@ -98,16 +105,18 @@ def main() -> None:
         bare: list[float] = []
         xlwings: list[float] = []
         clicks: dict[str, list[float]] = {route: [] for route in ROUTES}
+        cpu: dict[str, list[float]] = {route: [] for route in ROUTES}
         inside: dict[str, list[dict[str, Any]]] = {route: [] for route in ROUTES}
         for _ in range(args.repeat):
             bare.append(wall([*python, "-c", "pass"])[0])
             xlwings.append(wall([*python, "-c", "import xlwings.utils"])[0])
             for route, code in codes.items():
-                elapsed, out = wall([*python, "-c", code])
+                elapsed, out, seconds = wall([*python, "-c", code])
                 report = json.loads(out.splitlines()[-1])
                 if not report["status"].startswith("Uppdaterad "):
                     raise SystemExit(f"Uppdatera skrev ingen statusrad ({route}): {report}")
                 clicks[route].append(elapsed)
+                cpu[route].append(seconds)
                 inside[route].append(report)
 
     click_s = statistics.median(clicks["template"])
@@ -119,6 +128,8 @@ def main() -> None:
         "click_max_s": round(max(clicks["template"]), 3),
         "addin_click_s": round(addin_s, 3),
         "addin_click_max_s": round(max(clicks["addin"]), 3),
+        "click_cpu_s": round(statistics.median(cpu["template"]), 3),
+        "addin_click_cpu_s": round(statistics.median(cpu["addin"]), 3),
         "python_s": round(statistics.median(bare), 3),
         "import_xlwings_s": round(statistics.median(xlwings), 3),
         "uppdatera_s": round(statistics.median(r["uppdatera_s"] for r in inside["template"]), 3),
@@ -130,6 +141,10 @@ def main() -> None:
     print(f"Ett klick på Uppdatera, {args.contracts} avtal, median av {args.repeat} processer:")
     print(f"  hela processen            {click_s:6.3f} s  (mål ≤ {TARGET_S} s)")
     print(f"  genom tillägget           {addin_s:6.3f} s  (aktiva arbetsboken som anropare)")
+    print(
+        f"  processortid per klick    {result['click_cpu_s']:6.3f} s  "
+        f"(tillägget {result['addin_click_cpu_s']:.3f} s)"
+    )
     print(f"  varav Python startar      {result['python_s']:6.3f} s")
     print(f"  varav import av xlwings   {xlwings_s:6.3f} s")
     writes = result["writes"]
