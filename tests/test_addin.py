@@ -168,6 +168,15 @@ def test_vba_project_has_the_modules_and_references_an_addin_needs(which: str, x
     assert {"xlwings"} < standard and any(m.startswith("Ribbon") for m in standard)
     assert set(modules) >= documents | standard
     assert OFFICE_LIBRARY.encode() in directory  # IRibbonControl is declared there
+    # The module type recorded in `dir` (document or procedural), as olevba reads it.
+    kinds = {
+        name.rsplit(".", 1)[0]: name.rsplit(".", 1)[1]
+        for _f, _s, name, _code in VBA_Parser(str(path)).extract_macros()
+    }
+    assert {m: kinds[m] for m in documents | standard} == {
+        **{m: "cls" for m in documents},
+        **{m: "bas" for m in standard},
+    }
     ribbon = next(m for m in standard if m.startswith("Ribbon"))
     assert b"(control As IRibbonControl)" in modules[ribbon]
 
