@@ -156,6 +156,17 @@ def test_columns_are_found_by_name_and_alias_and_never_moved(tmp_path: Path) -> 
     assert header_row(path) == headers + [h for h in COMPUTED if h != "Kontroll"]
 
 
+def test_a_blank_sheet_named_avtal_gets_the_templates_header_row(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active.title = "avtal"
+    path = tmp_path / "ny.xlsx"
+    book.save(path)
+    init(path)
+    assert header_row(path, "avtal") == [c.header for c in schema.AVTAL_SHEET.columns]
+    assert process(path, today=TODAY, now=NOW, source=SOURCE).findings == []
+
+
 def test_a_book_without_avtal_is_not_touched(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

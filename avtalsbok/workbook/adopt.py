@@ -9,7 +9,9 @@ lacks, and nothing else:
   with their defaults on `Inställningar`, the instructions, the empty `Översikt`, and `Listor`
   with the values of every dropdown list;
 - on each data sheet the book has, the computed columns it lacks, with their headers, after the
-  last used column (where a run would put them), found by header and alias as the reader does.
+  last used column (where a run would put them), found by header and alias as the reader does;
+  a data sheet with no header at all (a blank sheet renamed `Avtal`) gets the template's whole
+  header row.
 
 The officer's own columns, headers and values are never renamed, moved or rewritten. What is to
 be added is a `WritePlan`, carried out by the loss-free file writer (`avtalsbok init`) or on the
@@ -47,9 +49,12 @@ def adoption_plan(book: BookInput, sheet_names: Sequence[str], today: date) -> W
     plan = WritePlan()
     for canonical, sheet in book.sheets.items():
         definition = schema.DATA_SHEETS.get(canonical)
-        if definition is None or not definition.computed_columns:
+        if definition is None:
             continue
-        _numbers, new_headers = locate_columns(sheet, definition, definition.computed_columns)
+        # A sheet without a single header is the officer's only by name: it gets the template's
+        # header row. Otherwise only the computed columns it lacks are added.
+        wanted = definition.computed_columns if sheet.headers else definition.columns
+        _numbers, new_headers = locate_columns(sheet, definition, wanted)
         if new_headers:
             plan.cells[book.sheet_names[canonical]] = SheetCells({sheet.header_row: new_headers})
     present = {schema.normalize_header(name) for name in sheet_names}
