@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .core.gcpause import paused_gc
+from .publish.commands import PUBLISH_COMMANDS, add_publish_commands
 
 if TYPE_CHECKING:
     from .workbook.runner import Outcome
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?", type=Path, default=Path("templates"))
     _add_headless_commands(sub)
     _add_addin_commands(sub)
+    add_publish_commands(sub, _date, _count)
     return parser
 
 
@@ -277,6 +279,7 @@ def _add_headless_commands(sub: Any) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="MAPP")
     _add_book_options(p, "referensdatum ÅÅÅÅ-MM-DD för alla böcker (annars varje boks Idag)")
     p.add_argument("--report", type=Path, metavar="FIL", help="skriv en samlad rapport (.xlsx)")
+    p.add_argument("--katalog", type=Path, metavar="FIL", help="skriv avtalskatalogen (.html)")
     p.add_argument("--dry-run", action="store_true", help="kontrollera bara; skriv inga böcker")
     p.add_argument(
         "--mail",
@@ -354,6 +357,8 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error(f"{missing[0]} finns inte")
     if args.report is not None and not args.report.parent.is_dir():
         return _usage_error(f"mappen för rapporten finns inte: {args.report.parent}")
+    if args.katalog is not None and not args.katalog.parent.is_dir():
+        return _usage_error(f"mappen för avtalskatalogen finns inte: {args.katalog.parent}")
     try:
         settings = _mail_settings(args) if mailing else None
         addresses(args.mail_to)
@@ -366,6 +371,7 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
         include=args.include,
         exclude=args.exclude,
         report=args.report,
+        katalog=args.katalog,
         dry_run=args.dry_run,
         workers=args.workers,
         mail=mailing,
@@ -419,6 +425,11 @@ def _render_batch(result: Any, stream: TextIO) -> None:
         console.print(f"Rapport: {escape(str(result.options.report))}")
     elif result.report_error:
         console.print(f"[red]Rapporten kunde inte skrivas:[/red] {escape(result.report_error)}")
+    if result.katalog_written:
+        console.print(f"Avtalskatalog: {escape(str(result.options.katalog))}")
+    elif result.katalog_error:
+        why = escape(result.katalog_error)
+        console.print(f"[red]Avtalskatalogen kunde inte skrivas:[/red] {why}")
     _render_deliveries(console, result.deliveries)
     if result.mail_error:
         console.print(f"[red]E-post skickades inte:[/red] {escape(result.mail_error)}")
@@ -546,6 +557,7 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
         write=False,
         due_days=args.days,
         workers=args.workers,
+        export=True,
     )
     try:
         digests, deliveries = send_reminders(
@@ -636,6 +648,7 @@ _HEADLESS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "remind": _remind,
     "addin": _addin,
     "init": _init,
+    **PUBLISH_COMMANDS,
 }
 
 

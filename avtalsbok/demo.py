@@ -179,6 +179,7 @@ _AVTAL_KEYS = (
     "email",
     "manual_priority",
     "motivation",
+    "how_to_order",
 )
 _FOLLOW_UP_KEYS = (
     "contract_id",
@@ -1266,6 +1267,15 @@ class _Builder:
 # Rows as Excel holds them
 
 
+def _how_to_order(c: _Contract) -> str:
+    """How to order, by contract form (drawn from nothing random: the rest stays the same)."""
+    if c.form == schema.CALL_OFF_FORM:
+        return "Avropa enligt ramavtalets avropsvägledning; kontakta avtalsansvarig först."
+    if c.form == "Ramavtal":
+        return f"Beställ i e-handelssystemet, sök på avtal {c.contract_id}."
+    return "Kontakta avtalsansvarig före beställning."
+
+
 def _contract_row(c: _Contract) -> dict[str, Any]:
     return dict(
         zip(
@@ -1294,6 +1304,7 @@ def _contract_row(c: _Contract) -> dict[str, Any]:
                 _OWNER_EMAILS[c.owner],
                 c.manual,
                 c.motivation,
+                _how_to_order(c),
             ),
             strict=True,
         )

@@ -46,14 +46,16 @@ def run_books(
     write: bool,
     due_days: int = 0,
     workers: int | None = None,
+    export: bool = False,
 ) -> list[BookRecord]:
     """A record per job, in the jobs' order.
 
+    With `export` each record carries what the exports need (`BookRecord.export`).
     With one worker everything runs in this process. A book that was open (skipped) or whose
     worker process died is run once more after all the others.
     """
     count = max(1, min(workers or default_workers(), len(jobs) or 1))
-    work: Work = partial(book_record, today=today, write=write, due_days=due_days)
+    work: Work = partial(book_record, today=today, write=write, due_days=due_days, export=export)
     # The biggest books first, so no long book starts last while the other workers idle.
     order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i].path))
     progress.start(len(jobs))

@@ -16,6 +16,8 @@ from ..mail.message import AttachmentTooLarge
 from ..mail.sanitize import AddressError, address
 from ..mail.send import send_report
 from ..mail.transport import MailError, MailSettings
+from ..publish.commands import save
+from ..publish.katalog import catalogue_html
 from ..report.records import BookRecord, BookStatus, unit_of
 from ..report.totals import Totals
 from ..report.workbook import write_report
@@ -35,6 +37,7 @@ class BatchOptions:
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
     report: Path | None = None
+    katalog: Path | None = None
     dry_run: bool = False
     workers: int | None = None
     mail: bool = False
@@ -54,6 +57,8 @@ class BatchResult:
     elapsed: float = 0.0
     report_written: bool = False
     report_error: str = ""
+    katalog_written: bool = False
+    katalog_error: str = ""
     deliveries: list[Delivery] = field(default_factory=list)
     mail_error: str = ""
     #: why no mail was sent although it was asked for, when that is not a failure
@@ -66,6 +71,7 @@ class BatchResult:
             t.ok == t.books
             and not self.problems
             and not self.report_error
+            and not self.katalog_error
             and not self.mail_error
             and all(d.status is not Status.FAILED for d in self.deliveries)
         )
@@ -87,6 +93,8 @@ class BatchResult:
             "books_per_minute": round(self.books_per_minute, 1),
             "report": str(self.options.report) if self.report_written else None,
             "report_error": self.report_error or None,
+            "katalog": str(self.options.katalog) if self.katalog_written else None,
+            "katalog_error": self.katalog_error or None,
             "mail": [d.to_json() for d in self.deliveries],
             "mail_error": self.mail_error or None,
             "mail_note": self.mail_note or None,
@@ -104,10 +112,10 @@ def run_batch(
     context: ssl.SSLContext | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> BatchResult:
-    """Run every book under `options.paths`; write and mail the report when asked (not when
-    no book was found)."""
+    """Run every book under `options.paths`; write and mail the report and write the
+    catalogue when asked (not when no book was found)."""
     started = clock()
-    skip = [options.report] if options.report else []
+    skip = [p for p in (options.report, options.katalog) if p is not None]
     found = find_books(options.paths, options.include, options.exclude, skip)
     jobs = [Job(path, unit_of(path, root)) for path, root in found.books]
     records = run_books(
@@ -116,6 +124,7 @@ def run_batch(
         today=options.today if options.fixed_today else None,
         write=not options.dry_run,
         workers=options.workers,
+        export=options.katalog is not None,
     )
     result = BatchResult(options, records, Totals.of(records, options.today), found.problems)
     if options.report is not None and records:
@@ -124,10 +133,24 @@ def run_batch(
             result.report_written = True
         except WriteError as exc:
             result.report_error = str(exc)
+    if options.katalog is not None and records:
+        _katalog(result, options.katalog)
     if options.mail and result.report_written and options.report is not None:
         _mail(result, options.report, mail_settings or MailSettings(), now, context)
     result.elapsed = clock() - started
     return result
+
+
+def _katalog(result: BatchResult, target: Path) -> None:
+    """The contract catalogue of the books as they are after the run (their exports were made
+    from the same results the books were written with)."""
+    books = [r.export for r in result.records if r.export is not None]
+    html = catalogue_html(books, result.options.today)
+    try:
+        save(target, html.encode())
+        result.katalog_written = True
+    except WriteError as exc:
+        result.katalog_error = str(exc)
 
 
 def recipients_of(

@@ -159,6 +159,7 @@ class Contract(Row):
     email: Email = None
     manual_priority: Annotated[int | None, _int(1, 3)] = None
     motivation: Text = None
+    how_to_order: Text = None
 
     @property
     def risk(self) -> int | None:

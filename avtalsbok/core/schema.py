@@ -293,6 +293,13 @@ AVTAL_SHEET = SheetDef(
         _C("E-post", "email", width=26, aliases=("Epost", "E-postadress", "Mejl")),
         _C("Manuell prioritet", "manual_priority", type=_T.INTEGER, choices=PRIORITIES, width=10),
         _C("Motivering", "motivation", width=26, aliases=("Motivering manuell prioritet",)),
+        _C(
+            "Så beställer du",
+            "how_to_order",
+            width=40,
+            aliases=("Beställning", "Hur beställer man", "Beställningsinformation"),
+            note="Visas i avtalskatalogen för alla som får göra avrop.",
+        ),
         _C("Prioritet", "priority", kind=_K, type=_T.INTEGER, width=9),
         _C("Prioritetsgrund", "priority_reason", kind=_K, width=40),
         _C("Uppföljningsform", "follow_up_form", kind=_K, width=34),

@@ -7,6 +7,7 @@ organisation might want to change is a constant elsewhere in the code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -52,6 +53,10 @@ class Settings:
         Step(4, STEP_NAMES_DEFAULT[4], None),
     )
     report_recipients: tuple[str, ...] = ()
+    organisation: str = ""
+    organisation_number: str = ""
+    ocid_prefix: str = ""
+    calendar_alarm_days: int = 7
 
     @property
     def tier3_share(self) -> float:
@@ -123,6 +128,33 @@ def _step(number: int) -> Callable[[Any], Step]:
         return Step(number, name, days)
 
     return parse
+
+
+def _name(v: Any) -> str:
+    """A name: text with at least one letter."""
+    text = cells.parse_text(v)[0]
+    if not text or not any(ch.isalpha() for ch in text):
+        raise _Bad
+    return text
+
+
+def _org_number(v: Any) -> str:
+    """An organisation's number (a personal identity number is no organisation's)."""
+    number, warning = cells.parse_org_number(v)
+    if number is None or warning is not None:
+        raise _Bad
+    return number
+
+
+#: An OCDS prefix as the Open Contracting Partnership registers them: `ocds-` + 6 characters.
+OCID_PREFIX = re.compile(r"ocds-[a-z0-9]{6}")
+
+
+def _ocid_prefix(v: Any) -> str:
+    text = (cells.parse_text(v)[0] or "").lower()
+    if not OCID_PREFIX.fullmatch(text):
+        raise _Bad
+    return text
 
 
 def _emails(v: Any) -> tuple[str, ...]:
@@ -281,6 +313,36 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "E-postadresser (kommaseparerade) som får den sammanställda rapporten.",
         _emails,
         "report_recipients",
+    ),
+    SettingDef(
+        "Organisation",
+        "",
+        "Organisationens namn, som köpare i öppna data (avtalsbok ocds) och i avtalskatalogen.",
+        _name,
+        "organisation",
+    ),
+    SettingDef(
+        "Organisationens organisationsnummer",
+        "",
+        "Organisationens organisationsnummer (NNNNNN-NNNN), som köparens id i öppna data.",
+        _org_number,
+        "organisation_number",
+    ),
+    SettingDef(
+        "OCID-prefix",
+        "",
+        "Organisationens prefix för öppna data enligt OCDS (ocds- och sex tecken), som "
+        "Open Contracting Partnership tilldelar. Varje avtals id blir prefix-Avtals-ID.",
+        _ocid_prefix,
+        "ocid_prefix",
+    ),
+    SettingDef(
+        "Kalenderpåminnelse (dagar före)",
+        _D.calendar_alarm_days,
+        "Så här många dagar före en uppföljning eller ett beslut påminner kalendern "
+        "(avtalsbok kalender och påminnelsernas .ics-fil). 0 = samma dag.",
+        _int(0, 365),
+        "calendar_alarm_days",
     ),
 )
 

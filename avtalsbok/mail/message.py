@@ -20,6 +20,8 @@ from .sanitize import file_name, header_text
 from .transport import KIND_HEADER
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+#: The file name of a calendar attached to a message.
+CALENDAR_FILE = "avtalsbok.ics"
 
 
 class AttachmentTooLarge(Exception):
@@ -47,9 +49,11 @@ def build(
     html: str,
     attachment: Path | None = None,
     max_attachment_bytes: int | None = None,
+    calendar: bytes | None = None,
 ) -> Outgoing:
-    """A message to one recipient. Raises AttachmentTooLarge (before reading the file) and
-    OSError when the attachment cannot be read."""
+    """A message to one recipient, with an optional file and an optional calendar (.ics).
+    Raises AttachmentTooLarge (before reading the file) and OSError when the attachment
+    cannot be read."""
     data = b""
     if attachment is not None:
         size = attachment.stat().st_size
@@ -75,8 +79,16 @@ def build(
         msg.add_attachment(
             data, maintype=maintype, subtype=subtype, filename=file_name(attachment.name)
         )
+    if calendar is not None:
+        msg.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            filename=CALENDAR_FILE,
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
     digest = hashlib.sha256()
-    for part in (clean_subject.encode(), text.encode(), data):
+    for part in (clean_subject.encode(), text.encode(), data, calendar or b""):
         digest.update(hashlib.sha256(part).digest())
     key = LedgerKey(kind, day, recipient.addr_spec, digest.hexdigest()[:32])
     return Outgoing(kind, recipient, msg, key)

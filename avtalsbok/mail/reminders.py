@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from email.headerregistry import Address
@@ -234,8 +234,14 @@ def digest_html(digest: Digest, day: date, days: int) -> str:
     return "\n".join(parts) + "\n"
 
 
-def reminder_messages(found: Digests, day: date, days: int, sender: Address) -> list[Outgoing]:
-    """One message per owner."""
+def reminder_messages(
+    found: Digests,
+    day: date,
+    days: int,
+    sender: Address,
+    calendars: Mapping[str, bytes] | None = None,
+) -> list[Outgoing]:
+    """One message per owner, with their calendar (`calendars` by lower-case address)."""
     return [
         build(
             kind=KIND,
@@ -245,6 +251,7 @@ def reminder_messages(found: Digests, day: date, days: int, sender: Address) -> 
             subject=subject(d, day),
             text=digest_text(d, day, days),
             html=digest_html(d, day, days),
+            calendar=(calendars or {}).get(d.recipient.addr_spec.lower()),
         )
         for d in found.digests
     ]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from ..publish.ics import calendar_bytes
 from ..report.records import BookRecord
 from ..report.totals import Figure
 from .deliver import Delivery, deliver
@@ -54,10 +55,19 @@ def send_reminders(
     force: bool = False,
     context: ssl.SSLContext | None = None,
 ) -> tuple[Digests, list[Delivery]]:
-    """One digest per contract owner, unless the ledger says the same one has gone already."""
+    """One digest per contract owner, unless the ledger says the same one has gone already.
+
+    Records made with `export` give each owner their own calendar of their items (.ics).
+    """
     found = digests(records)
     sender = address(settings.sender, SENDER_NAME)
-    messages = reminder_messages(found, day, days, sender)
+    books = [r.export for r in records if r.export is not None]
+    calendars = {
+        d.recipient.addr_spec.lower(): calendar_bytes(books, day, owner=d.recipient.addr_spec)
+        for d in found.digests
+        if books
+    }
+    messages = reminder_messages(found, day, days, sender, calendars)
     sent = deliver(
         messages, transport_for(settings, context), Ledger(settings.outbox), now=now, force=force
     )

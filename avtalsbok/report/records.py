@@ -21,6 +21,7 @@ from ..core.findings import Finding, Level, display_value
 from ..core.models import Contract
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
 from ..core.schedule import DECISION
+from ..publish.facts import BookExport, book_export
 from ..workbook.atomic import OPEN_IN_PROGRAM, UNKNOWN_OWNER, owner_of
 from ..workbook.runner import Outcome, process
 
@@ -109,6 +110,9 @@ class BookRecord:
     findings: tuple[Finding, ...] = ()
     recipients: tuple[str, ...] = ()
     owner: str | None = None
+    #: the book's contracts and plan for the calendar, catalogue and open-data exports, when
+    #: the record was made with `export`
+    export: BookExport | None = None
 
     @property
     def file_name(self) -> str:
@@ -172,6 +176,7 @@ def book_record(
     today: date | None = None,
     write: bool = True,
     due_days: int = 0,
+    export: bool = False,
 ) -> BookRecord:
     """Run one book (as `avtalsbok run`, or only check it without `write`) and sum it up.
 
@@ -179,11 +184,14 @@ def book_record(
     or busy file: that is the record's status.
     """
     outcome = process(path, today=today, write=write)
-    return record_of(outcome, unit, due_days=due_days)
+    return record_of(outcome, unit, due_days=due_days, export=export)
 
 
-def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
-    """The record of a processed book; follow-ups and decisions up to `due_days` ahead."""
+def record_of(
+    outcome: Outcome, unit: str, *, due_days: int = 0, export: bool = False
+) -> BookRecord:
+    """The record of a processed book; follow-ups and decisions up to `due_days` ahead; with
+    `export`, what the exports need of it."""
     path = os.fspath(outcome.path)
     found = tuple(_plain(f) for f in outcome.findings)
     result = outcome.result
@@ -236,6 +244,7 @@ def record_of(outcome: Outcome, unit: str, *, due_days: int = 0) -> BookRecord:
         findings=found,
         recipients=result.settings.report_recipients,
         owner=owner,
+        export=book_export(result, path, unit) if export else None,
     )
 
 

@@ -1,0 +1,242 @@
+"""The `kalender`, `katalog` and `ocds` commands: their arguments, loading the books, writing
+the file, and what they say. `cli.py` only registers them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .facts import BookExport
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace, TextIO], int]
+
+
+def add_publish_commands(
+    sub: Any, date_type: Callable[[str], date], count_type: Callable[[str], int]
+) -> None:
+    """Register the three commands on the `avtalsbok` parser's subparsers."""
+    p = sub.add_parser(
+        "kalender",
+        help="uppföljningsplanen som kalenderfil (.ics) för Outlook och andra kalendrar",
+        description="Skriver uppföljningar, uppstartsmöten, förlängningsbeslut och kontroller "
+        "av avvikelser som heldagshändelser i en .ics-fil. Importera filen igen när planen "
+        "ändrats: samma händelse uppdateras i stället för att dubbleras.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP")
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="FIL.ics", help="filen att skriva (annars stdout)"
+    )
+    p.add_argument("--owner", metavar="E-POST", help="bara den avtalsansvariges poster")
+    _add_common(p, date_type, count_type)
+
+    p = sub.add_parser(
+        "katalog",
+        help="avtalskatalog: alla gällande avtal som en HTML-fil för alla som beställer",
+        description="Skriver en fristående HTML-fil med alla gällande avtal: vad avtalet "
+        "gäller, leverantör, kategori, period, förlängning kvar, hur man beställer och vem "
+        "man frågar. Inga interna uppgifter (risk, avvikelser, årsvärde, fel) kommer med.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="MAPP|BOK")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.html")
+    p.add_argument("--organisation", metavar="NAMN", help="namnet i rubriken")
+    _add_common(p, date_type, count_type)
+
+    p = sub.add_parser(
+        "ocds",
+        help="avtalen som öppna data (OCDS 1.1, JSON)",
+        description="Skriver ett OCDS 1.1-releasepaket (Open Contracting Data Standard) med "
+        "en release per avtal. Risk, avvikelser och fel kommer inte med.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.json")
+    p.add_argument(
+        "--publisher",
+        metavar="NAMN",
+        help="utgivarens namn (annars böckernas inställning Organisation)",
+    )
+    p.add_argument(
+        "--ocid-prefix",
+        metavar="PREFIX",
+        help="OCID-prefix (ocds-xxxxxx) för böcker utan inställningen OCID-prefix",
+    )
+    p.add_argument("--uri", metavar="ADRESS", help="adressen där filen publiceras")
+    _add_common(p, date_type, count_type)
+
+
+def _add_common(
+    p: argparse.ArgumentParser, date_type: Callable[[str], date], count_type: Callable[[str], int]
+) -> None:
+    p.add_argument(
+        "--today", type=date_type, help="referensdatum ÅÅÅÅ-MM-DD (annars varje boks Idag)"
+    )
+    p.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="MÖNSTER",
+        help="ta bara med filer som matchar (standard *.xlsx och *.xlsm)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="MÖNSTER",
+        help="hoppa över filer eller sökvägar som matchar",
+    )
+    p.add_argument(
+        "--workers", type=count_type, help="antal parallella processer (standard: en per kärna)"
+    )
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    books: list[BookExport]
+    unreadable: list[tuple[str, str]]
+    with_errors: int
+
+
+def _load(args: argparse.Namespace) -> _Loaded | str:
+    """The books' exports, or a usage error message."""
+    from ..batch.discover import find_books
+    from ..batch.pool import Job, run_books
+    from ..batch.progress import progress_for
+    from ..report.records import BookStatus, unit_of
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        return f"{missing[0]} finns inte"
+    output: Path | None = args.output
+    if output is not None and not output.parent.is_dir():
+        return f"mappen för filen finns inte: {output.parent}"
+    found = find_books(args.paths, args.include, args.exclude, skip=[output] if output else [])
+    if not found.books:
+        return "inga arbetsböcker hittades (se --include och --exclude)"
+    jobs = [Job(path, unit_of(path, root)) for path, root in found.books]
+    records = run_books(
+        jobs,
+        progress_for(sys.stderr),
+        today=args.today,
+        write=False,
+        workers=args.workers,
+        export=True,
+    )
+    unreadable = [(r.path, r.problem) for r in records if r.export is None]
+    unreadable += [(str(p), why) for p, why in found.problems]
+    errors = sum(1 for r in records if r.status is BookStatus.ERRORS)
+    return _Loaded([r.export for r in records if r.export], unreadable, errors)
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write an export atomically; raises WriteError when it is open or cannot be written."""
+    from ..workbook.atomic import WriteError, atomic_replace, owner_of
+
+    owner = owner_of(path)
+    if owner is not None:
+        raise WriteError("filen är öppen", code="file-locked", owner=owner)
+    atomic_replace(path, lambda out: out.write(data))
+
+
+def _usage(message: str) -> int:
+    print(f"avtalsbok: fel: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _finish(loaded: _Loaded, what: str, output: Path | None, stream: TextIO) -> int:
+    """Say what was written and what was left out; the exit code."""
+    if output is not None:
+        print(f"{what}: {output}", file=stream)
+    for path, why in loaded.unreadable:
+        print(f"Kan inte läsas, inte med: {path}: {why}", file=sys.stderr)
+    if loaded.with_errors:
+        print(
+            f"{loaded.with_errors} avtalsböcker har fel (se bladet Fel); deras avtal är med "
+            "som de står.",
+            file=sys.stderr,
+        )
+    return EXIT_ERRORS if loaded.unreadable or loaded.with_errors else EXIT_OK
+
+
+def _today(args: argparse.Namespace, books: Sequence[BookExport]) -> date:
+    """The reference date of the export: `--today`, else the latest of the books' dates."""
+    given: date | None = args.today
+    return given or max((b.today for b in books), default=date.today())
+
+
+def kalender(args: argparse.Namespace, stream: TextIO) -> int:
+    from ..mail.sanitize import AddressError, address
+    from ..workbook.atomic import WriteError
+    from .ics import calendar_bytes
+
+    owner = None
+    if args.owner is not None:
+        try:
+            owner = address(args.owner).addr_spec
+        except AddressError as exc:
+            return _usage(str(exc))
+    loaded = _load(args)
+    if isinstance(loaded, str):
+        return _usage(loaded)
+    data = calendar_bytes(loaded.books, _today(args, loaded.books), owner)
+    if args.output is None:
+        stream.write(data.decode())
+        stream.flush()
+        return _finish(loaded, "Kalender", None, stream)
+    try:
+        save(args.output, data)
+    except WriteError as exc:
+        return _usage(f"kalendern kunde inte skrivas: {exc}")
+    return _finish(loaded, "Kalender", args.output, stream)
+
+
+def katalog(args: argparse.Namespace, stream: TextIO) -> int:
+    from ..workbook.atomic import WriteError
+    from .katalog import catalogue_html
+
+    loaded = _load(args)
+    if isinstance(loaded, str):
+        return _usage(loaded)
+    html = catalogue_html(loaded.books, _today(args, loaded.books), args.organisation or "")
+    try:
+        save(args.output, html.encode())
+    except WriteError as exc:
+        return _usage(f"avtalskatalogen kunde inte skrivas: {exc}")
+    return _finish(loaded, "Avtalskatalog", args.output, stream)
+
+
+def ocds(args: argparse.Namespace, stream: TextIO) -> int:
+    from ..core.settings import OCID_PREFIX
+    from ..workbook.atomic import WriteError
+    from .ocds import Publisher, PublishError, release_package
+
+    prefix = args.ocid_prefix
+    if prefix is not None and not OCID_PREFIX.fullmatch(prefix.lower()):
+        return _usage(f"{prefix!r} är inget OCID-prefix (ocds- och sex tecken)")
+    loaded = _load(args)
+    if isinstance(loaded, str):
+        return _usage(loaded)
+    name = args.publisher or next((b.organisation for b in loaded.books if b.organisation), "")
+    if not name:
+        return _usage("ange utgivaren med --publisher eller Organisation under Inställningar")
+    publisher = Publisher(name, (prefix or "").lower(), args.uri or "")
+    try:
+        package = release_package(loaded.books, _today(args, loaded.books), publisher)
+    except PublishError as exc:
+        return _usage(str(exc))
+    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    try:
+        save(args.output, text.encode())
+    except WriteError as exc:
+        return _usage(f"filen kunde inte skrivas: {exc}")
+    return _finish(loaded, f"Öppna data ({len(package['releases'])} avtal)", args.output, stream)
+
+
+PUBLISH_COMMANDS: dict[str, Handler] = {"kalender": kalender, "katalog": katalog, "ocds": ocds}
