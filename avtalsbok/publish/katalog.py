@@ -65,6 +65,7 @@ thead th { background: #e8eef5; }
 tbody tr:nth-child(even) { background: #f6f6f6; }
 a { color: #0645ad; }
 .id { white-space: nowrap; }
+.order { white-space: pre-line; }
 @media print {
   body { margin: 0; font-size: 9pt; }
   .filter, #antal { display: none; }
@@ -166,7 +167,7 @@ def _row(book: BookExport, c: ContractFacts) -> str:
         f"<td>{e(c.category)}</td>",
         f"<td>{e(period)}</td>",
         f"<td>{e(extension)}</td>",
-        f"<td>{e(c.how_to_order)}</td>",
+        f'<td class="order">{e(c.how_to_order)}</td>',
         f"<td>{contact}</td>",
         f"<td>{e(book.label)}</td>",
     )
