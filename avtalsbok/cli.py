@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?", type=Path, default=Path("templates"))
     _add_headless_commands(sub)
     _add_addin_commands(sub)
-    add_publish_commands(sub, _date, _count)
+    add_publish_commands(sub, _add_book_options)
     return parser
 
 

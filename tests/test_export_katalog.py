@@ -4,6 +4,7 @@ by an HTML parser and by a real browser (search, category filter, JavaScript off
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -279,3 +280,17 @@ def test_in_a_browser_without_javascript_everything_is_listed(
         assert not driver.find_element(By.ID, "filter").is_displayed()  # no dead search box
     finally:
         driver.quit()
+
+
+def test_an_unreadable_book_is_left_out_named_and_exits_1(tmp_path: Path) -> None:
+    _books(tmp_path / "Enheter")
+    (tmp_path / "Enheter" / "Trasig").mkdir()
+    (tmp_path / "Enheter" / "Trasig" / "avtal.xlsx").write_bytes(b"inte en arbetsbok")
+    target = tmp_path / "katalog.html"
+    out = io.StringIO()
+    args = ["katalog", str(tmp_path / "Enheter"), "-o", str(target), "--json", "--workers", "1"]
+    assert main(args, out) == 1
+    summary = json.loads(out.getvalue())
+    assert (summary["file"], summary["books"], summary["items"]) == (str(target), 3, 4)
+    assert [Path(u["path"]).parent.name for u in summary["unreadable"]] == ["Trasig"]
+    assert len(body_rows(Page(target.read_text(encoding="utf-8")))) == 4

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from email.headerregistry import Address
 
+from ..publish.facts import contract_title
 from ..report.records import BookRecord, DueItem, LateDeviation
 from .message import Outgoing, build
 from .sanitize import AddressError, address
@@ -143,24 +144,16 @@ def subject(digest: Digest, day: date) -> str:
     return f"Påminnelse {day.isoformat()}: {listed} att hantera i dina avtal"
 
 
-def _contract(contract_id: str, name: str, supplier: str) -> str:
-    text = contract_id
-    if name:
-        text += f" {name}"
-    if supplier:
-        text += f" ({supplier})"
-    return text
-
-
 def _follow_up_line(i: DueItem) -> str:
-    return f"{i.date.isoformat()}  {_contract(i.contract_id, i.contract_name, i.supplier)}: " + (
-        f"{i.activity} – {i.status}" if i.status else i.activity
+    return (
+        f"{i.date.isoformat()}  {contract_title(i.contract_id, i.contract_name, i.supplier)}: "
+        + (f"{i.activity} – {i.status}" if i.status else i.activity)
     )
 
 
 def _decision_line(i: DueItem) -> str:
     return (
-        f"{i.date.isoformat()}  {_contract(i.contract_id, i.contract_name, i.supplier)}: "
+        f"{i.date.isoformat()}  {contract_title(i.contract_id, i.contract_name, i.supplier)}: "
         "sista dag att besluta om förlängning"
     )
 
@@ -168,7 +161,7 @@ def _decision_line(i: DueItem) -> str:
 def _deviation_line(d: LateDeviation) -> str:
     deadline = d.deadline.isoformat() if d.deadline else "okänt datum"
     text = (
-        f"{d.deviation_id} på {_contract(d.contract_id, d.contract_name, d.supplier)}: "
+        f"{d.deviation_id} på {contract_title(d.contract_id, d.contract_name, d.supplier)}: "
         f"{d.severity or 'okänd allvarlighetsgrad'}, steg {d.step}, åtgärdsplan senast {deadline}"
     )
     return text + (f" – föreslaget steg: {d.proposed_step}" if d.proposed_step else "")

@@ -21,9 +21,11 @@ Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
 def add_publish_commands(
-    sub: Any, date_type: Callable[[str], date], count_type: Callable[[str], int]
+    sub: Any, add_book_options: Callable[[argparse.ArgumentParser, str], None]
 ) -> None:
-    """Register the three commands on the `avtalsbok` parser's subparsers."""
+    """Register the three commands on the `avtalsbok` parser's subparsers; `add_book_options`
+    adds the options every command over many books has (`--include`, `--today`, `--json` …)."""
+    today_help = "referensdatum ÅÅÅÅ-MM-DD (annars varje boks Idag)"
     p = sub.add_parser(
         "kalender",
         help="uppföljningsplanen som kalenderfil (.ics) för Outlook och andra kalendrar",
@@ -36,7 +38,7 @@ def add_publish_commands(
         "-o", "--output", type=Path, metavar="FIL.ics", help="filen att skriva (annars stdout)"
     )
     p.add_argument("--owner", metavar="E-POST", help="bara den avtalsansvariges poster")
-    _add_common(p, date_type, count_type)
+    add_book_options(p, today_help)
 
     p = sub.add_parser(
         "katalog",
@@ -48,7 +50,7 @@ def add_publish_commands(
     p.add_argument("paths", nargs="+", type=Path, metavar="MAPP|BOK")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.html")
     p.add_argument("--organisation", metavar="NAMN", help="namnet i rubriken")
-    _add_common(p, date_type, count_type)
+    add_book_options(p, today_help)
 
     p = sub.add_parser(
         "ocds",
@@ -69,32 +71,7 @@ def add_publish_commands(
         help="OCID-prefix (ocds-xxxxxx) för böcker utan inställningen OCID-prefix",
     )
     p.add_argument("--uri", metavar="ADRESS", help="adressen där filen publiceras")
-    _add_common(p, date_type, count_type)
-
-
-def _add_common(
-    p: argparse.ArgumentParser, date_type: Callable[[str], date], count_type: Callable[[str], int]
-) -> None:
-    p.add_argument(
-        "--today", type=date_type, help="referensdatum ÅÅÅÅ-MM-DD (annars varje boks Idag)"
-    )
-    p.add_argument(
-        "--include",
-        action="append",
-        default=[],
-        metavar="MÖNSTER",
-        help="ta bara med filer som matchar (standard *.xlsx och *.xlsm)",
-    )
-    p.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="MÖNSTER",
-        help="hoppa över filer eller sökvägar som matchar",
-    )
-    p.add_argument(
-        "--workers", type=count_type, help="antal parallella processer (standard: en per kärna)"
-    )
+    add_book_options(p, today_help)
 
 
 @dataclass(frozen=True)
@@ -150,10 +127,24 @@ def _usage(message: str) -> int:
     return EXIT_USAGE
 
 
-def _finish(loaded: _Loaded, what: str, output: Path | None, stream: TextIO) -> int:
-    """Say what was written and what was left out; the exit code."""
-    if output is not None:
-        print(f"{what}: {output}", file=stream)
+def _finish(
+    args: argparse.Namespace, loaded: _Loaded, count: int, noun: str, stream: TextIO
+) -> int:
+    """Say what was written (`count` events or contracts) and what was left out; the exit
+    code."""
+    output: Path | None = args.output
+    if args.json:
+        summary = {
+            "file": str(output) if output else None,
+            "books": len(loaded.books) + len(loaded.unreadable),
+            "items": count,
+            "books_with_errors": loaded.with_errors,
+            "unreadable": [{"path": p, "reason": why} for p, why in loaded.unreadable],
+        }
+        json.dump(summary, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    elif output is not None:
+        print(f"{output}: {count} {noun}", file=stream)
     for path, why in loaded.unreadable:
         print(f"Kan inte läsas, inte med: {path}: {why}", file=sys.stderr)
     if loaded.with_errors:
@@ -174,7 +165,7 @@ def _today(args: argparse.Namespace, books: Sequence[BookExport]) -> date:
 def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     from ..mail.sanitize import AddressError, address
     from ..workbook.atomic import WriteError
-    from .ics import calendar_bytes
+    from .ics import calendar_bytes, owner_items
 
     owner = None
     if args.owner is not None:
@@ -186,15 +177,18 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     if isinstance(loaded, str):
         return _usage(loaded)
     data = calendar_bytes(loaded.books, _today(args, loaded.books), owner)
+    count = sum(1 for _ in owner_items(loaded.books, owner))
     if args.output is None:
+        if args.json:
+            return _usage("--json kräver -o (kalendern skrivs annars på stdout)")
         stream.write(data.decode())
         stream.flush()
-        return _finish(loaded, "Kalender", None, stream)
-    try:
-        save(args.output, data)
-    except WriteError as exc:
-        return _usage(f"kalendern kunde inte skrivas: {exc}")
-    return _finish(loaded, "Kalender", args.output, stream)
+    else:
+        try:
+            save(args.output, data)
+        except WriteError as exc:
+            return _usage(f"kalendern kunde inte skrivas: {exc}")
+    return _finish(args, loaded, count, "händelser", stream)
 
 
 def katalog(args: argparse.Namespace, stream: TextIO) -> int:
@@ -209,7 +203,8 @@ def katalog(args: argparse.Namespace, stream: TextIO) -> int:
         save(args.output, html.encode())
     except WriteError as exc:
         return _usage(f"avtalskatalogen kunde inte skrivas: {exc}")
-    return _finish(loaded, "Avtalskatalog", args.output, stream)
+    count = sum(c.in_force for b in loaded.books for c in b.contracts)
+    return _finish(args, loaded, count, "gällande avtal", stream)
 
 
 def ocds(args: argparse.Namespace, stream: TextIO) -> int:
@@ -236,7 +231,7 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
         save(args.output, text.encode())
     except WriteError as exc:
         return _usage(f"filen kunde inte skrivas: {exc}")
-    return _finish(loaded, f"Öppna data ({len(package['releases'])} avtal)", args.output, stream)
+    return _finish(args, loaded, len(package["releases"]), "avtal (OCDS-releaser)", stream)
 
 
 PUBLISH_COMMANDS: dict[str, Handler] = {"kalender": kalender, "katalog": katalog, "ocds": ocds}

@@ -38,7 +38,7 @@ def calendar_bytes(books: Sequence[BookExport], today: date, owner: str | None =
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", CALENDAR_NAME)
     seen: set[str] = set()
-    for book, item in _items(books, owner):
+    for book, item in owner_items(books, owner):
         uid = _uid(book.file_name, item.key)
         if uid in seen:  # same file name and Avtals-ID in two units
             uid = _uid(f"{book.unit}/{book.file_name}", item.key)
@@ -48,7 +48,10 @@ def calendar_bytes(books: Sequence[BookExport], today: date, owner: str | None =
     return data
 
 
-def _items(books: Sequence[BookExport], owner: str | None) -> Iterable[tuple[BookExport, Item]]:
+def owner_items(
+    books: Sequence[BookExport], owner: str | None = None
+) -> Iterable[tuple[BookExport, Item]]:
+    """The items a calendar holds, books in order: all of them, or `owner`'s (by e-mail)."""
     wanted = owner.casefold() if owner else None
     ordered = sorted(books, key=lambda b: (b.unit, b.file_name, b.path))
     for book in ordered:
