@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from browser import browser, needs_browser  # noqa: F401  (the browser fixture)
 from exports import export
-from helpers import TODAY, contract, deviation, follow_up, setting
+from helpers import TODAY, contract, deviation, follow_up, run, setting
 
 from avtalsbok.cli import main
 from avtalsbok.core import schema
@@ -99,6 +99,14 @@ def test_only_contracts_in_force_are_listed_with_what_one_needs_to_order() -> No
         "Kontakt",
         "Enhet",
     ]
+
+
+def test_a_book_without_the_how_to_order_column_runs_as_before() -> None:
+    row = contract(how_to_order="Ring oss")
+    del row["Så beställer du"]
+    book = export(row)
+    assert [c.how_to_order for c in book.contracts] == [""]
+    assert run([row]).findings == []
 
 
 def test_nothing_internal_and_no_sole_traders_personal_number() -> None:

@@ -192,6 +192,9 @@ def test_ocds_command_writes_a_valid_package(tmp_path: Path) -> None:
     assert main(["ocds", str(tmp_path), "-o", str(target), "--workers", "1"], out) == 0
     package = valid(json.loads(target.read_text(encoding="utf-8")))
     assert [r["ocid"] for r in package["releases"]] == ["ocds-abc123-A1", "ocds-abc123-A2"]
+    uri = ["--uri", "https://data.kommun.se/avtal.json"]
+    assert main(["ocds", str(tmp_path), "-o", str(target), "--workers", "1", *uri]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["uri"] == uri[1]
     assert package["publisher"] == {"name": "Exempelkommun"}
     assert "2 avtal" in out.getvalue()
 
@@ -202,6 +205,8 @@ def test_ocds_command_writes_a_valid_package(tmp_path: Path) -> None:
         ((), [], "ange utgivaren med --publisher"),
         ((), ["--publisher", "Kommunen"], "inget OCID-prefix"),
         ((), ["--publisher", "K", "--ocid-prefix", "abc"], "är inget OCID-prefix"),
+        (ORG, ["--uri", "avtal.json"], "är ingen fullständig adress"),
+        (ORG, ["--uri", "C:\\data\\avtal.json"], "är ingen fullständig adress"),
     ],
 )
 def test_ocds_command_without_what_it_needs_exits_2(

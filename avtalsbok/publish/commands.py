@@ -215,6 +215,8 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
     prefix = args.ocid_prefix
     if prefix is not None and not OCID_PREFIX.fullmatch(prefix.lower()):
         return _usage(f"{prefix!r} är inget OCID-prefix (ocds- och sex tecken)")
+    if args.uri is not None and not _absolute_uri(args.uri):
+        return _usage(f"{args.uri!r} är ingen fullständig adress (t.ex. https://…)")
     loaded = _load(args)
     if isinstance(loaded, str):
         return _usage(loaded)
@@ -232,6 +234,14 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
     except WriteError as exc:
         return _usage(f"filen kunde inte skrivas: {exc}")
     return _finish(args, loaded, len(package["releases"]), "avtal (OCDS-releaser)", stream)
+
+
+def _absolute_uri(text: str) -> bool:
+    """A URI with a scheme (`https://…`, `urn:…`) and no spaces, as OCDS wants `uri`."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    return bool(parts.scheme) and len(parts.scheme) > 1 and not any(c.isspace() for c in text)
 
 
 PUBLISH_COMMANDS: dict[str, Handler] = {"kalender": kalender, "katalog": katalog, "ocds": ocds}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,14 @@ class BookExport:
 
     def contract(self, contract_id: str) -> ContractFacts | None:
         """The first contract with this Avtals-ID."""
-        return next((c for c in self.contracts if c.contract_id == contract_id), None)
+        return self._by_id.get(contract_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, ContractFacts]:
+        by_id: dict[str, ContractFacts] = {}
+        for c in self.contracts:
+            by_id.setdefault(c.contract_id, c)
+        return by_id
 
 
 def contract_title(contract_id: str, name: str, supplier: str) -> str:
