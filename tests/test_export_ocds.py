@@ -199,6 +199,18 @@ def test_ocds_command_writes_a_valid_package(tmp_path: Path) -> None:
     assert "2 avtal" in out.getvalue()
 
 
+def test_the_same_avtals_id_in_two_books_is_published_once_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _book(tmp_path / "Vård" / "avtal.xlsx")
+    _book(tmp_path / "Skola" / "avtal.xlsx")
+    target = tmp_path / "avtal.json"
+    assert main(["ocds", str(tmp_path), "-o", str(target), "--workers", "1"]) == 0
+    package = valid(json.loads(target.read_text(encoding="utf-8")))
+    assert [r["ocid"] for r in package["releases"]] == ["ocds-abc123-A1", "ocds-abc123-A2"]
+    assert "2 avtal har samma Avtals-ID som ett avtal i en annan bok" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("settings", "extra", "message"),
     [

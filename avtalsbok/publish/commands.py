@@ -19,6 +19,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
+_PATHS_HELP = "avtalsböcker, eller mappar som söks igenom med undermappar"
+
 
 def add_publish_commands(
     sub: Any, add_book_options: Callable[[argparse.ArgumentParser, str], None]
@@ -33,7 +35,7 @@ def add_publish_commands(
         "av avvikelser som heldagshändelser i en .ics-fil. Importera filen igen när planen "
         "ändrats: samma händelse uppdateras i stället för att dubbleras.",
     )
-    p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP")
+    p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP", help=_PATHS_HELP)
     p.add_argument(
         "-o", "--output", type=Path, metavar="FIL.ics", help="filen att skriva (annars stdout)"
     )
@@ -47,7 +49,7 @@ def add_publish_commands(
         "gäller, leverantör, kategori, period, förlängning kvar, hur man beställer och vem "
         "man frågar. Inga interna uppgifter (risk, avvikelser, årsvärde, fel) kommer med.",
     )
-    p.add_argument("paths", nargs="+", type=Path, metavar="MAPP|BOK")
+    p.add_argument("paths", nargs="+", type=Path, metavar="MAPP|BOK", help=_PATHS_HELP)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.html")
     p.add_argument("--organisation", metavar="NAMN", help="namnet i rubriken")
     add_book_options(p, today_help)
@@ -58,7 +60,7 @@ def add_publish_commands(
         description="Skriver ett OCDS 1.1-releasepaket (Open Contracting Data Standard) med "
         "en release per avtal. Risk, avvikelser och fel kommer inte med.",
     )
-    p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP")
+    p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP", help=_PATHS_HELP)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.json")
     p.add_argument(
         "--publisher",
@@ -233,6 +235,13 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
         save(args.output, text.encode())
     except WriteError as exc:
         return _usage(f"filen kunde inte skrivas: {exc}")
+    with_id = sum(1 for b in loaded.books for c in b.contracts if c.contract_id)
+    if shared := with_id - len(package["releases"]):
+        print(
+            f"{shared} avtal har samma Avtals-ID som ett avtal i en annan bok och publicerades "
+            "bara en gång (det första, i böckernas ordning).",
+            file=sys.stderr,
+        )
     return _finish(args, loaded, len(package["releases"]), "avtal (OCDS-releaser)", stream)
 
 
