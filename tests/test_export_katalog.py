@@ -302,3 +302,15 @@ def test_an_unreadable_book_is_left_out_named_and_exits_1(tmp_path: Path) -> Non
     assert (summary["file"], summary["books"], summary["items"]) == (str(target), 3, 4)
     assert [Path(u["path"]).parent.name for u in summary["unreadable"]] == ["Trasig"]
     assert len(body_rows(Page(target.read_text(encoding="utf-8")))) == 4
+
+
+def test_a_catalogue_someone_has_open_is_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _books(tmp_path / "Enheter")
+    target = tmp_path / "avtalskatalog.html"
+    target.write_text("förra veckans katalog", encoding="utf-8")
+    (tmp_path / "~$avtalskatalog.html").write_bytes(b"\x04Anna" + b" " * 60)
+    assert main(["katalog", str(tmp_path / "Enheter"), "-o", str(target), "--workers", "1"]) == 2
+    assert "avtalskatalogen kunde inte skrivas" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "förra veckans katalog"

@@ -16,8 +16,8 @@ from ..mail.message import AttachmentTooLarge
 from ..mail.sanitize import AddressError, address
 from ..mail.send import send_report
 from ..mail.transport import MailError, MailSettings
-from ..publish.commands import save
 from ..publish.katalog import catalogue_html
+from ..publish.output import save
 from ..report.records import BookRecord, BookStatus, unit_of
 from ..report.totals import Totals
 from ..report.workbook import write_report

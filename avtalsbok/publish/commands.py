@@ -114,16 +114,6 @@ def _load(args: argparse.Namespace) -> _Loaded | str:
     return _Loaded([r.export for r in records if r.export], unreadable, errors)
 
 
-def save(path: Path, data: bytes) -> None:
-    """Write an export atomically; raises WriteError when it is open or cannot be written."""
-    from ..workbook.atomic import WriteError, atomic_replace, owner_of
-
-    owner = owner_of(path)
-    if owner is not None:
-        raise WriteError("filen är öppen", code="file-locked", owner=owner)
-    atomic_replace(path, lambda out: out.write(data))
-
-
 def _usage(message: str) -> int:
     print(f"avtalsbok: fel: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -168,6 +158,7 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     from ..mail.sanitize import AddressError, address
     from ..workbook.atomic import WriteError
     from .ics import calendar_bytes, owner_items
+    from .output import save
 
     owner = None
     if args.owner is not None:
@@ -196,6 +187,7 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
 def katalog(args: argparse.Namespace, stream: TextIO) -> int:
     from ..workbook.atomic import WriteError
     from .katalog import catalogue_html
+    from .output import save
 
     loaded = _load(args)
     if isinstance(loaded, str):
@@ -213,6 +205,7 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
     from ..core.settings import OCID_PREFIX
     from ..workbook.atomic import WriteError
     from .ocds import Publisher, PublishError, release_package
+    from .output import save
 
     prefix = args.ocid_prefix
     if prefix is not None and not OCID_PREFIX.fullmatch(prefix.lower()):
