@@ -3,6 +3,7 @@ by an HTML parser and by a real browser (search, category filter, JavaScript off
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from datetime import date
@@ -261,6 +262,13 @@ def test_in_a_browser_typing_a_supplier_shows_only_its_rows(
     assert category.get_attribute("id") == "kategori"
     Select(category).select_by_visible_text("Livsmedel")
     assert _visible(browser) == ["S-1", "V-1"]
+    # Printed, the controls are left out and the rows chosen are on paper.
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not browser.find_element(By.ID, "filter").is_displayed()
+    assert _visible(browser) == ["S-1", "V-1"]
+    pdf = base64.b64decode(browser.print_page())
+    (tmp_path / "avtalskatalog.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF")
 
 
 @needs_browser
