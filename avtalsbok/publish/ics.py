@@ -39,9 +39,9 @@ def calendar_bytes(books: Sequence[BookExport], today: date, owner: str | None =
     cal.add("x-wr-calname", CALENDAR_NAME)
     seen: set[str] = set()
     for book, item in owner_items(books, owner):
-        uid = _uid(book.file_name, item.key)
-        if uid in seen:  # same file name and Avtals-ID in two units
-            uid = _uid(f"{book.unit}/{book.file_name}", item.key)
+        # The file name alone, unless another unit's book of the same name has the same item.
+        names = (book.file_name, f"{book.unit}/{book.file_name}", book.path)
+        uid = next(u for u in (_uid(n, item.key) for n in names) if u not in seen)
         seen.add(uid)
         cal.add_component(_event(book, item, uid, today))
     data: bytes = cal.to_ical()
