@@ -105,20 +105,44 @@ def parse_cell(ref: str) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------
 
 
+#: The icon Excel on Windows shows for each `App.alert` mode (xlwings 0.37, `_xlwindows.py`:
+#: "info" → MB_ICONINFORMATION, "critical" → MB_ICONWARNING, no mode → no icon).
+WINDOWS_ICONS: dict[str | None, str | None] = {None: None, "info": "info", "critical": "warning"}
+
+
 class FakeApp:
-    """`xlwings.App`: `screen_updating` and message boxes (recorded, answered "ok")."""
+    """`xlwings.App`: `screen_updating`, the status bar (every text recorded) and message boxes
+    (recorded with the icon Windows shows, answered "ok")."""
 
     def __init__(self) -> None:
         self.screen_updating = True
         self.alerts: list[tuple[str | None, str, str | None]] = []
         self.books: list[FakeBook] = []
         self.active_book: FakeBook | None = None
+        #: the icon of each message box, in order
+        self.icons: list[str | None] = []
+        #: every text put in the status bar, in order
+        self.status_bars: list[str] = []
+        self._status_bar: str | bool = False
 
     def addin_caller(self) -> FakeBook:
         """`xlwings.Book.caller()` for RunPython from the add-in: Excel's `ActiveWorkbook`."""
         if self.active_book is None:
             raise RuntimeError("Excel has no active workbook")
         return self.active_book
+
+    @property
+    def status_bar(self) -> str | bool:
+        """The status bar's text; False while Excel has control of it."""
+        return self._status_bar
+
+    @status_bar.setter
+    def status_bar(self, value: str | bool) -> None:
+        if isinstance(value, str):
+            self.status_bars.append(value)
+        elif value is not False:
+            raise TypeError(f"Application.StatusBar takes text or False, not {value!r}")
+        self._status_bar = value
 
     def alert(
         self,
@@ -133,6 +157,7 @@ class FakeApp:
         if mode not in (None, "info", "critical"):
             raise ValueError(mode)
         self.alerts.append((title, prompt, mode))
+        self.icons.append(WINDOWS_ICONS[mode])
         return "ok"
 
 

@@ -114,11 +114,14 @@ def test_uppdatera_reads_each_sheet_once_and_writes_each_block_once(book: Path) 
     assert fake.app.screen_updating is True
 
 
-def test_errors_bring_one_message_box_that_points_at_fel(book: Path) -> None:
+def test_errors_bring_one_message_box_with_the_warning_icon_that_points_at_fel(
+    book: Path,
+) -> None:
     fake = click(book)
-    ((title, prompt, mode),) = fake.app.alerts
-    assert title == "Avtalsbok – Uppdatera" and mode == "critical"
-    assert "fel" in prompt and "Fel" in prompt and "Kontroll" in prompt
+    ((title, prompt, _mode),) = fake.app.alerts
+    assert fake.app.icons == ["warning"]
+    assert title == "Avtalsbok – Uppdatera"
+    assert "fel" in prompt and "Fel" in prompt and "Kontroll" in prompt and "Ctrl+S" in prompt
 
 
 def test_a_clean_book_gets_a_status_line_and_no_message_box(tmp_path: Path) -> None:
@@ -127,6 +130,48 @@ def test_a_clean_book_gets_a_status_line_and_no_message_box(tmp_path: Path) -> N
     fake = click(path)
     assert fake.app.alerts == []
     assert ", 0 fel, " in fake.values()[schema.OVERSIKT][STATUS]
+    assert (
+        fake.app.status_bar == "Uppdaterad 09:30: 20 avtal, 0 fel, 0 varningar – spara med Ctrl+S"
+    )
+
+
+def one_contract_book(tmp_path: Path, **extra: Any) -> Path:
+    """A book of one contract; `extra` adds or overrides its cells."""
+    contract = {
+        "Avtals-ID": "AV-1",
+        "Avtalsnamn": "Städtjänster",
+        "Leverantör": "Städ AB",
+        "Startdatum": date(2026, 1, 1),
+        "Slutdatum": date(2027, 12, 31),
+        **extra,
+    }
+    path = tmp_path / "en.xlsx"
+    build_workbook(path, {schema.AVTAL: [contract]}, today=DEMO_TODAY)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name, done", [("uppdatera", "Uppdaterad"), ("kontrollera", "Kontrollerad")]
+)
+def test_the_status_bar_counts_in_the_right_number(tmp_path: Path, name: str, done: str) -> None:
+    # A text date is read with one warning; no errors, so no message box.
+    fake = click(one_contract_book(tmp_path, Startdatum="1 januari 2026"), name)
+    assert fake.app.status_bars == [f"{done} 09:30: 1 avtal, 0 fel, 1 varning – spara med Ctrl+S"]
+    assert fake.app.alerts == []
+    status = fake.values()[schema.OVERSIKT][STATUS]
+    assert status.endswith(
+        "0 fel, 1 varning."
+        if name == "kontrollera"
+        else "0 fel, 1 varning, 1 försenad uppföljning, 0 öppna avvikelser."
+    )
+
+
+def test_a_click_that_ends_in_a_message_box_says_so_in_the_status_bar(book: Path) -> None:
+    fake = FakeBook.open(book)
+    fake.app.status_bar = "Uppdaterad 08:00: 120 avtal, 3 fel, 0 varningar – spara med Ctrl+S"
+    fake.sheets[schema.AVTAL].name = "Kontrakt"
+    click(fake)
+    assert fake.app.status_bar == "Uppdatera: se meddelandet i rutan."
 
 
 def test_new_log_rows_go_below_the_log_and_a_second_click_logs_nothing_new(book: Path) -> None:
@@ -299,6 +344,7 @@ def test_an_unexpected_error_becomes_a_message_box(
     fake = click(book)
     ((title, prompt, mode),) = fake.app.alerts
     assert (title, mode) == ("Avtalsbok", "critical")
+    assert fake.app.status_bar == "Uppdatera avbröts – se rutan."
     assert prompt.startswith("Uppdatera: något oväntat gick fel")
     assert "RuntimeError: disken är full" in prompt
     assert fake.app.screen_updating is True
@@ -336,6 +382,7 @@ def test_visa_fel_shows_fel(book: Path) -> None:
     fake = click(FakeBook.open(book), "visa_fel")
     assert fake.sheets.active.name == schema.FEL
     assert fake.app.alerts == [] and fake.writes == []
+    assert fake.app.status_bar == "Bladet Fel visas."
 
 
 def test_visa_fel_without_fel_says_what_to_do(book: Path) -> None:
@@ -382,6 +429,7 @@ def test_skapa_rapport_saves_the_report_of_the_open_book_beside_it(book: Path) -
     assert fake.writes == []  # the book itself is not touched
     ((_title, prompt, mode),) = fake.app.alerts
     assert str(report) in prompt and "bladet Fel i rapporten" in prompt and mode == "info"
+    assert fake.app.status_bar == f"Rapporten är sparad: {report.name}"
 
     click(fake, "skapa_rapport")
     assert {p.name for p in book.parent.iterdir()} == {book.name, report.name}
@@ -440,11 +488,13 @@ def test_skicka_rapport_without_a_server_puts_the_message_in_the_outbox_once(
     ((_title, prompt, mode),) = fake.app.alerts
     assert "utkorgen" in prompt and str(eml) in prompt and str(report) in prompt
     assert mode == "info" and fake.writes == []
+    assert fake.app.status_bar == "Rapporten är sparad i utkorgen för 1 mottagare."
 
     again = click(FakeBook.open(book), "skicka_rapport")
     assert list(outbox.glob("*.eml")) == [eml]
     ((_title, prompt, mode),) = again.app.alerts
     assert f"redan skickad till {REPORT_RECIPIENT}" in prompt and mode == "info"
+    assert again.app.status_bar == "Rapporten är redan skickad till 1 mottagare."
     assert len((outbox / LEDGER_NAME).read_text().splitlines()) == 1
 
 
@@ -516,6 +566,7 @@ def test_skicka_rapport_sends_through_the_configured_server(
     assert message["Subject"].startswith(f"Avtalsuppföljning {DEMO_TODAY.isoformat()}: 1 ")
     ((_title, prompt, mode),) = fake.app.alerts
     assert prompt.startswith(f"Rapporten är skickad till {REPORT_RECIPIENT}.") and mode == "info"
+    assert fake.app.status_bar == "Rapporten är skickad till 1 mottagare."
     assert not list(outbox.glob("*.eml"))
 
 

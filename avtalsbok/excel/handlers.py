@@ -8,6 +8,7 @@ touched. Otherwise a handler reads its tables and runs the engine.
 
 `Kontrollera` and `Uppdatera` write the computed columns and sheets back and leave a status line
 on `Översikt` (cell A4), with a message box that points at `Fel` when the book has errors.
+Every button ends with a one-line result in Excel's status bar (`feedback`).
 `Skapa rapport` saves the book's report (the workbook `avtalsbok report` makes) beside the book,
 and `Skicka rapport` also sends it by e-mail to the book's `Rapportmottagare`, the way
 `avtalsbok mail` does; neither writes in the book. `Gör till avtalsbok` adds the sheets and
@@ -26,6 +27,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .feedback import counted, findings_text, result_line, show, warn
 
 if TYPE_CHECKING:
     from ..core.book import BookInput
@@ -98,13 +101,18 @@ def run_button(
                 raise
             app.alert(_unexpected(name, exc), title=TITLE, mode="critical")
             return
+    world = _World(today, now or datetime.now().replace(microsecond=0), source)
     try:
-        if not _is_avtalsbok(book, name):
-            return
-        action(book, _World(today, now or datetime.now().replace(microsecond=0), source))
+        if _is_avtalsbok(book, name):
+            action(book, world)
+        if not world.told:
+            # The click ended in a message box that says why; the status bar says so too, so
+            # that the line of an earlier click is not mistaken for this one's.
+            show(book.app, f"{_CAPTIONS[name]}: se meddelandet i rutan.")
     except Exception as exc:
         if os.environ.get(DEBUG_VARIABLE):
             raise
+        show(book.app, f"{_CAPTIONS[name]} avbröts – se rutan.")
         book.app.alert(_unexpected(name, exc), title=TITLE, mode="critical")
 
 
@@ -116,6 +124,13 @@ class _World:
         self.today = today
         self.now = now
         self.source = source
+        #: whether the run has put its result in the status bar
+        self.told = False
+
+    def done(self, book: Book, line: str) -> None:
+        """The click's result, in the status bar."""
+        show(book.app, line)
+        self.told = True
 
 
 _CAPTIONS = {
@@ -180,7 +195,7 @@ def _kontrollera(book: Book, world: _World) -> None:
         plan.add_sheets.append(schema.OVERSIKT)
     status = f"Kontrollerad {world.now:%Y-%m-%d %H:%M}: {_counts(result)}."
     _write(book, book_input, plan, status)
-    _point_at_errors(book, result, "kontrollera")
+    _tell(book, result, "Kontrollerad", world, "kontrollera")
 
 
 def _uppdatera(book: Book, world: _World) -> None:
@@ -193,11 +208,14 @@ def _uppdatera(book: Book, world: _World) -> None:
     s = result.summary()
     status = (
         f"Uppdaterad {world.now:%Y-%m-%d %H:%M} (Idag {s['today']}): {s['contracts']} avtal, "
-        f"{_counts(result)}, {s['follow_ups_overdue']} försenade uppföljningar, "
-        f"{s['open_deviations']} öppna avvikelser."
+        f"{_counts(result)}, "
+        + counted(s["follow_ups_overdue"], "försenad uppföljning", "försenade uppföljningar")
+        + ", "
+        + counted(s["open_deviations"], "öppen avvikelse", "öppna avvikelser")
+        + "."
     )
     _write(book, book_input, plan_writes(book_input, result), status)
-    _point_at_errors(book, result, "uppdatera")
+    _tell(book, result, "Uppdaterad", world, "uppdatera")
 
 
 def _skapa_rapport(book: Book, world: _World) -> None:
@@ -208,6 +226,7 @@ def _skapa_rapport(book: Book, world: _World) -> None:
     if made is None:
         return
     target = made[0]
+    world.done(book, f"Rapporten är sparad: {target.name}")
     note = (
         f"\n\nAvtalsboken har {_counts(result)}: de står på bladet Fel i rapporten."
         if result.errors
@@ -265,6 +284,7 @@ def _skicka_rapport(book: Book, world: _World) -> None:
         )
         return
     failed = any(d.error for d in deliveries)
+    world.done(book, _sent_line(deliveries, settings))
     book.app.alert(
         _sent_message(deliveries, settings, target, result.today),
         title=TITLE,
@@ -285,6 +305,7 @@ def _visa_fel(book: Book, world: _World) -> None:
         )
         return
     book.sheets[name].activate()
+    world.done(book, "Bladet Fel visas.")
 
 
 def _gor_till_avtalsbok(book: Book, world: _World) -> None:
@@ -375,19 +396,25 @@ def _write(book: Book, book_input: BookInput, plan: WritePlan, status: str | Non
 
 
 def _counts(result: Result) -> str:
-    return f"{result.errors} fel, {result.warnings} varningar"
+    return findings_text(result.errors, result.warnings)
 
 
-def _point_at_errors(book: Book, result: Result, name: str) -> None:
-    """When the book has errors: a message box that says where to find them."""
+def _tell(book: Book, result: Result, done: str, world: _World, name: str) -> None:
+    """The run's result in the status bar and, when the book has errors, a message box with
+    the warning icon that says where to find them."""
+    world.done(
+        book,
+        result_line(done, world.now, result.summary()["contracts"], result.errors, result.warnings),
+    )
     if not result.errors:
         return
-    book.app.alert(
+    warn(
+        book.app,
         f"Avtalsboken har {_counts(result)}.\n\n"
         "Bladet Fel listar varje fel med blad, rad och kolumn (knappen Visa fel). Raderna med "
-        "fel är röda, och kolumnen Kontroll på raden säger vad som ska rättas.",
-        title=f"{TITLE} – {_CAPTIONS[name]}",
-        mode="critical",
+        "fel är röda, och kolumnen Kontroll på raden säger vad som ska rättas.\n\n"
+        "Det som räknades fram är skrivet i boken men inte sparat: spara med Ctrl+S.",
+        f"{TITLE} – {_CAPTIONS[name]}",
     )
 
 
@@ -461,3 +488,21 @@ def _sent_message(
     parts.extend(f"Till {d.recipient}: {d.error}" for d in deliveries if d.error)
     parts.append(f"Rapporten är sparad här:\n{target}")
     return "\n\n".join(parts)
+
+
+def _sent_line(deliveries: list[Delivery], settings: MailSettings) -> str:
+    """`Rapporten är skickad till 2 mottagare.` and the like, for the status bar."""
+    from ..mail.deliver import Status
+
+    sent = "skickad till" if settings.uses_smtp else "sparad i utkorgen för"
+    parts = []
+    for status, what in (
+        (Status.SENT, sent),
+        (Status.ALREADY_SENT, "redan skickad till"),
+        (Status.FAILED, "inte skickad till"),
+    ):
+        n = sum(1 for d in deliveries if d.status is status)
+        if n:
+            parts.append(f"{what} {counted(n, 'mottagare', 'mottagare')}")
+    failed = " – se rutan" if any(d.error for d in deliveries) else ""
+    return "Rapporten är " + (", ".join(parts) or "inte skickad") + failed + "."
