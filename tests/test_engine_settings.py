@@ -121,6 +121,13 @@ def test_the_message_names_the_setting_and_its_default(key: str, value: str, mes
             ("chef@kommun.se", "ekonomi@kommun.se"),
         ),
         ("Idag", "2025-01-15", "today", date(2025, 1, 15)),
+        ("Svarsadress", "upphandling@kommun.se", "reply_to", ("upphandling@kommun.se",)),
+        (
+            "Hjälpsida",
+            " https://intranät.kommun.se/avtal?flik=2 ",
+            "help_link",
+            "https://intranät.kommun.se/avtal?flik=2",
+        ),
     ],
 )
 def test_values_are_read_as_officers_write_them(
@@ -129,6 +136,23 @@ def test_values_are_read_as_officers_write_them(
     s, found = settings_of(setting(key, value))
     assert found == []
     assert getattr(s, field) == expected
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "intranat.kommun.se/avtal",  # no scheme: Excel would take it for a file
+        "file:///C:/avtal.xlsx",
+        "javascript:alert(1)",
+        "https://",
+        "https://intranat.kommun.se/avtal uppföljning",
+        'https://intranat.kommun.se/"><b>',
+    ],
+)
+def test_a_help_link_is_a_web_address_or_an_error(link: str) -> None:
+    s, found = settings_of(setting("Hjälpsida", link))
+    assert found == [("Inställningar", 2, "B", "invalid-setting")]
+    assert s.help_link == ""
 
 
 def test_keys_are_matched_like_headers() -> None:

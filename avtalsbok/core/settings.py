@@ -57,6 +57,10 @@ class Settings:
     organisation_number: str = ""
     ocid_prefix: str = ""
     calendar_alarm_days: int = 7
+    #: where replies to the book's report and reminders go (the e-mail `Reply-To`)
+    reply_to: tuple[str, ...] = ()
+    #: the organisation's own help page, linked from `Instruktioner`
+    help_link: str = ""
 
     @property
     def tier3_share(self) -> float:
@@ -168,6 +172,23 @@ def _emails(v: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Schemes a help link may have: a web page, nothing that runs or opens a file.
+_LINK_SCHEMES = ("https://", "http://")
+
+
+def _link(v: Any) -> str:
+    """A web address (`https://intranat.kommun.se/avtal`): one word, starting with http(s)://."""
+    text = cells.parse_text(v)[0] or ""
+    if (
+        not text.lower().startswith(_LINK_SCHEMES)
+        or len(text) > 255  # Excel's HYPERLINK takes at most 255 characters
+        or any(ch.isspace() or not ch.isprintable() or ch in '"<>' for ch in text)
+        or text.lower() in _LINK_SCHEMES
+    ):
+        raise _Bad
+    return text
+
+
 @dataclass(frozen=True)
 class SettingDef:
     """One row of `Inställningar`: key, default as shown in the template, description, parser."""
@@ -181,6 +202,8 @@ class SettingDef:
 
 
 _D = Settings()
+#: The setting `Instruktioner` links to.
+HELP_LINK_KEY = "Hjälpsida"
 _STEP_TEXT = [f"{s.name}; {s.days}" if s.days else s.name for s in _D.ladder]
 
 DEFINITIONS: tuple[SettingDef, ...] = (
@@ -343,6 +366,22 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "(avtalsbok kalender och påminnelsernas .ics-fil). 0 = samma dag.",
         _int(0, 365),
         "calendar_alarm_days",
+    ),
+    SettingDef(
+        "Svarsadress",
+        "",
+        "E-postadress (eller flera, kommaseparerade) som svar på rapporten och påminnelserna går "
+        "till, t.ex. upphandlingsenheten. Tomt = svaren går till avsändaren.",
+        _emails,
+        "reply_to",
+    ),
+    SettingDef(
+        HELP_LINK_KEY,
+        "",
+        "Adressen till organisationens egen sida om avtalsuppföljning (börjar med https://). "
+        "Bladet Instruktioner länkar dit.",
+        _link,
+        "help_link",
     ),
 )
 
