@@ -49,3 +49,10 @@ def libreoffice_resave(book: Path, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     _soffice(out, "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(book))
     return out / f"{book.stem}.xlsx"
+
+
+def libreoffice_pdf(book: Path, out: Path) -> Path:
+    """The book printed to PDF by LibreOffice, every visible sheet with its own page setup."""
+    out.mkdir(parents=True, exist_ok=True)
+    _soffice(out, "--convert-to", "pdf", "--outdir", str(out), str(book))
+    return out / f"{book.stem}.pdf"

@@ -102,7 +102,9 @@ def test_every_sub_runs_its_handler_with_the_exact_line(modules: dict[str, str])
         sub: f'    RunPython "import avtalsbok.excel.handlers as h; h.{name}()"'
         for sub, name in HANDLER_OF.items()
     }
-    assert [sub for sub, _caption in BUTTONS] == [s for s in HANDLER_OF if s not in RIBBON_ONLY]
+    assert sorted(sub for sub, _caption in BUTTONS) == sorted(
+        s for s in HANDLER_OF if s not in RIBBON_ONLY
+    )
 
 
 def test_xlwings_module_is_the_installed_package_version(modules: dict[str, str]) -> None:
@@ -132,6 +134,23 @@ def test_buttons_run_existing_subs(xlsm: Path, modules: dict[str, str]) -> None:
         sheet: list(names) for sheet, names in SHEET_BUTTONS.items()
     }
     assert set(SHEET_BUTTONS[schema.OVERSIKT]) == subs - RIBBON_ONLY
+
+
+def test_uppdatera_is_the_first_and_widest_button_on_each_sheet(xlsm: Path) -> None:
+    for sheet in SHEET_BUTTONS:
+        part = PurePosixPath(sheet_parts(xlsm)[sheet])
+        with zipfile.ZipFile(xlsm) as z:
+            rels = ElementTree.fromstring(z.read(f"{part.parent}/_rels/{part.name}.rels"))
+            (target,) = [
+                (part.parent / r.get("Target", "")).as_posix()
+                for r in rels.findall("rel:Relationship", NS)
+                if r.get("Type", "").endswith("/vmlDrawing")
+            ]
+            vml = z.read(re.sub(r"[^/]+/\.\./", "", target)).decode()
+        buttons = re.findall(r"margin-left:([\d.]+)pt;[^\"]*width:([\d.]+)pt.*?!(\w+)<", vml)
+        placed = sorted((float(left), float(width), sub) for left, width, sub in buttons)
+        assert placed[0][2] == "Uppdatera", sheet
+        assert all(placed[0][1] > width for _left, width, _sub in placed[1:]), sheet
 
 
 def test_xlwings_settings_start_in_a1_and_end_before_the_notes(xlsm: Path) -> None:

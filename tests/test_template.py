@@ -16,6 +16,7 @@ from avtalsbok.core import overview, schema
 from avtalsbok.core.settings import DEFINITIONS
 from avtalsbok.workbook.template import (
     LISTS_SHEET,
+    NOT_YET_RUN,
     PREPARED_ROWS,
     TEMPLATE_DAY,
     build_template,
@@ -205,17 +206,20 @@ def test_colour_rules_read_the_computed_columns(book: Any) -> None:
     assert rules(book[schema.UPPFOLJNINGAR])
 
 
-def test_overview_shows_the_empty_grid(book: Any) -> None:
+def test_overview_shows_the_empty_grid_with_no_date_until_the_first_run(book: Any) -> None:
     ws = book[schema.OVERSIKT]
     grid = overview.empty_grid(TEMPLATE_DAY)
     width = max(len(r) for r in grid)
     got = [list(r) for r in ws.iter_rows(max_row=len(grid), max_col=width, values_only=True)]
-
-    def as_read(v: Any) -> Any:
-        return datetime.combine(v, datetime.min.time()) if type(v) is date else v
-
-    assert got == [[as_read(v) for v in r] + [None] * (width - len(r)) for r in grid]
-    assert ws["B2"].number_format == "yyyy-mm-dd"
+    assert got[1][:2] == ["Referensdatum (Idag)", NOT_YET_RUN]
+    assert got[2][:2] == ["Beräknad", NOT_YET_RUN]
+    first, last = overview.block_positions()["Planerade uppföljningar per månad"]
+    assert [got[r - 1][:2] for r in range(first, last + 1)] == [[None, 0]] * 12
+    dated = [v for row in got for v in row if isinstance(v, date)]
+    assert dated == []
+    # Everything else is the engine's empty grid.
+    for r in (0, *range(3, first - 1), *range(last, len(grid))):
+        assert got[r] == list(grid[r]) + [None] * (width - len(grid[r])), r
 
 
 def test_overview_has_one_native_chart_per_spec(template: Path) -> None:
@@ -241,21 +245,49 @@ def test_settings_sheet_lists_every_default(book: Any) -> None:
     assert rows == expected
 
 
-def test_instructions_cover_sheets_buttons_and_command_line(book: Any) -> None:
-    text = "\n".join(str(c.value) for c in book[schema.INSTRUKTIONER]["A"] if c.value)
+def test_instructions_cover_sheets_and_buttons_and_say_the_buttons_do_not_save(
+    book: Any,
+) -> None:
+    lines = [str(c.value) for c in book[schema.INSTRUKTIONER]["A"] if c.value]
+    text = "\n".join(lines)
     for word in (
         *schema.ALL_SHEETS,
         "Kontrollera",
-        "Uppdatera",
         "Skapa rapport",
         "Skicka rapport",
         "Visa fel",
-        "avtalsbok run fil.xlsx",
-        "docs/regler.md",
         schema.COMPUTED_NOTE,
         "Eskaleringstrappan",
+        "Knapparna sparar inte boken. Spara själv med Ctrl+S",
     ):
         assert word in text, word
+    buttons = [line for line in lines if line.startswith("• ") and ":" in line][:5]
+    assert [line[2:].split(":")[0].split(" (")[0] for line in buttons] == [
+        "Uppdatera",
+        "Kontrollera",
+        "Skapa rapport",
+        "Skicka rapport",
+        "Visa fel",
+    ]
+    assert "räknar inte om" in buttons[1]
+
+
+def test_instructions_point_to_nothing_an_officer_does_not_have(book: Any) -> None:
+    text = "\n".join(str(c.value) for c in book[schema.INSTRUKTIONER]["A"] if c.value)
+    assert not re.search(r"docs/|\.md\b|avtalsbok (run|check|batch)|kommandorad", text)
+    assert "sammanfattning per körning" not in text  # Händelselogg logs no such thing
+
+
+def test_the_help_line_links_to_the_help_page_setting(book: Any, tmp_path: Path) -> None:
+    (cell,) = [c for c in book[schema.INSTRUKTIONER]["A"] if str(c.value).startswith("=")]
+    assert "MATCH(\"Hjälpsida\",'Inställningar'!$A$1:$A$500,0)" in cell.value
+    assert "HYPERLINK(" in cell.value
+
+    link = "https://intranat.kommun.se/avtal"
+    rows = [{"Inställning": "Hjälpsida", "Värde": link}]
+    build_workbook(tmp_path / "x.xlsx", {schema.INSTALLNINGAR: rows})
+    shown = openpyxl.load_workbook(tmp_path / "x.xlsx", data_only=True)[schema.INSTRUKTIONER]
+    assert f"Organisationens hjälpsida: {link}" in [c.value for c in shown["A"]]
 
 
 # --- a filled book ----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 The engine regenerates `Översikt` as a grid of values on every run; the template's native
 charts point at the same cells. Every block but the last has a fixed number of rows, so the
-chart ranges never move. The last block (audits per supplier) grows downwards.
+chart ranges never move. The last block (audits per supplier) grows downwards. Each chart stands
+beside its own block, and a block with a chart is padded with blank rows to the chart's height,
+so that a page break between blocks never cuts a chart or parts it from its table.
 """
 
 from __future__ import annotations
@@ -189,6 +191,23 @@ def blocks(f: KeyFigures) -> list[Block]:
 
 #: Row where the first block's title stands; rows 1–3 hold the title and dates.
 FIRST_BLOCK_ROW = 5
+#: The charts: block title → (chart kind, series name). Each stands beside its block.
+_CHARTS = {
+    "Avtal per prioritet": ("column", "Antal avtal"),
+    "Planerade uppföljningar per månad": ("column", "Planerade uppföljningar"),
+    "Öppna avvikelser per allvarlighetsgrad": ("bar", "Öppna avvikelser"),
+    "Öppna avvikelser per eskaleringssteg": ("bar", "Öppna avvikelser"),
+}
+#: The column the charts stand in, and the rows a chart is tall (XlsxWriter's default chart,
+#: 288 pixels, over rows of 20 pixels).
+CHART_COLUMN = "E"
+CHART_ROWS = 15
+
+
+def _height(block: Block) -> int:
+    """Rows a block takes, title to last row: a charted one at least the chart's height."""
+    rows = 2 + len(block.rows)
+    return max(rows, CHART_ROWS) if block.title in _CHARTS else rows
 
 
 def grid(f: KeyFigures) -> list[list[Cell]]:
@@ -203,6 +222,7 @@ def grid(f: KeyFigures) -> list[list[Cell]]:
         rows.append([block.title])
         rows.append(list(block.headers))
         rows.extend(list(r) for r in block.rows)
+        rows.extend([] for _ in range(_height(block) - 2 - len(block.rows)))
         rows.append([])
     return rows
 
@@ -214,8 +234,20 @@ def _block_rows(f: KeyFigures) -> dict[str, tuple[int, int]]:
     for block in blocks(f):
         first = row + 2
         out[block.title] = (first, first + len(block.rows) - 1)
-        row = first + len(block.rows) + 1
+        row += _height(block) + 1
     return out
+
+
+def block_spans() -> list[tuple[int, int]]:
+    """Each block's (title row, last row it takes), Excel row numbers: the units a printed
+    page keeps whole (the last block is open-ended and left out)."""
+    spans = []
+    row = FIRST_BLOCK_ROW
+    empty = blocks(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1)))
+    for block in empty[:-1]:
+        spans.append((row, row + _height(block) - 1))
+        row += _height(block) + 1
+    return spans
 
 
 def charts(sheet_name: str = "Översikt") -> list[ChartSpec]:
@@ -228,15 +260,16 @@ def charts(sheet_name: str = "Översikt") -> list[ChartSpec]:
         letter = column_letter(col)
         return f"={quoted}!${letter}${rows[0]}:${letter}${rows[1]}"
 
-    specs = [
-        ("Avtal per prioritet", "column", "Antal avtal", "H5"),
-        ("Planerade uppföljningar per månad", "column", "Planerade uppföljningar", "H21"),
-        ("Öppna avvikelser per allvarlighetsgrad", "bar", "Öppna avvikelser", "H37"),
-        ("Öppna avvikelser per eskaleringssteg", "bar", "Öppna avvikelser", "H53"),
-    ]
     return [
-        ChartSpec(title, kind, rng(1, pos[title]), rng(2, pos[title]), series, anchor)
-        for title, kind, series, anchor in specs
+        ChartSpec(
+            title,
+            kind,
+            rng(1, pos[title]),
+            rng(2, pos[title]),
+            series,
+            f"{CHART_COLUMN}{pos[title][0] - 2}",
+        )
+        for title, (kind, series) in _CHARTS.items()
     ]
 
 

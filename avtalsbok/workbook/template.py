@@ -31,9 +31,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..core import overview, schema
+from ..core.book import SheetInput
 from ..core.findings import Level
 from ..core.schema import Column, Kind, SheetDef, ValueType
-from ..core.settings import DEFINITIONS, Settings
+from ..core.settings import DEFINITIONS, parse_settings
+from . import instructions
+from .instructions import REQUIRED_NOTE
+from .printing import page_breaks, set_up_page
 from .vbaproject import vba_project
 
 #: The day the template's `Översikt` shows until the first run, and the file's creation date.
@@ -45,11 +49,20 @@ LISTS_SHEET = "Listor"
 TABLE_STYLE = "Table Style Light 9"
 #: Rows that get dropdowns and colour rules before the officer has typed anything in them.
 PREPARED_ROWS = 5000
+#: What the template's `Översikt` shows instead of dates until the first run.
+NOT_YET_RUN = "Klicka på Uppdatera"
+#: `Översikt` prints at this size, its blocks and charts (A to L) one page wide on A4 landscape,
+#: with this many rows on a page; with room to spare in Excel (Calibri), so that a client that
+#: sets the text in a wider font (LibreOffice without Calibri) fits it as well.
+_OVERVIEW_SCALE, _OVERVIEW_PAGE_ROWS = 65, 42
+_OVERVIEW_PRINT_COLUMNS = (0, 11)  # A to L
 
 #: The buttons of the macro-enabled book: the VBA `Sub` each runs (macros/Avtalsbok.bas), caption.
+#: Uppdatera, the one an officer needs after typing anything, comes first and is the widest.
+MAIN_BUTTON = "Uppdatera"
 BUTTONS = (
-    ("Kontrollera", "Kontrollera"),
     ("Uppdatera", "Uppdatera"),
+    ("Kontrollera", "Kontrollera"),
     ("SkapaRapport", "Skapa rapport"),
     ("SkickaRapport", "Skicka rapport"),
     ("VisaFel", "Visa fel"),
@@ -57,7 +70,7 @@ BUTTONS = (
 #: Buttons per sheet: all on `Översikt`; on `Avtal` those for the register itself.
 SHEET_BUTTONS = {
     schema.OVERSIKT: tuple(sub for sub, _ in BUTTONS),
-    schema.AVTAL: ("Kontrollera", "Uppdatera", "VisaFel"),
+    schema.AVTAL: ("Uppdatera", "Kontrollera", "VisaFel"),
 }
 #: The sheet xlwings reads its settings from: keys from A1 down, values in column B.
 XLWINGS_CONF = "xlwings.conf"
@@ -75,11 +88,11 @@ _XLWINGS_NOTES = (
     "Mer i docs/installation.md.",
 )
 _BUTTON_WIDTH, _BUTTON_HEIGHT, _BUTTON_GAP = 100, 24, 4
+_MAIN_BUTTON_WIDTH = 150
 #: `Avtal`'s header row is made tall enough for the buttons above the header text.
 _AVTAL_HEADER_HEIGHT = 45
 
 _AUTHOR = "Avtalsbok"
-_REQUIRED_NOTE = "Obligatorisk"
 _REGENERATED_NOTE = "Hela bladet skapas om vid varje körning – skriv inte här."
 _LOG_NOTE = (
     "Händelseloggen fylls bara på: varje körning lägger till nya rader längst ned. "
@@ -201,177 +214,6 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
         _Rule(f'={{Nivå}}="{Level.WARNING.swedish}"', "yellow"),
     ),
 }
-
-#: What a step of the escalation ladder typically means (the names and days are settings).
-_STEP_ACTIONS = (
-    "avvikelsen noteras och tas upp i dialog med leverantören",
-    "skriftligt påpekande; en åtgärdsplan med tidsplan begärs",
-    "möte på ledningsnivå och skriftlig varning",
-    "sanktion enligt avtalet (vite eller prisavdrag)",
-    "uppsägning; hävning direkt bara vid en allvarlig avvikelse som leverantören inte "
-    "åtgärdar omedelbart",
-)
-
-_SHEET_PURPOSES = {
-    schema.INSTRUKTIONER: "det här bladet.",
-    schema.OVERSIKT: "nyckeltal och diagram – avtal per prioritet, planerade och försenade "
-    "uppföljningar, avtal som löper ut, öppna avvikelser per allvarlighetsgrad och steg, "
-    "revisioner och hållbarhetsvillkor. Skapas om vid varje körning.",
-    schema.AVTAL: "avtalsregistret, ett avtal per rad. Du fyller i avtalets uppgifter; "
-    "motorn räknar fram prioritet, uppföljningsform, nästa uppföljning, sista dag för "
-    "förlängningsbeslut, avtalsstatus och öppna avvikelser.",
-    schema.UPPFOLJNINGAR: "loggen över genomförda uppföljningar, en uppföljning per rad.",
-    schema.AVVIKELSER: "avvikelser hos leverantörerna, en avvikelse per rad, med åtgärdsplan "
-    "och eskaleringssteg.",
-    schema.UPPFOLJNINGSPLAN: "alla planerade uppföljningar de närmaste tolv månaderna, i "
-    "datumordning och med ansvarig. Skapas om vid varje körning.",
-    schema.FEL: "alla fel och varningar med blad, rad, kolumn och ett meddelande om vad som "
-    "ska rättas. Skapas om vid varje körning.",
-    schema.HANDELSELOGG: "varje ändring av en avvikelses status eller steg och en "
-    "sammanfattning per körning. Fylls bara på – ändra eller ta inte bort rader.",
-    schema.INSTALLNINGAR: "organisationens val – referensdatum, andelar per prioritet, "
-    "intervall, tidsgränser, eskaleringstrappan och rapportmottagare. Tomt värde = "
-    "standardvärdet.",
-}
-
-
-def _instructions() -> list[tuple[str, str]]:
-    """The `Instruktioner` sheet as (style, text) lines, in Swedish for the officers."""
-    defaults = Settings()
-    avtal = schema.AVTAL_SHEET
-    required = ", ".join(c.header for c in avtal.columns if c.required)
-    return [
-        ("title", "Avtalsbok – instruktioner"),
-        (
-            "text",
-            "Avtalsboken är registret över era avtal och stödet för att följa upp dem. Du "
-            "skriver in avtal, genomförda uppföljningar och avvikelser. Programmet avtalsbok "
-            "kontrollerar uppgifterna, fördelar avtalen på SKR:s tre prioriteringsgrupper, "
-            "räknar fram när varje avtal ska följas upp och när förlängning måste beslutas, "
-            "föreslår nästa steg för försenade avvikelser och sammanställer nyckeltalen.",
-        ),
-        ("heading", "Bladen"),
-        *(("item", f"• {name}: {_SHEET_PURPOSES[name]}") for name in schema.ALL_SHEETS),
-        ("heading", "Dina kolumner och motorns kolumner"),
-        (
-            "item",
-            "• Vita kolumner är dina: där skriver du. Grå kolumner med kursiv text beräknas och "
-            "skrivs över vid varje körning. Deras rubriker har kommentaren "
-            f"”{schema.COMPUTED_NOTE}”.",
-        ),
-        (
-            "item",
-            f"• Rubriker med kommentaren ”{_REQUIRED_NOTE}” måste fyllas i. På Avtal gäller "
-            f"det {required}.",
-        ),
-        (
-            "item",
-            "• Ändra inte rubrikernas text. Du får flytta kolumner, sortera, filtrera och lägga "
-            "till egna kolumner: kolumnerna hittas på rubriken, och dina egna kolumner lämnas "
-            "orörda.",
-        ),
-        (
-            "item",
-            "• Nya rader skriver du direkt under tabellen, så växer tabellen med. Tomma rader "
-            "hoppas över.",
-        ),
-        (
-            "item",
-            "• Datum skrivs ÅÅÅÅ-MM-DD, till exempel 2025-03-31. Belopp skrivs i kronor "
-            "exklusive moms.",
-        ),
-        (
-            "item",
-            "• Rullgardinslistorna visar de värden som gäller. I Kategori får du också skriva en "
-            "egen kategori.",
-        ),
-        (
-            "item",
-            "• Färgerna: en röd rad har fel eller varningar – läs kolumnen Kontroll eller bladet "
-            "Fel. Orange Uppföljningsstatus betyder att uppföljningen är försenad, gul att den "
-            "är nära. Mörkgul Avtalsstatus betyder att avtalet löper ut eller att förlängning "
-            "måste beslutas; ett upphört avtal har grå text. På Avvikelser är en försenad "
-            "avvikelse röd och en avvikelse med sanktionsrisk orange. På Fel är fel röda och "
-            "varningar gula.",
-        ),
-        ("heading", "Registrera en uppföljning"),
-        (
-            "text",
-            "Lägg till en rad på Uppföljningar med Avtals-ID (samma som på Avtal), Datum, Typ, "
-            "Metod, Genomförd av, Kostnad (kr) om uppföljningen kostade något (till exempel en "
-            "revision) och Resultat. Blev resultatet Avvikelse registrerar du också avvikelsen "
-            "på Avvikelser. Vid nästa körning uppdateras Senaste uppföljning och Nästa "
-            "uppföljning på Avtal.",
-        ),
-        ("heading", "Registrera en avvikelse"),
-        (
-            "text",
-            "Lägg till en rad på Avvikelser med ett eget Avvikelse-ID, Avtals-ID, Upptäckt, "
-            "Område, Beskrivning och Allvarlighetsgrad. Begär alltid en åtgärdsplan med "
-            "tidsplan och skriv dess sista dag i Åtgärdsplan senast (tomt = Upptäckt plus "
-            "dagarna för allvarlighetsgraden på Inställningar). Uppdatera Status när "
-            "leverantören svarar och skriv datumet i Åtgärdad när avvikelsen är åtgärdad.",
-        ),
-        (
-            "text",
-            "När du tar ett steg på eskaleringstrappan skriver du stegets nummer i "
-            "Eskaleringssteg; ändringen förs in i Händelselogg vid nästa körning. När "
-            "åtgärdsplanen är försenad föreslår motorn nästa steg i Föreslaget steg, men "
-            "steget tar du själv.",
-        ),
-        ("heading", "Eskaleringstrappan"),
-        (
-            "text",
-            "Standardtrappan nedan kan ändras på Inställningar. Varje steg dokumenteras och "
-            "inget steg hoppas över. Uppsägning är sista utvägen.",
-        ),
-        *(
-            (
-                "item",
-                f"• Steg {step.number} {step.name}: {action}."
-                + (f" Nästa kontroll efter {step.days} dagar." if step.days else ""),
-            )
-            for step, action in zip(defaults.ladder, _STEP_ACTIONS, strict=True)
-        ),
-        (
-            "text",
-            "En öppen avvikelse som inte har fått ett nytt steg på "
-            f"{defaults.passivity_days} dagar markeras i Sanktionsrisk: passivitet kan kosta "
-            "rätten till sanktioner.",
-        ),
-        ("heading", "Knapparna"),
-        (
-            "text",
-            "I den makroaktiverade avtalsboken (.xlsm) finns knapparna. De arbetar i den "
-            "öppna boken:",
-        ),
-        ("item", "• Kontrollera: kontrollerar uppgifterna och listar fel och varningar på Fel."),
-        (
-            "item",
-            "• Uppdatera: kontrollerar och räknar om alla grå kolumner, Översikt, "
-            "Uppföljningsplan och Fel.",
-        ),
-        ("item", "• Skapa rapport: sammanställer en rapport i en egen arbetsbok."),
-        (
-            "item",
-            "• Skicka rapport: skickar rapporten med e-post till Rapportmottagare på "
-            "Inställningar.",
-        ),
-        ("item", "• Visa fel: visar bladet Fel."),
-        ("heading", "Från kommandoraden"),
-        (
-            "text",
-            "Utan Excel: avtalsbok run fil.xlsx kontrollerar och uppdaterar boken och visar "
-            "felen. Stäng boken i Excel först – en bok som är öppen i Excel skrivs inte. "
-            "Referensdatum är Idag på Inställningar, eller dagens datum när Idag är tomt.",
-        ),
-        ("heading", "Regler"),
-        (
-            "text",
-            "Alla regler för uppgifterna – tillåtna format, kontroller, prioritering och "
-            "datumberäkningar – beskrivs i docs/regler.md.",
-        ),
-    ]
 
 
 def instruction_texts() -> list[str]:
@@ -501,6 +343,7 @@ def _write_table(
     )
     _write_header_notes(ws, sheet)
     ws.freeze_panes(1, 2 if sheet.name == schema.AVTAL else 0)
+    set_up_page(ws, [col.width for col in sheet.columns])
     prepared = max(last_row, PREPARED_ROWS - 1)
     for c, col in enumerate(sheet.columns):
         if col.choices:
@@ -562,7 +405,7 @@ def _write_header_notes(ws: Worksheet, sheet: SheetDef) -> None:
         if col.kind is Kind.COMPUTED:
             notes.append(schema.COMPUTED_NOTE)
         elif col.required:
-            notes.append(_REQUIRED_NOTE)
+            notes.append(REQUIRED_NOTE)
         if col.note:
             notes.append(col.note)
         if c == 0 and sheet_note:
@@ -592,13 +435,24 @@ def _add_dropdown(ws: Worksheet, c: int, last_row: int, col: Column, list_name: 
     )
 
 
-def _write_overview(workbook: Workbook, today: date, formats: _Formats) -> None:
-    """`Översikt` as an empty book shows it, with the charts the engine's figures feed."""
+def _write_overview(workbook: Workbook, today: date | None, formats: _Formats) -> None:
+    """`Översikt` as an empty book shows it, with the charts the engine's figures feed.
+
+    Without `today` (the template) no date is shown until the first run: a new book would
+    otherwise show the template's build day as its reference date and months long past.
+    """
     ws = workbook.add_worksheet(schema.OVERSIKT)
-    grid = overview.empty_grid(today)
+    grid = overview.empty_grid(today or TEMPLATE_DAY)
+    if today is None:
+        grid[1][1] = grid[2][1] = NOT_YET_RUN
+        first, last = overview.block_positions()["Planerade uppföljningar per månad"]
+        for excel_row in range(first, last + 1):
+            grid[excel_row - 1][0] = None
     ws.set_column(0, 0, 46)
     ws.set_column(1, 1, 17)  # wide enough for the "Beräknad" date and time
     ws.set_column(2, 3, 12)
+    # Excel's default width, written out so that every client lays the charts out alike.
+    ws.set_column(4, _OVERVIEW_PRINT_COLUMNS[1], 8.43)
     title_rows: set[int] = set()
     header_rows: set[int] = set()
     #: Excel row of each data row → its block's headers, which tell percent and kronor apart.
@@ -641,6 +495,20 @@ def _write_overview(workbook: Workbook, today: date, formats: _Formats) -> None:
         chart.set_title({"name": spec.title})
         chart.set_legend({"none": True})
         ws.insert_chart(spec.anchor, chart)
+    _set_up_overview_page(ws)
+
+
+def _set_up_overview_page(ws: Worksheet) -> None:
+    """Landscape, the blocks and charts one page wide, a page never parting a chart from its
+    block. The print area is whole columns, so it holds however many rows the last block grows
+    to; the page breaks stay where the template put them, as the blocks above the last do."""
+    first_col, last_col = _OVERVIEW_PRINT_COLUMNS
+    ws.print_area(0, first_col, ws.xls_rowmax - 1, last_col)
+    units = [(0, overview.FIRST_BLOCK_ROW - 2)] + [
+        (first - 1, last - 1) for first, last in overview.block_spans()
+    ]
+    ws.set_h_pagebreaks(page_breaks(units, _OVERVIEW_PAGE_ROWS))
+    set_up_page(ws, [], header_rows=0, landscape=True, scale=_OVERVIEW_SCALE)
 
 
 def _figure_format(labels: Sequence[Any], formats: _Formats) -> Format | None:
@@ -658,24 +526,40 @@ def _figure_format(labels: Sequence[Any], formats: _Formats) -> Format | None:
 _INSTRUCTION_LINE = 95
 
 
-def _write_instructions(workbook: Workbook, formats: _Formats) -> None:
+def _write_instructions(workbook: Workbook, formats: _Formats, help_link: str) -> None:
+    """`Instruktioner`; `help_link` is the `Hjälpsida` the book is built with (its link's
+    value until a spreadsheet program calculates the formula)."""
     ws = workbook.add_worksheet(schema.INSTRUKTIONER)
     ws.set_column(0, 0, 110, formats.get(text_wrap=True, valign="top"))
     styles = {
         "title": formats.get(bold=True, font_size=16, text_wrap=True),
         "heading": formats.get(bold=True, font_size=12, text_wrap=True),
         "text": formats.get(text_wrap=True, valign="top"),
+        "strong": formats.get(text_wrap=True, valign="top", bold=True),
         "item": formats.get(text_wrap=True, valign="top", indent=1),
+        "link": formats.get(font_color="#0563C1", underline=1),
     }
     row = 0
-    for style, text in _instructions():
+    for style, text in instructions.lines():
         if style == "heading":
             row += 1  # a blank line before each heading
-        ws.write_string(row, 0, text, styles[style])
-        if style in ("text", "item"):
+        if style == "link":
+            shown = instructions.link_text(help_link)
+            ws.write_formula(row, 0, instructions.HELP_FORMULA, styles[style], shown)
+        else:
+            ws.write_string(row, 0, text, styles[style])
+        if style in ("text", "item", "strong"):
             # Row heights for the wrapped lines, so every client shows the whole paragraph.
             ws.set_row(row, 15 * max(1, -(-len(text) // _INSTRUCTION_LINE)))
         row += 1
+    set_up_page(ws, [], header_rows=0, landscape=False)
+
+
+def _help_link(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The usable `Hjälpsida` among `Inställningar` rows given to the build, or ""."""
+    records = [dict(r) for r in rows]
+    settings, _ = parse_settings(SheetInput.from_records(schema.INSTALLNINGAR, records))
+    return settings.help_link
 
 
 def _settings_rows() -> list[dict[str, Any]]:
@@ -713,9 +597,10 @@ def build_workbook(
     lists = _Lists()
     for name in schema.ALL_SHEETS:
         if name == schema.INSTRUKTIONER:
-            _write_instructions(workbook, formats)
+            help_link = _help_link(data.get(schema.INSTALLNINGAR, ()))
+            _write_instructions(workbook, formats, help_link)
         elif name == schema.OVERSIKT:
-            _write_overview(workbook, today or TEMPLATE_DAY, formats)
+            _write_overview(workbook, today, formats)
         else:
             default = _settings_rows() if name == schema.INSTALLNINGAR else []
             _write_table(workbook, _TABLE_SHEETS[name], data.get(name, default), formats, lists)
@@ -747,19 +632,22 @@ def _add_macros(workbook: Workbook, formats: _Formats) -> None:
             ws.set_row(0, _AVTAL_HEADER_HEIGHT)
         # On Översikt the buttons stand right of the title, above the first block's chart.
         first_col = 2 if sheet == schema.OVERSIKT else 0
-        for i, sub in enumerate(subs):
+        x = _BUTTON_GAP
+        for sub in subs:
+            width = _MAIN_BUTTON_WIDTH if sub == MAIN_BUTTON else _BUTTON_WIDTH
             ws.insert_button(
                 0,
                 first_col,
                 {
                     "macro": sub,
                     "caption": captions[sub],
-                    "width": _BUTTON_WIDTH,
+                    "width": width,
                     "height": _BUTTON_HEIGHT,
-                    "x_offset": _BUTTON_GAP + i * (_BUTTON_WIDTH + _BUTTON_GAP),
+                    "x_offset": x,
                     "y_offset": 2,
                 },
             )
+            x += width + _BUTTON_GAP
 
     sheets = workbook.worksheets()
     for ws in sheets:
