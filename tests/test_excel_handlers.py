@@ -483,6 +483,7 @@ def test_skicka_rapport_without_a_server_puts_the_message_in_the_outbox_once(
     message = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert isinstance(message, EmailMessage)
     assert message["To"] == REPORT_RECIPIENT
+    assert message["X-Unsent"] == "1"  # Outlook opens it as a message to send
     report = _report_of(book)
     assert _attachment(message) == (report.name, report.read_bytes())
     ((_title, prompt, mode),) = fake.app.alerts
@@ -561,6 +562,7 @@ def test_skicka_rapport_sends_through_the_configured_server(
         controller.stop()
     ((recipients, message),) = sink.received
     assert recipients == [REPORT_RECIPIENT] and message["From"] == "Avtalsbok <avtalsbok@kommun.se>"
+    assert "X-Unsent" not in message
     report = _report_of(book)
     assert _attachment(message) == (report.name, report.read_bytes())
     assert message["Subject"].startswith(f"Avtalsuppföljning {DEMO_TODAY.isoformat()}: 1 ")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from avtalsbok.mail.deliver import Status
 from avtalsbok.mail.reminders import digests, reminder_messages
 from avtalsbok.mail.sanitize import address
 from avtalsbok.mail.send import send_reminders
-from avtalsbok.mail.transport import MailSettings, Security
+from avtalsbok.mail.transport import MailError, MailSettings, Security
 from avtalsbok.report.records import BookRecord, BookStatus, DueItem, LateDeviation, book_record
 from avtalsbok.workbook.template import build_workbook
 
@@ -114,8 +116,8 @@ def test_the_digest_says_what_is_due_in_text_and_html(records: list[BookRecord])
     )
     assert "2026-10-23  V-1 Avtal V-1 (Leverantör AB): Statistikuppföljning" in body
     assert (
-        "AVV-1 på V-1 Avtal V-1 (Leverantör AB): Hög, steg 1, åtgärdsplan senast 2026-10-13 – "
-        "föreslaget steg: 2 Skriftlig varning"
+        "AVV-1 på V-1 Avtal V-1 (Leverantör AB): Hög, steg 1, åtgärdsplan senast 2026-10-13 "
+        "(försenad 20 dagar) – Ta ställning till steg 2 Skriftlig varning"
     ) in body
     html = anna.get_body(("html",))
     assert html is not None and "<h3>Vård – avtal.xlsx</h3>" in html.get_content()
@@ -180,3 +182,90 @@ def test_remind_command_over_a_generated_book_writes_one_message_per_owner(
     again = io.StringIO()
     assert main([*args, "--outbox", str(tmp_path / "utkorg")], again) == 0
     assert {m["status"] for m in json.loads(again.getvalue())["mail"]} == {"already-sent"}
+
+
+# --- each item's timing and next step, the book's link, replies and drafts ------------------
+
+
+def test_each_item_says_when_it_is_due_from_the_reminders_date_and_what_to_do_next(
+    records: list[BookRecord],
+) -> None:
+    sender = address("avtalsbok@kommun.se")
+    found = digests(records)
+    anna, bo = (m.message for m in reminder_messages(found, TODAY, 60, sender))
+    anna_body = anna.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert (
+        "2026-11-07  V-2 Avtal V-2 (Leverantör AB): Statistikuppföljning + uppföljningsmöte, "
+        "om 5 dagar – Begär statistik och boka uppföljningsmöte"
+    ) in anna_body
+    assert (
+        "2026-10-23  V-1 Avtal V-1 (Leverantör AB): Statistikuppföljning + uppföljningsmöte, "
+        "försenad 10 dagar – Begär statistik och boka uppföljningsmöte"
+    ) in anna_body
+    assert "Inom 30 dagar" not in anna_body  # the plan's wording, not the 60-day window's
+    bo_body = bo.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert (
+        "2026-12-12  V-3 Avtal V-3 (Leverantör AB): sista dag att besluta om förlängning, "
+        "om 40 dagar – Fatta beslut om förlängning"
+    ) in bo_body
+    assert "uppföljningar inom 60 dagar" in bo_body
+
+
+def test_a_deviation_without_a_proposed_step_asks_for_the_action_plan() -> None:
+    plain = replace(late("AVV-2", "V-1", ANNA), proposed_step="")
+    sender = address("avtalsbok@kommun.se")
+    found = digests([record("Vård", late_deviations=(plain,))])
+    (message,) = reminder_messages(found, TODAY, 14, sender)
+    body = message.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "(försenad 20 dagar) – Begär åtgärdsplan" in body
+
+
+UNC = "\\\\fil01\\Upphandling\\Vård och omsorg\\Avtal 2026 – åäö.xlsx"
+
+
+def test_the_book_is_named_by_its_full_path_and_linked() -> None:
+    rec = replace(record("Vård", follow_ups=(due("V-2", 5, ANNA, "Anna Berg"),)), location=UNC)
+    (message,) = reminder_messages(digests([rec]), TODAY, 14, address("avtalsbok@kommun.se"))
+    uri = "file://fil01/Upphandling/V%C3%A5rd%20och%20omsorg/Avtal%202026%20%E2%80%93%20%C3%A5%C3%A4%C3%B6.xlsx"
+    text = message.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"  Avtalsboken: {UNC}\n  <{uri}>\n" in text
+    html = message.message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert f'<a href="{uri}">{UNC}</a>' in html
+
+
+def test_replies_go_to_the_books_svarsadress_else_to_the_configured_one(
+    records: list[BookRecord],
+) -> None:
+    sender = address("avtalsbok@kommun.se")
+    vard = replace(records[0], reply_to=("upphandling@kommun.se",))
+    skola = replace(records[1], reply_to=("Upphandling@kommun.se", "skola@kommun.se"))
+    anna, bo = reminder_messages(digests([vard, skola]), TODAY, 14, sender, reply_to=["it@k.se"])
+    # Skola's book comes first; Vård's address is the same one, in other letters.
+    assert anna.message["Reply-To"] == "Upphandling@kommun.se, skola@kommun.se"
+    assert bo.message["Reply-To"] == "upphandling@kommun.se"
+    (plain,) = reminder_messages(digests([records[1]]), TODAY, 14, sender, reply_to=["it@k.se"])
+    assert plain.message["Reply-To"] == "it@k.se"
+    (none,) = reminder_messages(digests([records[1]]), TODAY, 14, sender)
+    assert none.message["Reply-To"] is None
+
+
+def test_outbox_reminders_are_drafts_and_smtp_ones_are_not(
+    records: list[BookRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AVTALSBOK_MAIL_REPLY_TO", "upphandling@kommun.se")
+    settings = MailSettings.from_env(dict(os.environ), outbox=tmp_path / "utkorg")
+    send_reminders(records, TODAY, 14, settings, now=NOW)
+    emls = sorted((tmp_path / "utkorg").glob("*.eml"))
+    assert len(emls) == 2
+    for eml in emls:
+        message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+        assert message["X-Unsent"] == "1"
+        assert message["Reply-To"] == "upphandling@kommun.se"
+    sender = address("avtalsbok@kommun.se")
+    (sent, _) = reminder_messages(digests(records), TODAY, 14, sender)
+    assert "X-Unsent" not in sent.message
+
+
+def test_a_bad_configured_reply_to_is_a_mail_setting_error() -> None:
+    with pytest.raises(MailError, match="AVTALSBOK_MAIL_REPLY_TO"):
+        MailSettings.from_env({"AVTALSBOK_MAIL_REPLY_TO": "upphandling@"})

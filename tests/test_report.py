@@ -19,6 +19,7 @@ from libreoffice import libreoffice_csv, needs_libreoffice
 from avtalsbok.cli import main
 from avtalsbok.core.findings import make
 from avtalsbok.demo import generate
+from avtalsbok.report.location import file_uri, full_path
 from avtalsbok.report.records import BookRecord, BookStatus, book_record
 from avtalsbok.report.totals import Totals
 from avtalsbok.report.workbook import (
@@ -227,3 +228,77 @@ def test_libreoffice_opens_the_report(tmp_path: Path, records: list[BookRecord])
     assert sheets[BOOKS][1][:3] == ["Skola", "avtal.xlsx", "OK"]
     assert len(sheets[OVERDUE]) - 1 == sum(r.summary["follow_ups_overdue"] for r in records)
     assert re.fullmatch(r"2026-11-02( 00:00:00)?", sheets[OVERSIKT][1][1])
+
+
+# --- where the books are: full paths, links, next steps -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("full", "uri"),
+    [
+        (
+            "\\\\fil01\\Upphandling\\Vård och omsorg\\Avtal 2026.xlsx",
+            "file://fil01/Upphandling/V%C3%A5rd%20och%20omsorg/Avtal%202026.xlsx",
+        ),
+        ("C:\\Avtal\\Städ & ö #2.xlsx", "file:///C:/Avtal/St%C3%A4d%20%26%20%C3%B6%20%232.xlsx"),
+        ("/srv/avtal/Måltider 100%.xlsx", "file:///srv/avtal/M%C3%A5ltider%20100%25.xlsx"),
+    ],
+)
+def test_the_link_to_a_book_is_a_percent_encoded_file_uri(full: str, uri: str) -> None:
+    assert file_uri(full) == uri
+
+
+def test_a_network_path_is_kept_as_given_and_any_other_made_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unc = "\\\\fil01\\Upphandling\\avtal.xlsx"
+    assert full_path(unc) == unc
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Vård").mkdir()
+    (tmp_path / "länk").symlink_to(tmp_path / "Vård")
+    assert full_path("länk/avtal.xlsx") == str(tmp_path.resolve() / "Vård" / "avtal.xlsx")
+
+
+def test_a_record_knows_its_books_full_path(records: list[BookRecord], books: Path) -> None:
+    assert [r.location for r in records] == [
+        str((books / unit / "avtal.xlsx").resolve()) for unit in ("Skola", "Vård")
+    ]
+
+
+def test_the_books_sheet_links_each_windows_path_and_writes_no_formula(
+    records: list[BookRecord],
+) -> None:
+    unc = "\\\\fil01\\Upphandling\\Vård\\Avtal 2026 – ö.xlsx"
+    linked = replace(records[1], location=unc)
+    odd = replace(records[0], location="\\\\fil01\\Upphandling\\Skola\\Avtal #1.xlsx")
+    data = report_bytes([odd, linked], TODAY)
+    ws = openpyxl.load_workbook(io.BytesIO(data))[BOOKS]
+    column = [c.value for c in ws[1]].index("Sökväg") + 1
+    skola, vard = ws.cell(2, column), ws.cell(3, column)
+    assert vard.value == unc
+    assert (
+        vard.hyperlink.target == "file:///\\\\fil01\\Upphandling\\Vård\\Avtal%202026%20–%20ö.xlsx"
+    )
+    assert (skola.value, skola.hyperlink) == (odd.location, None)  # `#` would cut the link
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if "worksheets/" in n)
+
+
+def test_overdue_items_carry_their_next_step(records: list[BookRecord]) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(report_bytes(records, TODAY)))
+    for sheet, column in ((OVERDUE, "Aktivitet"), (LATE_DEVIATIONS, "Föreslaget steg")):
+        header = [c.value for c in wb[sheet][1]]
+        rows = _rows(wb, sheet)
+        assert rows, sheet
+        steps = {row[header.index("Nästa steg")] for row in rows}
+        assert steps and all(isinstance(s, str) and s for s in steps), sheet
+        assert header.index("Nästa steg") == header.index(column) + 1
+    overdue_steps = {
+        r[[c.value for c in wb[OVERDUE][1]].index("Nästa steg")] for r in _rows(wb, OVERDUE)
+    }
+    assert overdue_steps <= {
+        "Boka uppstartsmöte",
+        "Begär statistik och boka utvecklingsmöte",
+        "Begär statistik och boka uppföljningsmöte",
+        "Begär statistik och boka uppföljning",
+    }

@@ -275,6 +275,7 @@ def _skicka_rapport(book: Book, world: _World) -> None:
             recipients,
             settings,
             now=world.now,
+            reply_to=result.settings.reply_to,
         )
     except (AddressError, AttachmentTooLarge, MailError, OSError) as exc:
         book.app.alert(

@@ -1,13 +1,16 @@
 """Building messages: safe headers, a plain-text and an HTML part, an optional attachment.
 
 Every header value passes `sanitize`; the recipient gets a message of their own, so nobody
-sees who else received it. The content hash (subject, text and attachment) is what the
-ledger compares to tell a re-send of the same message from a new one.
+sees who else received it. Replies go to `Reply-To` when one is given. A message for the outbox
+is a draft (`X-Unsent: 1`): Outlook opens such an `.eml` file as a new message to send, not as
+a received one. The content hash (subject, text and attachment) is what the ledger compares to
+tell a re-send of the same message from a new one.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from email.headerregistry import Address
@@ -16,12 +19,14 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from .ledger import LedgerKey
-from .sanitize import file_name, header_text
+from .sanitize import AddressError, address, file_name, header_text
 from .transport import KIND_HEADER
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 #: The file name of a calendar attached to a message.
 CALENDAR_FILE = "avtalsbok.ics"
+#: Outlook opens an `.eml` file with this header as an unsent message, ready to send.
+DRAFT_HEADER = "X-Unsent"
 
 
 class AttachmentTooLarge(Exception):
@@ -50,10 +55,15 @@ def build(
     attachment: Path | None = None,
     max_attachment_bytes: int | None = None,
     calendar: bytes | None = None,
+    reply_to: Sequence[str] = (),
+    draft: bool = False,
 ) -> Outgoing:
     """A message to one recipient, with an optional file and an optional calendar (.ics).
     Raises AttachmentTooLarge (before reading the file) and OSError when the attachment
-    cannot be read."""
+    cannot be read.
+
+    `reply_to` addresses that are not strictly valid are left out (those from a book were
+    reported by its settings check already); `draft` marks a message for the outbox."""
     data = b""
     if attachment is not None:
         size = attachment.stat().st_size
@@ -69,9 +79,14 @@ def build(
     msg["Subject"] = clean_subject
     msg["From"] = sender
     msg["To"] = recipient
+    replies = _valid(reply_to)
+    if replies:
+        msg["Reply-To"] = replies
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=sender.domain)
     msg[KIND_HEADER] = kind
+    if draft:
+        msg[DRAFT_HEADER] = "1"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     if attachment is not None:
@@ -92,6 +107,16 @@ def build(
         digest.update(hashlib.sha256(part).digest())
     key = LedgerKey(kind, day, recipient.addr_spec, digest.hexdigest()[:32])
     return Outgoing(kind, recipient, msg, key)
+
+
+def _valid(emails: Sequence[str]) -> list[Address]:
+    out = []
+    for email in emails:
+        try:
+            out.append(address(email))
+        except AddressError:
+            continue
+    return out
 
 
 def _mb(size: int) -> str:

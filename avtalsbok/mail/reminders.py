@@ -2,8 +2,11 @@
 
 An owner is known by the `E-post` column of `Avtal`. Their digest lists, grouped by book, the
 follow-ups due within the chosen number of days or already overdue, the extension decisions
-coming up, and the deviations on their contracts whose action-plan deadline has passed.
-Items whose contract has no usable e-mail address cannot be sent and are counted instead.
+coming up, and the deviations on their contracts whose action-plan deadline has passed. Each
+book is named with its full path and a link to it; each item says when it is due counted from
+the reminder's date (`om 5 dagar`, `försenad 12 dagar`) and what to do next. Replies go to the
+books' `Svarsadress`. Items whose contract has no usable e-mail address cannot be sent and are
+counted instead.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from datetime import date
 from email.headerregistry import Address
 
 from ..publish.facts import contract_title
-from ..report.records import BookRecord, DueItem, LateDeviation
+from ..report.location import file_uri
+from ..report.records import BookRecord, DueItem, LateDeviation, next_step
 from .message import Outgoing, build
 from .sanitize import AddressError, address
 
@@ -32,6 +36,9 @@ class BookItems:
     follow_ups: tuple[DueItem, ...]
     decisions: tuple[DueItem, ...]
     deviations: tuple[LateDeviation, ...]
+    #: the book's full path, and where replies about it go
+    location: str = ""
+    reply_to: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -56,6 +63,15 @@ class Digest:
     @property
     def deviations(self) -> int:
         return sum(len(b.deviations) for b in self.books)
+
+    @property
+    def reply_to(self) -> tuple[str, ...]:
+        """The books' `Svarsadress`, each once, in book order."""
+        seen: dict[str, str] = {}
+        for book in self.books:
+            for email in book.reply_to:
+                seen.setdefault(email.lower(), email)
+        return tuple(seen.values())
 
 
 @dataclass(frozen=True)
@@ -120,6 +136,8 @@ def digests(records: Sequence[BookRecord]) -> Digests:
                 tuple(sorted(b.follow_ups, key=_due_order)),
                 tuple(sorted(b.decisions, key=_due_order)),
                 tuple(b.deviations),
+                by_path[path].location,
+                by_path[path].reply_to,
             )
             for path, b in per_owner[key].items()
         )
@@ -144,27 +162,39 @@ def subject(digest: Digest, day: date) -> str:
     return f"Påminnelse {day.isoformat()}: {listed} att hantera i dina avtal"
 
 
-def _follow_up_line(i: DueItem) -> str:
+def when(due: date, day: date) -> str:
+    """When something is due, counted from the reminder's date: `om 5 dagar`, `i dag`,
+    `försenad 1 dag`. The reminder's own window decides what is listed; this says how near."""
+    days = (due - day).days
+    unit = "dag" if abs(days) == 1 else "dagar"
+    if days < 0:
+        return f"försenad {-days} {unit}"
+    return f"om {days} {unit}" if days else "i dag"
+
+
+def _follow_up_line(i: DueItem, day: date) -> str:
     return (
         f"{i.date.isoformat()}  {contract_title(i.contract_id, i.contract_name, i.supplier)}: "
-        + (f"{i.activity} – {i.status}" if i.status else i.activity)
+        f"{i.activity}, {when(i.date, day)} – {next_step(i)}"
     )
 
 
-def _decision_line(i: DueItem) -> str:
+def _decision_line(i: DueItem, day: date) -> str:
     return (
         f"{i.date.isoformat()}  {contract_title(i.contract_id, i.contract_name, i.supplier)}: "
-        "sista dag att besluta om förlängning"
+        f"sista dag att besluta om förlängning, {when(i.date, day)} – {next_step(i)}"
     )
 
 
-def _deviation_line(d: LateDeviation) -> str:
-    deadline = d.deadline.isoformat() if d.deadline else "okänt datum"
-    text = (
+def _deviation_line(d: LateDeviation, day: date) -> str:
+    deadline = (
+        f"{d.deadline.isoformat()} ({when(d.deadline, day)})" if d.deadline else "okänt datum"
+    )
+    return (
         f"{d.deviation_id} på {contract_title(d.contract_id, d.contract_name, d.supplier)}: "
-        f"{d.severity or 'okänd allvarlighetsgrad'}, steg {d.step}, åtgärdsplan senast {deadline}"
+        f"{d.severity or 'okänd allvarlighetsgrad'}, steg {d.step}, åtgärdsplan senast "
+        f"{deadline} – {next_step(d)}"
     )
-    return text + (f" – föreslaget steg: {d.proposed_step}" if d.proposed_step else "")
 
 
 _SECTIONS = (
@@ -174,22 +204,28 @@ _SECTIONS = (
 )
 
 
+def _intro(day: date, days: int) -> str:
+    return (
+        f"Det här väntar i dina avtal per {day.isoformat()}: uppföljningar inom {days} "
+        f"{'dag' if days == 1 else 'dagar'} och sådant som är försenat, förlängningsbeslut som "
+        "närmar sig och avvikelser där tidsgränsen för åtgärdsplanen har passerat. Efter varje "
+        "rad står nästa steg."
+    )
+
+
 def digest_text(digest: Digest, day: date, days: int) -> str:
     name = digest.recipient.display_name
-    lines = [
-        f"Hej {name}!" if name else "Hej!",
-        "",
-        f"Det här väntar i dina avtal per {day.isoformat()}: uppföljningar inom {days} dagar "
-        "och sådant som är försenat, förlängningsbeslut som närmar sig och avvikelser där "
-        "tidsgränsen för åtgärdsplanen har passerat.",
-    ]
+    lines = [f"Hej {name}!" if name else "Hej!", "", _intro(day, days)]
     for book in digest.books:
         lines += ["", book.label]
+        if book.location:
+            lines.append(f"  Avtalsboken: {book.location}")
+            lines.append(f"  <{file_uri(book.location)}>")
         for title, attr, line in _SECTIONS:
             items = getattr(book, attr)
             if items:
                 lines.append(f"  {title}")
-                lines += [f"    {line(item)}" for item in items]
+                lines += [f"    {line(item, day)}" for item in items]
     lines += [
         "",
         "För in genomförda uppföljningar på bladet Uppföljningar och nya steg på bladet "
@@ -206,17 +242,19 @@ def digest_html(digest: Digest, day: date, days: int) -> str:
     parts = [
         '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"></head><body>',
         f"<p>Hej {e(name)}!</p>" if name else "<p>Hej!</p>",
-        f"<p>Det här väntar i dina avtal per {day.isoformat()}: uppföljningar inom {days} dagar "
-        "och sådant som är försenat, förlängningsbeslut som närmar sig och avvikelser där "
-        "tidsgränsen för åtgärdsplanen har passerat.</p>",
+        f"<p>{e(_intro(day, days))}</p>",
     ]
     for book in digest.books:
         parts.append(f"<h3>{e(book.label)}</h3>")
+        if book.location:
+            parts.append(
+                f'<p>Avtalsboken: <a href="{e(file_uri(book.location))}">{e(book.location)}</a></p>'
+            )
         for title, attr, line in _SECTIONS:
             items = getattr(book, attr)
             if items:
                 parts.append(f"<p><b>{e(title)}</b></p><ul>")
-                parts += [f"<li>{e(line(item))}</li>" for item in items]
+                parts += [f"<li>{e(line(item, day))}</li>" for item in items]
                 parts.append("</ul>")
     parts += [
         "<p>För in genomförda uppföljningar på bladet <i>Uppföljningar</i> och nya steg på "
@@ -233,8 +271,13 @@ def reminder_messages(
     days: int,
     sender: Address,
     calendars: Mapping[str, bytes] | None = None,
+    *,
+    reply_to: Sequence[str] = (),
+    draft: bool = False,
 ) -> list[Outgoing]:
-    """One message per owner, with their calendar (`calendars` by lower-case address)."""
+    """One message per owner, with their calendar (`calendars` by lower-case address).
+    Replies go to the owner's books' `Svarsadress`, else to `reply_to`; `draft` marks messages
+    for the outbox, to be opened and sent by hand."""
     return [
         build(
             kind=KIND,
@@ -245,6 +288,8 @@ def reminder_messages(
             text=digest_text(d, day, days),
             html=digest_html(d, day, days),
             calendar=(calendars or {}).get(d.recipient.addr_spec.lower()),
+            reply_to=d.reply_to or tuple(reply_to),
+            draft=draft,
         )
         for d in found.digests
     ]

@@ -74,8 +74,12 @@ def report_messages(
     sender: Address,
     recipients: Sequence[Address],
     max_attachment_bytes: int,
+    *,
+    reply_to: Sequence[str] = (),
+    draft: bool = False,
 ) -> list[Outgoing]:
-    """One message per recipient with the report attached (AttachmentTooLarge, OSError)."""
+    """One message per recipient with the report attached (AttachmentTooLarge, OSError);
+    replies to `reply_to`, a draft for the outbox with `draft`."""
     text = report_text(day, figures, report.name)
     body = report_html(day, figures, report.name)
     return [
@@ -89,6 +93,8 @@ def report_messages(
             html=body,
             attachment=report,
             max_attachment_bytes=max_attachment_bytes,
+            reply_to=reply_to,
+            draft=draft,
         )
         for recipient in recipients
     ]

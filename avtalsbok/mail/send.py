@@ -31,14 +31,23 @@ def send_report(
     now: datetime,
     force: bool = False,
     context: ssl.SSLContext | None = None,
+    reply_to: Sequence[str] = (),
 ) -> list[Delivery]:
-    """The report to each recipient, unless the ledger says it has gone already.
+    """The report to each recipient, unless the ledger says it has gone already. Replies go
+    to `reply_to` (a book's `Svarsadress`), else to the configured one.
 
     Raises AddressError for a bad address and AttachmentTooLarge before anything is sent.
     """
     sender = address(settings.sender, SENDER_NAME)
     messages = report_messages(
-        report, day, figures, sender, addresses(list(recipients)), settings.max_attachment_bytes
+        report,
+        day,
+        figures,
+        sender,
+        addresses(list(recipients)),
+        settings.max_attachment_bytes,
+        reply_to=tuple(reply_to) or settings.reply_to,
+        draft=not settings.uses_smtp,
     )
     return deliver(
         messages, transport_for(settings, context), Ledger(settings.outbox), now=now, force=force
@@ -67,7 +76,15 @@ def send_reminders(
         for d in found.digests
         if books
     }
-    messages = reminder_messages(found, day, days, sender, calendars)
+    messages = reminder_messages(
+        found,
+        day,
+        days,
+        sender,
+        calendars,
+        reply_to=settings.reply_to,
+        draft=not settings.uses_smtp,
+    )
     sent = deliver(
         messages, transport_for(settings, context), Ledger(settings.outbox), now=now, force=force
     )

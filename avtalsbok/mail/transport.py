@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ ENV_FROM = "AVTALSBOK_MAIL_FROM"
 ENV_OUTBOX = "AVTALSBOK_OUTBOX"
 ENV_MAX_MB = "AVTALSBOK_MAIL_MAX_MB"
 ENV_CAFILE = "AVTALSBOK_SMTP_CAFILE"
+ENV_REPLY_TO = "AVTALSBOK_MAIL_REPLY_TO"
 
 #: Sender when none is configured (an outbox message still needs a valid From).
 DEFAULT_SENDER = "avtalsbok@localhost.invalid"
@@ -84,6 +86,8 @@ class MailSettings:
     timeout: float = DEFAULT_TIMEOUT
     #: extra CA certificates to trust (an organisation's own CA), besides the system's
     cafile: Path | None = None
+    #: where replies go when a book names no `Svarsadress`
+    reply_to: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -128,6 +132,12 @@ class MailSettings:
             address(from_text)
         except AddressError as exc:
             raise MailError(f"avsändaradressen: {exc}") from None
+        reply_to = tuple(p.strip() for p in re.split(r"[,;]", env.get(ENV_REPLY_TO, "")))
+        for email in filter(None, reply_to):
+            try:
+                address(email)
+            except AddressError as exc:
+                raise MailError(f"svarsadressen ({ENV_REPLY_TO}): {exc}") from None
         outbox_text = env.get(ENV_OUTBOX)
         cafile_text = env.get(ENV_CAFILE)
         cafile = cafile or (Path(cafile_text) if cafile_text else None)
@@ -143,6 +153,7 @@ class MailSettings:
             security=sec,
             max_attachment_bytes=int((max_mb or DEFAULT_MAX_MB) * 1024 * 1024),
             cafile=cafile,
+            reply_to=tuple(filter(None, reply_to)),
         )
         if settings.host and settings.security is Security.NONE and settings.user:
             raise MailError(

@@ -20,10 +20,12 @@ from ..core.figures import DECISION_ACTIVITY, FOLLOW_UP_ACTIVITIES, PlanRow
 from ..core.findings import Finding, Level, display_value
 from ..core.models import Contract
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
-from ..core.schedule import DECISION
+from ..core.schedule import DECISION, KIND_BY_TIER, MEETING_BY_TIER
+from ..core.schema import STARTUP_TYPE
 from ..publish.facts import BookExport, book_export
 from ..workbook.atomic import OPEN_IN_PROGRAM, UNKNOWN_OWNER, owner_of
 from ..workbook.runner import Outcome, process
+from .location import full_path
 
 
 class BookStatus(StrEnum):
@@ -113,6 +115,10 @@ class BookRecord:
     #: the book's contracts and plan for the calendar, catalogue and open-data exports, when
     #: the record was made with `export`
     export: BookExport | None = None
+    #: the book's full path (UNC as given), for links to it
+    location: str = ""
+    #: the book's `Svarsadress`: where replies to its report and reminders go
+    reply_to: tuple[str, ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -195,8 +201,16 @@ def record_of(
     path = os.fspath(outcome.path)
     found = tuple(_plain(f) for f in outcome.findings)
     result = outcome.result
+    location = full_path(path)
     if result is None:
-        return BookRecord(path, unit, BookStatus.UNREADABLE, errors=outcome.errors, findings=found)
+        return BookRecord(
+            path,
+            unit,
+            BookStatus.UNREADABLE,
+            errors=outcome.errors,
+            findings=found,
+            location=location,
+        )
     status = BookStatus.ERRORS if outcome.errors else BookStatus.OK
     owner = None
     if outcome.blocked:
@@ -245,7 +259,40 @@ def record_of(
         recipients=result.settings.report_recipients,
         owner=owner,
         export=book_export(result, path, unit) if export else None,
+        location=location,
+        reply_to=result.settings.reply_to,
     )
+
+
+#: What to do next about a follow-up, by the meeting its kind ends in.
+_MEETING_STEPS = {
+    "utvecklingsmöte": "Begär statistik och boka utvecklingsmöte",
+    "uppföljningsmöte": "Begär statistik och boka uppföljningsmöte",
+    "uppföljning": "Begär statistik och boka uppföljning",
+}
+_FOLLOW_UP_STEPS = {
+    STARTUP_TYPE: "Boka uppstartsmöte",
+    **{kind: _MEETING_STEPS[MEETING_BY_TIER[tier]] for tier, kind in KIND_BY_TIER.items()},
+}
+DECISION_STEP = "Fatta beslut om förlängning"
+ACTION_PLAN_STEP = "Begär åtgärdsplan"
+
+
+def next_step(item: DueItem | LateDeviation) -> str:
+    """The officer's next step for an item, by its kind: the one place the wording is made.
+
+    A follow-up: book the meeting its kind calls for. An extension decision: make it. A
+    deviation past its action-plan deadline: the step the ladder proposes, else demand the plan.
+    """
+    if isinstance(item, LateDeviation):
+        return (
+            f"Ta ställning till steg {item.proposed_step}"
+            if item.proposed_step
+            else (ACTION_PLAN_STEP)
+        )
+    if item.activity == DECISION_ACTIVITY:
+        return DECISION_STEP
+    return _FOLLOW_UP_STEPS[item.activity]
 
 
 def _plain(f: Finding) -> Finding:

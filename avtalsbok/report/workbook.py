@@ -27,7 +27,8 @@ from ..core.findings import sort_key
 from ..core.schema import MONTHS_SV
 from ..workbook.atomic import WriteError, atomic_replace, owner_of
 from . import REPORT_CATEGORY
-from .records import BookRecord
+from .location import MAX_EXCEL_LINK, is_windows_path
+from .records import BookRecord, next_step
 from .totals import Figure, Totals
 
 OVERSIKT = "Översikt"
@@ -47,7 +48,15 @@ FIGURES_FIRST_ROW = FIGURES_TITLE_ROW + 2
 #: Excel keeps at most this many characters in a cell.
 MAX_TEXT = 32_767
 
-Cell = str | int | float | date | datetime | None
+
+@dataclass(frozen=True)
+class Link:
+    """A book's full path, written as a link that opens it."""
+
+    path: str
+
+
+Cell = str | int | float | date | datetime | Link | None
 
 
 @dataclass
@@ -58,6 +67,7 @@ class _Formats:
     date: Format
     money: Format
     percent: Format
+    link: Format
 
     @classmethod
     def of(cls, wb: Workbook) -> _Formats:
@@ -68,6 +78,7 @@ class _Formats:
             date=wb.add_format({"num_format": "yyyy-mm-dd"}),
             money=wb.add_format({"num_format": "#,##0"}),
             percent=wb.add_format({"num_format": "0.0"}),
+            link=wb.add_format({"font_color": "#0563C1", "underline": 1}),
         )
 
 
@@ -131,6 +142,7 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
                 i.supplier,
                 i.tier,
                 i.activity,
+                next_step(i),
                 i.owner,
                 i.email,
             ]
@@ -157,6 +169,7 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
                 (today - d.deadline).days if d.deadline else None,
                 d.days_open,
                 d.proposed_step,
+                next_step(d),
                 d.responsible,
                 d.owner,
                 d.email,
@@ -262,6 +275,7 @@ _OVERDUE_COLUMNS: tuple[Column, ...] = (
     ("Leverantör", 28, ""),
     ("Prioritet", 8, ""),
     ("Aktivitet", 36, ""),
+    ("Nästa steg", 36, ""),
     ("Avtalsansvarig", 22, ""),
     ("E-post", 30, ""),
 )
@@ -278,6 +292,7 @@ _DEVIATION_COLUMNS: tuple[Column, ...] = (
     ("Dagar efter tidsgränsen", 10, ""),
     ("Dagar öppen", 9, ""),
     ("Föreslaget steg", 28, ""),
+    ("Nästa steg", 36, ""),
     ("Ansvarig", 22, ""),
     ("Avtalsansvarig", 22, ""),
     ("E-post", 30, ""),
@@ -327,7 +342,7 @@ def _book_row(r: BookRecord) -> list[Cell]:
         len(r.late_deviations),
         "Ja" if r.written else "Nej",
         r.problem,
-        r.path,
+        Link(r.location or r.path),
     ]
 
 
@@ -393,7 +408,9 @@ def _write(
     """One value by its type; text is always text (never a formula, link or number)."""
     if value is None or value == "":
         return
-    if isinstance(value, str):
+    if isinstance(value, Link):
+        _write_link(ws, row, col, value.path, fmt.link)
+    elif isinstance(value, str):
         ws.write_string(row, col, value[:MAX_TEXT], cell_format)
     elif isinstance(value, bool):
         ws.write_string(row, col, "Ja" if value else "Nej", cell_format)
@@ -403,6 +420,18 @@ def _write(
         ws.write_datetime(row, col, value, fmt.date)
     else:
         ws.write_string(row, col, str(value)[:MAX_TEXT], cell_format)
+
+
+def _write_link(ws: Worksheet, row: int, col: int, path: str, cell_format: Format | None) -> None:
+    """The path, shown as it is, as a hyperlink that opens the book (not a formula: nothing in
+    the report is). Excel links to a Windows or network path as `file:///C:\\…` or
+    `file:///\\\\server\\…`, spaces as `%20`; XlsxWriter writes that form from `external:`.
+    A path it cannot carry whole (`#` starts an anchor there, a `%` is taken as already
+    encoded), a path of another system, or one longer than Excel takes, stays plain text."""
+    if not is_windows_path(path) or any(ch in path for ch in "#%") or len(path) > MAX_EXCEL_LINK:
+        ws.write_string(row, col, path[:MAX_TEXT], cell_format)
+        return
+    ws.write_url(row, col, "external:" + path, cell_format, path)
 
 
 def _overview(wb: Workbook, t: Totals, fmt: _Formats) -> None:
