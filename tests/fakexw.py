@@ -7,8 +7,9 @@ list or a 2-D list by its shape, always 2-D with `options(ndim=2)`. Writing work
 range, `None` empties a cell, and text is taken the way Excel takes typed input: a leading
 apostrophe keeps it as text, while text that looks like a formula, a number or a date becomes one
 (`Formula`, `float`, `datetime`), so a writer that forgets the apostrophe changes the values.
-Tables resize, sheets are added and activated, message boxes are recorded; every value read and
-write is counted, so tests can hold the buttons to one read per sheet and one write per block.
+Tables resize, sheets are added and activated, message boxes (with the icon Windows shows) and
+the status bar's texts are recorded; every value read and write is counted, so tests can hold
+the buttons to one read per sheet and one write per block.
 
 The app keeps its open books and which one is active, as Excel does: opening a book makes it
 the active one, an add-in never is. `FakeApp.addin_caller` is what `xlwings.Book.caller()`

@@ -370,3 +370,20 @@ def test_libreoffice_reads_settings_and_contracts(filled: Path, tmp_path: Path) 
     assert first["Årsvärde (kr)"] == "1200000"
     assert first["Uppföljningsstatus"] == "Försenad (12 dagar)"
     assert [row[1] for row in avtal[1:4]] == [FORMULA_LOOKING, "-Livsmedel", "+IT-drift"]
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_libreoffice_follows_the_help_page_set_after_the_build(
+    template: Path, tmp_path: Path
+) -> None:
+    wb = openpyxl.load_workbook(template)
+    keys = [c.value for c in wb[schema.INSTALLNINGAR]["A"]]
+    wb[schema.INSTALLNINGAR].cell(
+        keys.index("Hjälpsida") + 1, 2, "https://intranat.kommun.se/avtal"
+    )
+    wb.save(tmp_path / "med-länk.xlsx")
+    lines = [
+        r[0] for r in libreoffice_csv(tmp_path / "med-länk.xlsx", tmp_path)["Instruktioner"] if r
+    ]
+    assert "Organisationens hjälpsida: https://intranat.kommun.se/avtal" in lines

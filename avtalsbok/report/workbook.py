@@ -3,9 +3,10 @@
 `Översikt` holds the key figures and native charts (contracts per tier and unit, planned
 follow-ups per month for the next twelve months, open deviations by escalation step); the
 other sheets list one row per book, every overdue follow-up, every open deviation past its
-deadline, the regions' evaluation figures and every finding with its file. Everything copied
-from a workbook is written as a value of its own type, text always as text, so a cell that
-an officer typed as `=...` can never become a formula. Same records and date → same bytes.
+deadline (each with its next step), the regions' evaluation figures and every finding with its
+file; `Böcker` links each book's full path. Everything copied from a workbook is written as a
+value of its own type, text always as text, so a cell that an officer typed as `=...` can never
+become a formula; the report holds no formula at all. Same records and date → same bytes.
 """
 
 from __future__ import annotations
