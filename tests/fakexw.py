@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -222,7 +223,10 @@ class FakeBook:
         from openpyxl import load_workbook
         from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-        book = load_workbook(path, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl cannot hold a print area of whole columns (Översikt's, valid in Excel).
+            warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
+            book = load_workbook(path, data_only=True)
         sheets: dict[str, _SheetData] = {}
         for ws in book.worksheets:
             cells = {
