@@ -221,6 +221,8 @@ _HELP_VALUE = (
     f"MATCH(\"{HELP_LINK_KEY}\",'{schema.INSTALLNINGAR}'!$A$1:$A$500,0))"
 )
 _LINK_PREFIX = "Organisationens hjälpsida: "
+#: The help line where no formula can stand (a book made an avtalsbok by `init`).
+STATIC_HELP_LINE = f"Organisationens hjälpsida: se {HELP_LINK_KEY} på bladet Inställningar."
 NO_HELP_LINK = f"Ingen hjälpsida är angiven ({HELP_LINK_KEY} på bladet Inställningar)."
 HELP_FORMULA = (
     f'=IFERROR(IF(OR(LEFT({_HELP_VALUE},8)="https://",LEFT({_HELP_VALUE},7)="http://"),'

@@ -217,8 +217,12 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
 
 
 def instruction_texts() -> list[str]:
-    """The text of `Instruktioner`, one paragraph per line (also for `Gör till avtalsbok`)."""
-    return [text for _style, text in _instructions()]
+    """The text of `Instruktioner`, one paragraph per line (also for `Gör till avtalsbok`, which
+    writes values only: the help line points to the setting instead of linking to it)."""
+    return [
+        instructions.STATIC_HELP_LINE if style == "link" else text
+        for style, text in instructions.lines()
+    ]
 
 
 class _Formats:
