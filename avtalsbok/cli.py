@@ -89,8 +89,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 def _command(args: argparse.Namespace, out: TextIO | None) -> int:
     stream = out or sys.stdout
     command: str = args.command
-    if command == "new":
-        return _new(args.path, args.force, stream)
+    if command in ("new", "template", "addin"):  # the commands that pack the VBA modules
+        from .workbook.vbaproject import MacrosMissing
+
+        try:
+            if command == "new":
+                return _new(args.path, args.force, stream)
+            return _template(args.dir, stream) if command == "template" else _addin(args, stream)
+        except MacrosMissing as exc:
+            print(f"avtalsbok: fel: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if command in ("check", "run"):
         from .workbook.runner import process
 
@@ -99,15 +107,6 @@ def _command(args: argparse.Namespace, out: TextIO | None) -> int:
         return outcome.exit_code
     if command == "demo":
         return _demo(args.dir, args.contracts, args.json, stream)
-    if command == "template":
-        from .workbook.template import build_template
-
-        args.dir.mkdir(parents=True, exist_ok=True)
-        for suffix in (".xlsx", ".xlsm"):
-            target = args.dir / f"avtalsbok{suffix}"
-            build_template(target)
-            print(f"Mallen byggd: {target}", file=stream)
-        return EXIT_OK
     if command in _HEADLESS:
         return _HEADLESS[command](args, stream)
     raise AssertionError(command)  # argparse only lets known commands through
@@ -128,6 +127,17 @@ def _new(path: Path, force: bool, stream: TextIO) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     build_workbook(path)
     print(f"Ny avtalsbok: {path}", file=stream)
+    return EXIT_OK
+
+
+def _template(folder: Path, stream: TextIO) -> int:
+    from .workbook.template import build_template
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for suffix in (".xlsx", ".xlsm"):
+        target = folder / f"avtalsbok{suffix}"
+        build_template(target)
+        print(f"Mallen byggd: {target}", file=stream)
     return EXIT_OK
 
 

@@ -33,11 +33,9 @@ from xml.sax.saxutils import quoteattr
 import xlsxwriter
 
 from .template import BUTTONS, TEMPLATE_DAY
-from .vbaproject import MACROS_DIR, Module, read_macros, vba_project
+from .vbaproject import Module, macros_folder, read_macros, vba_project
 
 ADDIN_NAME = "avtalsbok.xlam"
-#: The add-in's own modules: they replace the template's modules of the same name.
-ADDIN_MACROS_DIR = MACROS_DIR / "addin"
 #: `PROJECT_NAME` of the add-in's xlwings module: it names the settings sheet and file.
 XLWINGS_PROJECT = "avtalsbok"
 CONF_SHEET = f"{XLWINGS_PROJECT}.conf"
@@ -172,9 +170,10 @@ def custom_ui() -> bytes:
 
 
 def addin_macros() -> list[Module]:
-    """The template's modules with the add-in's own in place of those of the same name."""
+    """The template's modules with the add-in's own (`macros/addin/`) in place of those of the
+    same name."""
     modules = {m.name: m for m in read_macros()}
-    modules.update({m.name: m for m in read_macros(ADDIN_MACROS_DIR)})
+    modules.update({m.name: m for m in read_macros(macros_folder() / "addin")})
     return list(modules.values())
 
 

@@ -38,7 +38,7 @@ from ..core.settings import DEFINITIONS, parse_settings
 from . import instructions
 from .instructions import REQUIRED_NOTE
 from .printing import page_breaks, set_up_page
-from .vbaproject import vba_project
+from .vbaproject import Module, read_macros, vba_project
 
 #: The day the template's `Översikt` shows until the first run, and the file's creation date.
 #: Fixed, so that two builds of the template are identical byte for byte.
@@ -589,6 +589,8 @@ def build_workbook(
     unknown = sorted(set(data) - set(_TABLE_SHEETS))
     if unknown:
         raise ValueError(f"not table sheets of the avtalsbok: {unknown}")
+    # Read before anything is written: a missing module must not leave half a book behind.
+    macros = read_macros() if Path(path).suffix.lower() == ".xlsm" else None
     workbook = xlsxwriter.Workbook(str(path))
     workbook.set_properties(
         {
@@ -609,12 +611,12 @@ def build_workbook(
             default = _settings_rows() if name == schema.INSTALLNINGAR else []
             _write_table(workbook, _TABLE_SHEETS[name], data.get(name, default), formats, lists)
     lists.write(workbook, formats)
-    if Path(path).suffix.lower() == ".xlsm":
-        _add_macros(workbook, formats)
+    if macros is not None:
+        _add_macros(workbook, formats, macros)
     workbook.close()
 
 
-def _add_macros(workbook: Workbook, formats: _Formats) -> None:
+def _add_macros(workbook: Workbook, formats: _Formats, macros: Sequence[Module]) -> None:
     """The macro-enabled book's extras: `xlwings.conf`, the buttons and the VBA project."""
     conf = workbook.add_worksheet(XLWINGS_CONF)
     conf.set_column(0, 0, 30)
@@ -656,7 +658,7 @@ def _add_macros(workbook: Workbook, formats: _Formats) -> None:
     sheets = workbook.worksheets()
     for ws in sheets:
         ws.set_vba_name()  # Sheet1, Sheet2, … in sheet order
-    workbook.add_vba_project(BytesIO(vba_project([ws.vba_codename for ws in sheets])), True)
+    workbook.add_vba_project(BytesIO(vba_project([ws.vba_codename for ws in sheets], macros)), True)
 
 
 def build_template(path: str | PathLike[str]) -> None:

@@ -1,5 +1,9 @@
 """Builds the VBA project (`xl/vbaProject.bin`) of the macro-enabled avtalsbok from `macros/*.bas`.
 
+The modules are package data, read through `importlib.resources`: `avtalsbok/macros` is a link
+to the top-level `macros/`, so a checkout (or an editable install) reads the files themselves and
+a wheel carries copies of them.
+
 The project is written from scratch, deterministically: an OLE compound file (MS-CFB, version 3)
 holding `PROJECT`, `PROJECTwm`, `VBA/_VBA_PROJECT`, `VBA/dir` and one stream per module
 (MS-OVBA). Each module stream holds only the module's source, compressed (MS-OVBA 2.4.1), with
@@ -14,10 +18,9 @@ import re
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
-#: Where the button module and the xlwings module are kept, beside the package.
-MACROS_DIR = Path(__file__).resolve().parents[2] / "macros"
 #: Code name of the workbook's document module.
 WORKBOOK_MODULE = "ThisWorkbook"
 PROJECT_NAME = "VBAProject"
@@ -60,7 +63,22 @@ class Module:
     document: bool = False
 
 
-def read_module(path: Path) -> Module:
+class MacrosMissing(Exception):
+    """The installation lacks the VBA modules: the message is for the officer, in Swedish."""
+
+    def __init__(self, folder: Traversable) -> None:
+        super().__init__(
+            f"VBA-modulerna saknas i installationen ({folder}), så ingen bok med makron (.xlsm) "
+            "och inget tillägg (.xlam) kan byggas. Installera om avtalsbok."
+        )
+
+
+def macros_folder() -> Traversable:
+    """Where the package keeps the button module and the xlwings module."""
+    return files("avtalsbok") / "macros"
+
+
+def read_module(path: Traversable) -> Module:
     """A standard module from an exported `.bas` file, whose first line names it."""
     source = path.read_bytes()
     match = _NAME_LINE.match(source)
@@ -71,12 +89,16 @@ def read_module(path: Path) -> Module:
     return Module(match.group(1).decode("ascii"), source)
 
 
-def read_macros(folder: Path = MACROS_DIR) -> list[Module]:
-    """Every `.bas` module of the folder, by file name."""
-    paths = sorted(folder.glob("*.bas"))
+def read_macros(folder: Traversable | None = None) -> list[Module]:
+    """Every `.bas` module of the folder (the package's by default), by file name."""
+    folder = folder or macros_folder()
+    try:
+        paths = [p for p in folder.iterdir() if p.name.endswith(".bas")]
+    except OSError:  # the folder itself is missing
+        paths = []
     if not paths:
-        raise FileNotFoundError(f"no .bas modules in {folder}")
-    return [read_module(p) for p in paths]
+        raise MacrosMissing(folder)
+    return [read_module(p) for p in sorted(paths, key=lambda p: p.name)]
 
 
 def document_module(name: str, workbook: bool = False) -> Module:
