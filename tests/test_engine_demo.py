@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from golden_diff import differences, report
 from helpers import log_records
 
 from avtalsbok import demo
@@ -47,7 +48,8 @@ def test_the_demo_matches_its_golden_summary(result: Result) -> None:
         GOLDEN.parent.mkdir(exist_ok=True)
         text = json.dumps(actual, ensure_ascii=False, indent=1)
         GOLDEN.write_text(text + "\n", encoding="utf-8")
-    assert actual == json.loads(GOLDEN.read_text(encoding="utf-8"))
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert actual == expected, report("The demo's summary", differences(expected, actual))
 
 
 @pytest.mark.parametrize("mistake", demo.MISTAKES, ids=lambda m: f"{m.sheet}-{m.row}-{m.code}")
