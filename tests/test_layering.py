@@ -106,8 +106,8 @@ WRONG_ARROWS: dict[str, tuple[dict[str, str], str]] = {
         {"excel/wrong.py": "from .. import cli"},
         "avtalsbok.excel is not allowed to import avtalsbok.cli",
     ),
-    "core imports a door through a module outside the layers": (
-        {"core/wrong.py": "import avtalsbok.helper", "helper.py": "from .report import totals"},
+    "core imports a door through the root package": (
+        {"core/wrong.py": "import avtalsbok", "__init__.py": "from . import report"},
         "avtalsbok.core is not allowed to import avtalsbok.report",
     ),
     "ooxml imports the engine": (
@@ -133,6 +133,14 @@ def test_a_wrong_arrow_breaks_the_contract(
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"{CONTRACT} BROKEN" in run.stdout
     assert f"{broken}:" in run.stdout
+
+
+def test_a_package_outside_the_layers_breaks_the_contract_until_it_is_placed(
+    tmp_path: Path,
+) -> None:
+    run = lint_imports(tmp_path, {"newdoor/__init__.py": "from ..core import schema"})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "not listed as layers:\n\n- avtalsbok.newdoor\n" in run.stdout
 
 
 def test_an_ooxml_package_of_its_own_keeps_the_contracts(tmp_path: Path) -> None:
