@@ -13,7 +13,8 @@ import sys
 import time
 from typing import Any
 
-from avtalsbok.workbook.xlsxedit import CellValue, WorkbookEditor
+from avtalsbok.ooxml import CellValue
+from avtalsbok.workbook.writeback import open_book
 
 
 def pause() -> None:
@@ -71,7 +72,7 @@ def main(book: str, where: str) -> None:
             real_replace(src, dst)
 
         os.replace = pause_then_replace
-    editor = WorkbookEditor(book)
+    editor = open_book(book)
     rows: list[list[CellValue]] = [[f"Beräknat {r}", r * 2, "OK"] for r in range(1, 3001)]
     editor.replace_sheet_rows("Avtal", rows, first_row=2)
     editor.save()

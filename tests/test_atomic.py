@@ -24,7 +24,7 @@ from avtalsbok.workbook.atomic import (
     is_temp_file,
     owner_of,
 )
-from avtalsbok.workbook.xlsxedit import WorkbookEditor
+from avtalsbok.workbook.writeback import open_book
 
 CHILD = Path(__file__).with_name("atomic_child.py")
 
@@ -207,7 +207,7 @@ def test_save_refuses_a_book_that_is_open(
 ) -> None:
     book = small_book(tmp_path / "bok.xlsx")
     before = book.read_bytes()
-    editor = WorkbookEditor(book)
+    editor = open_book(book)
     editor.set_cells("Avtal", {"C2": "OK"})
     (tmp_path / lock_name).write_bytes(content)
     with pytest.raises(WriteError) as caught:
@@ -224,7 +224,7 @@ def test_save_refuses_a_book_that_is_open(
 def test_editor_save_keeps_file_mode(tmp_path: Path) -> None:
     book = small_book(tmp_path / "bok.xlsx")
     book.chmod(0o640)
-    editor = WorkbookEditor(book)
+    editor = open_book(book)
     editor.set_cells("Avtal", {"C2": "OK"})
     editor.save()
     assert stat.S_IMODE(book.stat().st_mode) == 0o640
@@ -261,7 +261,7 @@ def test_killed_save_leaves_the_original_intact(tmp_path: Path, moment: str) -> 
     leftovers = [name for name in files_in(tmp_path) if name != "bok.xlsx"]
     assert len(leftovers) == 1 and is_temp_file(leftovers[0])
     # The next run saves normally despite the leftover.
-    editor = WorkbookEditor(book)
+    editor = open_book(book)
     editor.set_cells("Avtal", {"C2": "OK"})
     editor.save()
     assert openpyxl.load_workbook(book, read_only=True)["Avtal"]["C2"].value == "OK"

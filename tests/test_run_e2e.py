@@ -22,7 +22,7 @@ from avtalsbok.core import schema
 from avtalsbok.demo import DEMO_TODAY, generate
 from avtalsbok.workbook.reader import read_book
 from avtalsbok.workbook.template import build_workbook
-from avtalsbok.workbook.xlsxedit import write_cells
+from avtalsbok.workbook.writeback import write_cells
 
 CORPUS = Path(__file__).parent / "corpus"
 TODAY = "2026-11-02"
@@ -441,13 +441,13 @@ def test_a_run_loads_the_engine_while_the_book_is_read(clean_book: Path) -> None
 import sys, time
 from avtalsbok.workbook import runner
 assert "avtalsbok.core.engine" not in sys.modules
-assert "avtalsbok.workbook.xlsxedit" not in sys.modules
+assert "avtalsbok.ooxml.editor" not in sys.modules
 real_read = runner.read_book
 def read_book(path):
     waited = time.monotonic() + 20
-    while "avtalsbok.workbook.xlsxedit" not in sys.modules and time.monotonic() < waited:
+    while "avtalsbok.ooxml.editor" not in sys.modules and time.monotonic() < waited:
         time.sleep(0.001)
-    assert "avtalsbok.workbook.xlsxedit" in sys.modules, "the engine did not load meanwhile"
+    assert "avtalsbok.ooxml.editor" in sys.modules, "the engine did not load meanwhile"
     return real_read(path)
 runner.read_book = read_book
 outcome = runner.process({str(clean_book)!r}, today=__import__("datetime").date(2026, 11, 2))

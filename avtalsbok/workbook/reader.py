@@ -22,6 +22,7 @@ from python_calamine import CalamineSheet, CalamineWorkbook
 from ..core import findings, schema
 from ..core.book import BookInput, RawRow, SheetInput
 from ..core.findings import Finding
+from ..ooxml.serials import as_1904
 from . import sniff
 
 #: One row as a parser gives it: (Excel row number, column number of its first value, values).
@@ -91,7 +92,10 @@ def read_book(
         scan.plain and scan.cells <= MAX_CELLS and scan.text is not None for scan in scans.values()
     )
     errors = {canonical: scans[part].errors for canonical, part in parts.items()}
-    by_calamine = _read_calamine(package.data, wanted, errors) if calamine_can else None
+    # calamine takes only `1` and `true` for a 1904 book; the book's own rule (`ooxml.serials`)
+    # also takes them padded with white space: calamine's dates of such a book are moved.
+    moved = package.date1904 and package.date1904_written not in ("1", "true")
+    by_calamine = _read_calamine(package.data, wanted, errors, moved) if calamine_can else None
     if isinstance(by_calamine, dict):
         sheets = by_calamine
     else:
@@ -168,14 +172,18 @@ def canonical_names(actual_names: Iterable[str]) -> dict[str, str]:
 
 
 def _read_calamine(
-    data: bytes, wanted: dict[str, str], errors: dict[str, dict[tuple[int, int], str]]
+    data: bytes,
+    wanted: dict[str, str],
+    errors: dict[str, dict[tuple[int, int], str]],
+    as_1904: bool = False,
 ) -> dict[str, SheetInput] | str:
     """Each wanted sheet read by calamine, or calamine's complaint when it cannot read them.
 
     calamine reads a cell showing a formula error as empty; `errors` (sheet → (row, column) →
     error text) puts the error back, so the officer hears of `#N/A`, not of a missing value.
     The rows are taken one at a time as calamine converts them, so only what a sheet keeps is
-    ever held, not every cell of its grid.
+    ever held, not every cell of its grid. `as_1904`: the book is a 1904 book that calamine
+    takes for a 1900 one, so each date it gives is moved to the 1904 system.
     """
     sheets: dict[str, SheetInput] = {}
     texts: dict[str, str | None] = {}
@@ -184,6 +192,8 @@ def _read_calamine(
             for canonical, actual in wanted.items():
                 sheet = book.get_sheet_by_name(actual)
                 rows = _calamine_rows(sheet, errors[canonical])
+                if as_1904:
+                    rows = _dates_as_1904(rows)
                 sheets[canonical] = _sheet_input(actual, schema.DATA_SHEETS[canonical], rows, texts)
                 del sheet, rows  # its cells go before the next sheet's are read
     except (KeyboardInterrupt, SystemExit):
@@ -216,6 +226,12 @@ def _calamine_rows(sheet: CalamineSheet, errors: dict[tuple[int, int], str]) -> 
         yield top + count, left + 1, values
     if count != sheet.height:
         raise _Misread(f"calamine gav {count} rader av {sheet.height}")
+
+
+def _dates_as_1904(rows: Iterator[GridRow]) -> Iterator[GridRow]:
+    """Rows with each date and date-time moved from the 1900 date system to the 1904 one."""
+    for number, first, values in rows:
+        yield number, first, [as_1904(v) if isinstance(v, date) else v for v in values]
 
 
 def _read_openpyxl(

@@ -83,18 +83,21 @@ def apply_plan(
     `read_stamp` is the book's `file_stamp` when it was read: a book saved by someone else
     since then is not written, since the plan's cells were placed by what was read.
     """
-    from .xlsxedit import WorkbookEditor
+    from .checkhelper import part_checker
+    from .writeback import open_book, swedish_errors
 
-    editor = WorkbookEditor(path, expected_stamp=read_stamp)
-    for name in plan.add_sheets:
-        editor.add_sheet(name)
-    for name, cells in plan.cells.items():
-        editor.set_cell_rows(name, cells.rows)
-    for name, grid in plan.replace.items():
-        editor.replace_sheet_rows(name, grid)
-    for name, rows in plan.append.items():
-        editor.append_rows(name, rows)
-    editor.save()
+    editor = open_book(path, expected_stamp=read_stamp)
+    with swedish_errors():
+        for name in plan.add_sheets:
+            editor.add_sheet(name)
+        for name, cells in plan.cells.items():
+            editor.set_cell_rows(name, cells.rows)
+        for name, grid in plan.replace.items():
+            editor.replace_sheet_rows(name, grid)
+        for name, rows in plan.append.items():
+            editor.append_rows(name, rows)
+        # A large save has its parts checked in a helper process, on the other core.
+        editor.save(part_checker(editor.rewritten_size()))
 
 
 def process(
@@ -155,4 +158,4 @@ def _load_engine() -> None:
     Any import error shows again, as it normally would, when `_process` imports them itself."""
     with suppress(Exception):
         from ..core import engine, output  # noqa: F401
-        from . import xlsxedit  # noqa: F401
+        from . import checkhelper, writeback  # noqa: F401

@@ -15,7 +15,6 @@ import dataclasses
 import io
 import operator
 import os
-import posixpath
 import re
 import struct
 import zipfile
@@ -25,11 +24,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
-from xml.etree import ElementTree
 
 from ..core import findings
 from ..core.findings import Finding
-from ..core.schema import column_index, column_letter
+from ..ooxml import package as ooxml_package
+from ..ooxml.errors import OoxmlError
+from ..ooxml.refs import column_letter, letters_value
+from ..ooxml.workbookxml import main_part, read_workbook
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -61,9 +62,6 @@ _UNPACK_ERRORS = (
     OSError,
     ValueError,
 )
-_REL_OFFICE_DOCUMENT = "/officeDocument"
-_REL_WORKSHEET = "/worksheet"
-_REL_SHARED_STRINGS = "/sharedStrings"
 
 # Document type declarations are where XML entity bombs live; Excel never writes one.
 _DTD = re.compile(rb"<!(?i:doctype|entity)")
@@ -102,6 +100,8 @@ class Package:
     sheets: dict[str, str]
     shared_strings: str | None
     date1904: bool
+    #: The workbook's `date1904` attribute as written (None: absent).
+    date1904_written: str | None = None
     #: The worksheet parts measured on the way (see `ScanRequest`).
     scans: dict[str, SheetScan] = field(default_factory=dict)
 
@@ -267,10 +267,7 @@ def _sniff_zip(data: bytes, max_uncompressed: int, scan: ScanRequest | None) -> 
         # parsed), so that the sheets to be read can be measured as they are checked. What is
         # wrong with those parts is told once every other part has been checked.
         checked: set[str] = set()
-        try:
-            package: Package | Finding = _package(data, archive, names, checked)
-        except _Refused as refused:
-            package = refused.finding
+        package = _package(data, archive)
         chosen = set(scan.choose(package.sheets)) if scan and isinstance(package, Package) else ()
         strings = None
         if chosen and isinstance(package, Package) and package.shared_strings is not None:
@@ -400,81 +397,28 @@ def _looks_like_xml(first: bytes, name: str) -> bool:
     return first.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n").startswith(b"<")
 
 
-def _package(
-    data: bytes, archive: zipfile.ZipFile, names: set[str], checked: set[str]
-) -> Package | Finding:
-    """Where the workbook's sheets and shared strings are, found through its relationships."""
-    by_lower = {name.lower(): name for name in names}
-    root_rels = _relationships(archive, by_lower, "_rels/.rels", checked)
-    workbook = next(
-        (target for kind, target in root_rels.values() if kind.endswith(_REL_OFFICE_DOCUMENT)),
-        "xl/workbook.xml",
-    )
-    workbook = by_lower.get(workbook.lower(), workbook)
-    if workbook.lower().endswith(".bin"):
-        return findings.make("file-xlsb")
-    if workbook not in names:
-        return findings.make("file-corrupt", reason="arbetsbokens huvuddel saknas")
-    folder, base = posixpath.split(workbook)
-    rels = _relationships(
-        archive, by_lower, posixpath.join(folder, "_rels", base + ".rels"), checked
-    )
-    root = _parse(archive, workbook, checked)
-    date1904 = False
-    sheets: dict[str, str] = {}
-    for element in root.iter():
-        tag = _local(element.tag)
-        if tag == "workbookPr":
-            date1904 = element.get("date1904", "").strip().lower() in ("1", "true")
-        elif tag == "sheet":
-            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
-            kind, target = rels.get(rid, ("", ""))
-            name = element.get("name")
-            if name is not None and kind.endswith(_REL_WORKSHEET) and target in names:
-                sheets.setdefault(name, target)
-    shared = next((t for k, t in rels.values() if k.endswith(_REL_SHARED_STRINGS)), None)
+def _package(data: bytes, archive: zipfile.ZipFile) -> Package | Finding:
+    """Where the workbook's sheets and shared strings are, and its date system, as the file-format
+    layer reads workbook.xml and its relationships (the writer reads them the same way)."""
+    parts = ooxml_package.Package(archive)
+    try:
+        workbook = main_part(parts) or parts.find("xl/workbook.xml") or "xl/workbook.xml"
+        if workbook.lower().endswith(".bin"):
+            return findings.make("file-xlsb")
+        if parts.find(workbook) is None:
+            return findings.make("file-corrupt", reason="arbetsbokens huvuddel saknas")
+        book = read_workbook(parts, workbook)
+    except OoxmlError as exc:
+        part = exc.details.get("part")
+        reason = f"delen {part} är trasig" if part else "arbetsbokens huvuddel är trasig"
+        return findings.make("file-corrupt", reason=reason)
     return Package(
         data=data,
-        sheets=sheets,
-        shared_strings=shared if shared in names else None,
-        date1904=date1904,
+        sheets=book.worksheets(),
+        shared_strings=book.shared_strings,
+        date1904=book.date1904,
+        date1904_written=book.date1904_text,
     )
-
-
-def _relationships(
-    archive: zipfile.ZipFile, by_lower: dict[str, str], part: str, checked: set[str]
-) -> dict[str, tuple[str, str]]:
-    """Relationship id → (type, target part) of one .rels part; empty when the part is absent."""
-    actual = by_lower.get(part.lower())
-    if actual is None:
-        return {}
-    folder = posixpath.dirname(posixpath.dirname(actual))
-    rels: dict[str, tuple[str, str]] = {}
-    for element in _parse(archive, actual, checked).iter():
-        if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
-            continue
-        target = element.get("Target", "")
-        resolved = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-        resolved = posixpath.normpath(resolved)
-        rels[element.get("Id", "")] = (
-            element.get("Type", ""),
-            by_lower.get(resolved.lower(), resolved),
-        )
-    return rels
-
-
-def _parse(archive: zipfile.ZipFile, part: str, checked: set[str]) -> ElementTree.Element:
-    """A small package part as a tree, once it is checked to declare no document type."""
-    if part not in checked:
-        _check_part(archive, archive.getinfo(part), checked)
-    try:
-        return ElementTree.fromstring(_read_part(archive, part))
-    except ElementTree.ParseError as exc:
-        raise _Refused(findings.make("file-corrupt", reason=f"delen {part} är trasig")) from exc
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
 
 
 @dataclass(frozen=True)
@@ -512,7 +456,7 @@ def _scan_sheet(
     # The sheet's own claim of its extent, checked by looking for any cell beyond it, in the
     # same pass that looks for cells written in an odd way.
     claim = _DIMENSION.search(data)
-    last_row, last_column = (int(claim[2]), column_index(claim[1].decode())) if claim else (0, 0)
+    last_row, last_column = (int(claim[2]), letters_value(claim[1].decode())) if claim else (0, 0)
     found = _odd_or_beyond(last_row, last_column).findall(data)
     if any(odd for odd, _, _ in found):
         return SheetScan(plain=False)
@@ -542,7 +486,7 @@ def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
     if b' t="e"' not in data:
         return {}
     return {
-        (int(row), column_index(letters.decode())): text.decode("utf-8", errors="replace")
+        (int(row), letters_value(letters.decode())): text.decode("utf-8", errors="replace")
         for letters, row, text in _ERROR_CELL.findall(data)
     }
 
@@ -551,7 +495,7 @@ def _extent(references: list[tuple[bytes, bytes]]) -> tuple[set[int], set[int]]:
     """Row numbers and column indexes of cell references given as (letters, digits)."""
     letters = {letters for letters, _ in references}
     digits = {digits for _, digits in references}
-    return {int(d) for d in digits}, {column_index(c.decode()) for c in letters}
+    return {int(d) for d in digits}, {letters_value(c.decode()) for c in letters}
 
 
 def _copied_text(

@@ -1,11 +1,15 @@
 """The check of each part a save writes anew: it unpacks, its checksum and size are right, and
 its XML is well-formed — before the part goes into the book.
 
-The check runs in the writing process, or, for a large save, in a helper process started from
-this file (`python -I -S partcheck.py`): the writer sends each part as soon as it is packed and
-renders the next one meanwhile, on the machine's other core. The helper reads parts from its
-standard input until it closes, and then answers once, on its standard output: `OK`, or `FEL`
-and what is wrong with the first bad part. It imports nothing but the standard library.
+`problem` checks one part wherever it is called. This file is also a helper program (`python -I
+-S partcheck.py`) that a caller may run beside the writer, so that parts are checked on another
+core while the next one is rendered: it reads framed parts (`frame`) from its standard input
+until it closes, and then answers once, on its standard output: `OK`, or `BAD` and what is
+wrong with the first bad part (`answer_problem` reads it back). It imports nothing but the
+standard library, so that it can run isolated from the package.
+
+A problem is (code, part, detail): a code of `errors.MESSAGES`, the part it is about and, for a
+malformed part, what the XML parser said.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ if TYPE_CHECKING:
 #: size and stream length.
 FRAME = struct.Struct("<IIIQQ")
 OK = b"OK\n"
-BAD = b"FEL\t"
+BAD = b"BAD\t"
+#: What is wrong with a part: (code, part, detail).
+Problem = tuple[str, str, str]
 _CHUNK = 1 << 18
 _DEFLATED = 8
 
 
-def problem(name: str, stream: Iterable[bytes], method: int, crc: int, size: int) -> str | None:
+def problem(name: str, stream: Iterable[bytes], method: int, crc: int, size: int) -> Problem | None:
     """What is wrong with a part as packed for the zip, its stream given in pieces (None:
     nothing)."""
     parser = None
@@ -46,17 +52,17 @@ def problem(name: str, stream: Iterable[bytes], method: int, crc: int, size: int
                 parser.Parse(data, False)
         if unpack is not None:
             if not unpack.eof:
-                return f"delen {name} blev avkortad när filen sparades"
+                return ("part-truncated", name, "")
             if unpack.unused_data:
-                return f"delen {name} blev skadad när filen sparades"
+                return ("part-damaged", name, "")
         if parser is not None:
             parser.Parse(b"", True)
     except zlib.error:
-        return f"delen {name} kan inte packas upp"
+        return ("part-unpackable", name, "")
     except xml.parsers.expat.ExpatError as exc:
-        return f"den sparade filen blev felaktig XML i delen {name} ({exc})"
+        return ("part-bad-xml", name, str(exc))
     if (got_crc, got_size) != (crc, size):
-        return f"delen {name} blev skadad när filen sparades"
+        return ("part-damaged", name, "")
     return None
 
 
@@ -73,13 +79,23 @@ def frame(name: str, stream: bytes, method: int, crc: int, size: int) -> bytes:
     return FRAME.pack(len(encoded), method, crc, size, len(stream)) + encoded
 
 
-def _serve(source: BinaryIO, answer: BinaryIO) -> None:
+def read_answer(answer: bytes) -> Problem | None:
+    """The problem a helper's answer names (None: `OK`); ValueError for anything else."""
+    if answer == OK:
+        return None
+    if answer.startswith(BAD):
+        code, part, detail = answer[len(BAD) :].decode("utf-8").rstrip("\n").split("\t", 2)
+        return code, part, detail
+    raise ValueError("the check gave no answer")
+
+
+def serve(source: BinaryIO, answer: BinaryIO) -> None:
     """Check every part that arrives on `source`, a piece at a time; answer on `answer`."""
     read = source.read
-    found: str | None = None
+    found: Problem | None = None
     while header := read(FRAME.size):
         if len(header) < FRAME.size:
-            found = found or "kontrollen fick en ofullständig del"
+            found = found or ("check-incomplete", "", "")
             break
         name_length, method, crc, size, length = FRAME.unpack(header)
         name = read(name_length).decode("utf-8", errors="replace")
@@ -87,10 +103,12 @@ def _serve(source: BinaryIO, answer: BinaryIO) -> None:
         checked = problem(name, received, method, crc, size)
         received.drain()
         if received.short:
-            found = found or f"kontrollen fick bara en del av {name}"
+            found = found or ("check-cut-off", name, "")
             break
         found = found or checked
-    reply = OK if found is None else BAD + found.encode("utf-8") + b"\n"
+    reply = (
+        OK if found is None else BAD + "\t".join(found).replace("\n", " ").encode("utf-8") + b"\n"
+    )
     answer.write(reply)
     answer.flush()
 
@@ -118,4 +136,4 @@ class _Received:
 
 
 if __name__ == "__main__":
-    _serve(sys.stdin.buffer, sys.stdout.buffer)
+    serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -1,0 +1,112 @@
+"""Writing into an officer's book: file-format errors read in Swedish, large saves have their
+parts checked in a helper process, and the book on disk is reached as `atomic` reaches it."""
+
+from __future__ import annotations
+
+import re
+import string
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from ooxmlbooks import plain_book
+
+from avtalsbok.ooxml import MESSAGES, CheckHere, OoxmlError
+from avtalsbok.ooxml.packing import Blob
+from avtalsbok.workbook.atomic import WriteError
+from avtalsbok.workbook.checkhelper import CHECK_BESIDE_FROM, HelperChecker, part_checker
+from avtalsbok.workbook.writeback import (
+    SWEDISH,
+    in_swedish,
+    open_book,
+    swedish_errors,
+    write_cells,
+)
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_file_format_error_has_its_swedish_sentence_with_the_same_details() -> None:
+    assert SWEDISH.keys() == MESSAGES.keys()
+    assert {code: fields(SWEDISH[code]) for code in SWEDISH} == {
+        code: fields(MESSAGES[code]) for code in MESSAGES
+    }
+
+
+def test_a_file_format_error_reaches_the_officer_in_swedish(tmp_path: Path) -> None:
+    book = plain_book(tmp_path / "bok.xlsx")
+    with pytest.raises(WriteError) as caught, swedish_errors():
+        open_book(book).set_cells("Saknas", {"A1": 1})
+    write_cells(book, {"Ny": {"A1": "skrivs"}})
+    error = in_swedish(OoxmlError("table-totals-row", table="Avtal", sheet="Avtal"))
+    assert error.reason == (
+        "tabellen Avtal på bladet Avtal har en summarad; ta bort den så att raderna kan skrivas"
+    )
+    assert error.finding().code == "write-failed"
+    assert caught.value.reason == "bladet Saknas finns inte i arbetsboken"
+    assert open_book(book).sheet_names == ["Blad1", "Ny"]
+
+
+def test_a_file_that_is_no_workbook_is_a_write_error(tmp_path: Path) -> None:
+    text = tmp_path / "bok.xlsx"
+    text.write_text("Avtals-ID;Namn\n", encoding="utf-8")
+    with pytest.raises(WriteError) as caught:
+        open_book(text)
+    assert caught.value.code == "write-failed"
+    assert caught.value.reason.startswith("filen kan inte öppnas som arbetsbok")
+
+
+def packed(text: bytes) -> Blob:
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    stream = packer.compress(text) + packer.flush()
+    return Blob(stream, zlib.crc32(text), len(text), zipfile.ZIP_DEFLATED)
+
+
+SOUND = b'<?xml version="1.0"?><worksheet><sheetData><row r="1"/></sheetData></worksheet>'
+
+
+def test_large_saves_are_checked_beside_and_small_ones_here() -> None:
+    beside = part_checker(CHECK_BESIDE_FROM)
+    here = part_checker(CHECK_BESIDE_FROM - 1)
+    beside.stop()
+    assert (type(beside), type(here)) == (HelperChecker, CheckHere)
+
+
+def test_the_helper_names_the_first_bad_part() -> None:
+    checker = HelperChecker()
+    checker.check("xl/worksheets/sheet1.xml", packed(SOUND))
+    checker.check("xl/worksheets/sheet2.xml", packed(b"<a><b></a>"))
+    checker.check("xl/worksheets/sheet3.xml", packed(b"<a><b></a>"))
+    with pytest.raises(OoxmlError) as caught:
+        checker.result()
+    assert (caught.value.code, caught.value.details["part"]) == (
+        "part-bad-xml",
+        "xl/worksheets/sheet2.xml",
+    )
+    fine = HelperChecker()
+    fine.check("xl/worksheets/sheet1.xml", packed(SOUND))
+    fine.result()
+
+
+def test_a_helper_that_dies_fails_the_save_safely(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[object] = []
+    real_popen = __import__("subprocess").Popen
+
+    def popen(*args: object, **kwargs: object) -> object:
+        helper = real_popen(*args, **kwargs)
+        started.append(helper)
+        return helper
+
+    monkeypatch.setattr("subprocess.Popen", popen)
+    checker = HelperChecker()
+    helper = started[0]
+    helper.kill()  # type: ignore[attr-defined]
+    helper.wait()  # type: ignore[attr-defined]
+    checker.check("xl/worksheets/sheet1.xml", packed(SOUND))
+    with pytest.raises(OoxmlError) as caught:
+        checker.result()
+    assert caught.value.code == "check-lost"
+    assert re.search("avbröts", in_swedish(caught.value).reason)
