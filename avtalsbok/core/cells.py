@@ -183,7 +183,8 @@ _TEXT_DATE = re.compile(
     r"([a-zåäö]+)\.?,?\s+([0-9]{4})" + _TIME
 )
 
-#: Excel serial number limits: 1 = 1900-01-01 (1904-01-02), 2958465 = 9999-12-31.
+#: Excel serial number limits: 1 = 1900-01-01, 2958465 = 9999-12-31; in the 1904 date system
+#: 0 = 1904-01-01 (ECMA-376 Part 1, 18.17.4.1) and 2957003 = 9999-12-31.
 _SERIAL_MAX_1900 = 2958465
 _SERIAL_MAX_1904 = 2957003
 _EPOCH_1900 = date(1899, 12, 30)
@@ -196,7 +197,7 @@ _FAKE_LEAP_DAY = 60
 def _serial_date(n: int, date1904: bool) -> date:
     """The date of a whole Excel serial number."""
     if date1904:
-        if not 1 <= n <= _SERIAL_MAX_1904:
+        if not 0 <= n <= _SERIAL_MAX_1904:
             raise CellError("invalid-date")
         return _EPOCH_1904 + timedelta(days=n)
     if not 1 <= n <= _SERIAL_MAX_1900 or n == _FAKE_LEAP_DAY:
@@ -208,7 +209,7 @@ def _serial_date(n: int, date1904: bool) -> date:
 def _serial_number(v: int | float, date1904: bool) -> tuple[date, float]:
     """The date part and the fraction of a day of an Excel serial number."""
     if isinstance(v, float):
-        if not math.isfinite(v) or not 1 <= v < _SERIAL_MAX_1900 + 1:
+        if not math.isfinite(v) or not (0 if date1904 else 1) <= v < _SERIAL_MAX_1900 + 1:
             raise CellError("invalid-date")
         whole = math.floor(v)
         return _serial_date(whole, date1904), v - whole
@@ -273,6 +274,9 @@ def parse_date(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
         raise CellError("invalid-date")
     if isinstance(v, int | float):
         return _serial_number(v, date1904)[0], None
+    if isinstance(v, time) and date1904:
+        # A serial below 1, which readers give as a time of day: 1904-01-01 in this system.
+        return _EPOCH_1904, None
     if isinstance(v, datetime):
         return v.date(), None
     if isinstance(v, date):
@@ -288,6 +292,9 @@ def parse_datetime(v: Any, date1904: bool = False) -> tuple[datetime | None, War
         return v, None
     if isinstance(v, date):
         return datetime(v.year, v.month, v.day), None
+    if isinstance(v, time) and date1904:
+        # A serial below 1, which readers give as a time of day: 1904-01-01 in this system.
+        return datetime.combine(_EPOCH_1904, v), None
     if isinstance(v, str):
         if not v.strip():
             return None, None
