@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, time
 from typing import Any
@@ -22,11 +23,17 @@ from python_calamine import CalamineSheet, CalamineWorkbook
 from ..core import findings, schema
 from ..core.book import BookInput, RawRow, SheetInput
 from ..core.findings import Finding
+from ..ooxml.refs import column_letter, letters_value
 from ..ooxml.serials import as_1904
 from . import sniff
 
 #: One row as a parser gives it: (Excel row number, column number of its first value, values).
 GridRow = tuple[int, int, Sequence[Any]]
+# A cell showing a formula error (#N/A, #DIV/0!, ...) and the error's text.
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*? t="e"[^<>]*>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?'
+    rb"<v>([^<]*)</v>"
+)
 
 #: Rows from the first non-empty one in which the header row is looked for.
 HEADER_SEARCH_ROWS = 10
@@ -65,7 +72,11 @@ def read_book(
     location = os.fspath(path)
     name = os.path.basename(location)
     request = sniff.ScanRequest(
-        choose=_input_parts, max_rows=max_rows, max_cells=MAX_CELLS, max_text=MAX_TEXT
+        choose=_input_parts,
+        max_rows=max_rows,
+        max_cells=MAX_CELLS,
+        max_text=MAX_TEXT,
+        errors=_error_cells,
     )
     package = sniff.sniff(location, max_uncompressed=max_uncompressed, scan=request)
     if isinstance(package, Finding):
@@ -169,6 +180,17 @@ def canonical_names(actual_names: Iterable[str]) -> dict[str, str]:
         if canonical is not None:
             names.setdefault(canonical, actual)
     return names
+
+
+def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) → the error of each cell of a plain sheet's XML that shows a formula error
+    (#N/A, #DIV/0!, ...), which calamine reads as empty."""
+    if b' t="e"' not in data:
+        return {}
+    return {
+        (int(row), letters_value(letters.decode())): text.decode("utf-8", errors="replace")
+        for letters, row, text in _ERROR_CELL.findall(data)
+    }
 
 
 def _read_calamine(
@@ -317,7 +339,7 @@ def _sheet_input(
         text = _header_text(value)
         if text is None:
             continue
-        headers[schema.column_letter(first_column + offset)] = text
+        headers[column_letter(first_column + offset)] = text
         # The same header twice: the first column counts (the parser reports the duplicate).
         if all(text != seen for _, seen in positions):
             positions.append((offset, text))

@@ -76,11 +76,6 @@ _VALUED_REF = re.compile(rb'<c r="([A-Za-z]+)(\d+)"(?![^<>]*/>)')
 _VALUE_INDEX = re.compile(rb"<v>(\d+)</v>")
 # A value element written other than `<v>` (or another element whose name begins with v).
 _ODD_VALUE = re.compile(rb"<v(?!>)")
-# A cell showing a formula error (#N/A, #DIV/0!, ...) and the error's text.
-_ERROR_CELL = re.compile(
-    rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*? t="e"[^<>]*>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?'
-    rb"<v>([^<]*)</v>"
-)
 _SHARED_STRING = re.compile(rb"<si[\s>/]")
 _PREFIXED_SHARED_STRING = re.compile(rb":si[\s>/]")
 
@@ -117,8 +112,7 @@ class SheetScan:
     parser building a dense grid allocates); `text` bounds the bytes of shared-string text that the
     cells copy (a string used in a thousand cells counts a thousand times), exact whenever it
     exceeds the reader's text limit, and None when it may exceed it but cannot be counted.
-    `errors` maps (row, column) of each cell showing a formula error to the error as Excel shows
-    it (calamine reads such cells as empty).
+    `errors` is what the request's `errors` found in the part (see `ScanRequest`).
     """
 
     plain: bool
@@ -134,13 +128,16 @@ class ScanRequest:
     """The worksheets `sniff` is to measure as it checks them, and the reader's limits.
 
     `choose` picks the parts from the book's sheets (name as it stands → worksheet part);
-    figures are exact where a limit is in reach, else bounds (see `SheetScan`).
+    figures are exact where a limit is in reach, else bounds (see `SheetScan`). `errors` is the
+    reader's own look at a plain sheet's XML while it is unpacked here (the cells it reads in
+    its own way, by (row, column)).
     """
 
     choose: Callable[[dict[str, str]], Iterable[str]]
     max_rows: int
     max_cells: int
     max_text: int
+    errors: Callable[[bytes], dict[tuple[int, int], str]] = lambda _: {}
 
 
 class _Refused(Exception):
@@ -358,7 +355,7 @@ def _check_and_scan(
         _check_part(archive, info, set())  # checked as transcoded text; not plain anyway
     elif _DTD.search(data):
         raise _Refused(findings.make("file-unsafe-xml", part=info.filename))
-    return _scan_sheet(data, strings, scan.max_rows, scan.max_cells, scan.max_text)
+    return _scan_sheet(data, strings, scan)
 
 
 def _xml_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -444,13 +441,8 @@ def _shared_strings(data: bytes) -> _SharedStrings:
     return _SharedStrings(sizes=sizes, largest=max(sizes, default=0), exact=exact)
 
 
-def _scan_sheet(
-    data: bytes,
-    strings: _SharedStrings | None,
-    max_rows: int,
-    max_cells: int,
-    max_text: int,
-) -> SheetScan:
+def _scan_sheet(data: bytes, strings: _SharedStrings | None, scan: ScanRequest) -> SheetScan:
+    max_rows, max_cells, max_text = scan.max_rows, scan.max_cells, scan.max_text
     if _utf16_decoder(data[:4]) is not None or _PREFIXED_CELL.search(data):
         return SheetScan(plain=False)
     # The sheet's own claim of its extent, checked by looking for any cell beyond it, in the
@@ -478,17 +470,8 @@ def _scan_sheet(
         last_column=last_column,
         cells=cells,
         text=_copied_text(data, strings, cells, max_text),
-        errors=_error_cells(data),
+        errors=scan.errors(data),
     )
-
-
-def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
-    if b' t="e"' not in data:
-        return {}
-    return {
-        (int(row), letters_value(letters.decode())): text.decode("utf-8", errors="replace")
-        for letters, row, text in _ERROR_CELL.findall(data)
-    }
 
 
 def _extent(references: list[tuple[bytes, bytes]]) -> tuple[set[int], set[int]]:
