@@ -15,10 +15,11 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 import pytest
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
-from avtalsbok.ooxml import CellValue, WorkbookEditor
+from avtalsbok.ooxml import CellValue, Stamp, WorkbookEditor
 from avtalsbok.ooxml import write_cells as write_package_cells
 from avtalsbok.workbook.writeback import BOOK_FILE
 
@@ -219,3 +220,28 @@ def split_sheet(xml: str) -> tuple[str, str, str]:
     assert match is not None
     head = re.sub(r'<dimension ref="[^"]*"/>', "<dimension/>", xml[: match.start()])
     return head, match[0], xml[match.end() :]
+
+
+class ProductStore:
+    """The book on disk as the product reaches it (`writeback.BOOK_FILE`): a base for stores
+    that vary one step of a save."""
+
+    def stamp(self, path: Path) -> Stamp:
+        return BOOK_FILE.stamp(path)
+
+    def refuse_if_open(self, path: Path) -> None:
+        BOOK_FILE.refuse_if_open(path)
+
+    def replace(
+        self, path: Path, write: Callable[[BinaryIO], None], verify: Callable[[Path], None]
+    ) -> None:
+        BOOK_FILE.replace(path, write, verify)
+
+
+def packed(text: bytes) -> tuple[bytes, int, int]:
+    """A part as the writer packs it: raw deflate stream, CRC-32, size."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(text) + packer.flush(), zlib.crc32(text), len(text)
+
+
+SOUND = b'<?xml version="1.0"?><worksheet><sheetData><row r="1"/></sheetData></worksheet>'

@@ -10,20 +10,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pytest
-from ooxmlbooks import editor_of, plain_book
+from ooxmlbooks import SOUND, ProductStore, editor_of, packed, plain_book
 
-from avtalsbok.ooxml import CheckHere, OoxmlError, Stamp, WorkbookEditor, partcheck
+from avtalsbok.ooxml import CheckHere, OoxmlError, WorkbookEditor, partcheck
 from avtalsbok.ooxml.packing import Blob
 from avtalsbok.workbook.writeback import BOOK_FILE
-
-
-def packed(text: bytes) -> tuple[bytes, int, int]:
-    """A part as the writer packs it: raw deflate stream, CRC-32, size."""
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return packer.compress(text) + packer.flush(), zlib.crc32(text), len(text)
-
-
-SOUND = b'<?xml version="1.0"?><worksheet><sheetData><row r="1"/></sheetData></worksheet>'
 
 
 @pytest.mark.parametrize(
@@ -101,17 +92,11 @@ def test_a_part_that_fails_its_check_never_reaches_the_book(tmp_path: Path) -> N
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bok.xlsx"]
 
 
-class DamagedOnTheWay:
+class DamagedOnTheWay(ProductStore):
     """The product's book file, but one entry's stream changes on its way to the disk."""
 
     def __init__(self, entry: str) -> None:
         self.entry = entry
-
-    def stamp(self, path: Path) -> Stamp:
-        return BOOK_FILE.stamp(path)
-
-    def refuse_if_open(self, path: Path) -> None:
-        BOOK_FILE.refuse_if_open(path)
 
     def replace(
         self, path: Path, write: Callable[[BinaryIO], None], verify: Callable[[Path], None]

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 import pytest
 from ooxmlbooks import (
     CORPUS,
+    ProductStore,
     assert_well_ordered,
     calamine,
     editor_of,
@@ -26,7 +27,7 @@ from ooxmlbooks import (
     write_cells,
 )
 
-from avtalsbok.ooxml import CellValue, CheckHere, OoxmlError, Stamp, WorkbookEditor
+from avtalsbok.ooxml import CellValue, CheckHere, OoxmlError, WorkbookEditor
 from avtalsbok.ooxml.packing import Blob
 from avtalsbok.workbook.writeback import BOOK_FILE
 
@@ -151,7 +152,7 @@ def test_a_book_changed_since_it_was_opened_is_not_overwritten(tmp_path: Path) -
     assert values(book, "Blad1")["C3"] == "ändrad av någon annan"
 
 
-class SavedBySomeoneElse:
+class SavedBySomeoneElse(ProductStore):
     """The product's book file and part check, but someone else saves the book as the new file
     is written (`write`) or while the new parts are checked (`check`)."""
 
@@ -160,12 +161,6 @@ class SavedBySomeoneElse:
         self.moment = moment
         self.theirs = plain_book(book.with_name("annan.xlsx")).read_bytes() + b"\0"
         self.checker = CheckHere()
-
-    def stamp(self, path: Path) -> Stamp:
-        return BOOK_FILE.stamp(path)
-
-    def refuse_if_open(self, path: Path) -> None:
-        BOOK_FILE.refuse_if_open(path)
 
     def replace(
         self, path: Path, write: Callable[[BinaryIO], None], verify: Callable[[Path], None]

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 import string
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
-from ooxmlbooks import plain_book
+from ooxmlbooks import SOUND, packed, plain_book
 
 from avtalsbok.ooxml import MESSAGES, CheckHere, OoxmlError
 from avtalsbok.ooxml.packing import Blob
@@ -59,13 +58,8 @@ def test_a_file_that_is_no_workbook_is_a_write_error(tmp_path: Path) -> None:
     assert caught.value.reason.startswith("filen kan inte öppnas som arbetsbok")
 
 
-def packed(text: bytes) -> Blob:
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    stream = packer.compress(text) + packer.flush()
-    return Blob(stream, zlib.crc32(text), len(text), zipfile.ZIP_DEFLATED)
-
-
-SOUND = b'<?xml version="1.0"?><worksheet><sheetData><row r="1"/></sheetData></worksheet>'
+def blob(text: bytes) -> Blob:
+    return Blob(*packed(text), zipfile.ZIP_DEFLATED)
 
 
 def test_large_saves_are_checked_beside_and_small_ones_here() -> None:
@@ -77,9 +71,9 @@ def test_large_saves_are_checked_beside_and_small_ones_here() -> None:
 
 def test_the_helper_names_the_first_bad_part() -> None:
     checker = HelperChecker()
-    checker.check("xl/worksheets/sheet1.xml", packed(SOUND))
-    checker.check("xl/worksheets/sheet2.xml", packed(b"<a><b></a>"))
-    checker.check("xl/worksheets/sheet3.xml", packed(b"<a><b></a>"))
+    checker.check("xl/worksheets/sheet1.xml", blob(SOUND))
+    checker.check("xl/worksheets/sheet2.xml", blob(b"<a><b></a>"))
+    checker.check("xl/worksheets/sheet3.xml", blob(b"<a><b></a>"))
     with pytest.raises(OoxmlError) as caught:
         checker.result()
     assert (caught.value.code, caught.value.details["part"]) == (
@@ -87,7 +81,7 @@ def test_the_helper_names_the_first_bad_part() -> None:
         "xl/worksheets/sheet2.xml",
     )
     fine = HelperChecker()
-    fine.check("xl/worksheets/sheet1.xml", packed(SOUND))
+    fine.check("xl/worksheets/sheet1.xml", blob(SOUND))
     fine.result()
 
 
@@ -105,7 +99,7 @@ def test_a_helper_that_dies_fails_the_save_safely(monkeypatch: pytest.MonkeyPatc
     helper = started[0]
     helper.kill()  # type: ignore[attr-defined]
     helper.wait()  # type: ignore[attr-defined]
-    checker.check("xl/worksheets/sheet1.xml", packed(SOUND))
+    checker.check("xl/worksheets/sheet1.xml", blob(SOUND))
     with pytest.raises(OoxmlError) as caught:
         checker.result()
     assert caught.value.code == "check-lost"
