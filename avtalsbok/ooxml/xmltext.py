@@ -8,7 +8,6 @@ it changes are rewritten.
 
 from __future__ import annotations
 
-import html
 import re
 from functools import cache
 
@@ -28,6 +27,9 @@ ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 START_TAG = re.compile(f"<[^\\s>/]+({ATTRS})>")
 _ROOT = re.compile(r"<(?:([\w.-]+):)?(\w+)\b(" + ATTRS + ")>")
+# A character or entity reference: the only ones XML has (named: the five predefined entities).
+_REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
@@ -60,7 +62,22 @@ def unescape_name(text: str) -> str:
 
 def attributes(tag: str) -> dict[str, str]:
     """The attributes of a start tag (or of its attribute text), values unescaped."""
-    return {m[1]: html.unescape(m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(tag)}
+    return {m[1]: unescape(m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(tag)}
+
+
+def unescape(value: str) -> str:
+    """An attribute value with its character and entity references replaced (a reference to
+    no character becomes U+FFFD, as a lenient reader shows it)."""
+    if "&" not in value:
+        return value
+    return _REFERENCE.sub(_referenced, value)
+
+
+def _referenced(match: re.Match[str]) -> str:
+    if match[3]:
+        return _ENTITIES[match[3]]
+    code = int(match[1]) if match[1] else int(match[2], 16)
+    return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
 
 
 def set_attr(start_tag: str, name: str, value: str) -> str:
