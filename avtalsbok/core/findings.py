@@ -62,6 +62,11 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     ),
     "too-many-rows": (E, "Bladet har fler än {limit} rader; läsningen avbröts."),
     "file-locked": (E, "Arbetsboken är öppen hos {owner} och skrevs inte. Stäng den och kör igen."),
+    "file-read-only": (
+        E,
+        "Arbetsboken är skrivskyddad och skrevs inte. Ta bort skrivskyddet (Egenskaper i "
+        "Utforskaren) om den ska uppdateras, och kör igen.",
+    ),
     "write-failed": (E, "Arbetsboken kunde inte sparas: {reason}. Originalet är orört."),
     "sheet-missing": (E, "Bladet {sheet} saknas i arbetsboken."),
     "missing-column": (E, "Kolumnen {header} saknas på bladet {sheet}."),
