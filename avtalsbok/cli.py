@@ -1,7 +1,7 @@
 """The `avtalsbok` command: argument parsing, rendering and exit codes only.
 
 Exit codes: 0 no errors, 1 findings at error level (or, for a batch, a book skipped),
-2 usage error or an unusable file.
+2 usage error or an unusable file, 128 + the signal when stopped (130 for Ctrl+C).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from . import interrupt
 from .core.gcpause import paused_gc
+from .interrupt import stop_on_signals
 from .publish.commands import PUBLISH_COMMANDS, add_publish_commands
 
 if TYPE_CHECKING:
@@ -80,10 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    # Each command loads its modules only when it runs, and creates thousands of objects on
-    # the way that it keeps: no cycle collection while it does (see `paused_gc`).
-    with paused_gc():
-        return _command(args, out)
+    try:
+        # Each command loads its modules only when it runs, and creates thousands of objects
+        # on the way that it keeps: no cycle collection while it does (see `paused_gc`).
+        with stop_on_signals(), paused_gc():
+            return _command(args, out)
+    except KeyboardInterrupt as stop:
+        print(interrupt.MESSAGE, file=sys.stderr)
+        return interrupt.exit_code(stop)
 
 
 def _command(args: argparse.Namespace, out: TextIO | None) -> int:

@@ -10,7 +10,10 @@ import ast
 import io
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -22,6 +25,7 @@ from helpers import contract
 from python_calamine import CalamineWorkbook
 
 from avtalsbok.cli import main
+from avtalsbok.interrupt import MESSAGE
 from avtalsbok.workbook import atomic
 from avtalsbok.workbook.atomic import (
     STALE_AFTER_SECONDS,
@@ -266,3 +270,36 @@ def test_the_file_layer_makes_no_findings() -> None:
         for alias in node.names
     }
     assert not [name for name in imported if "core" in name or "findings" in name]
+
+
+# --- 7. Ctrl-C and SIGTERM -----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+@pytest.mark.parametrize("moment", ["write:5000", "fsync", "replace"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_exit_cleanly_and_leave_the_book_intact(
+    tmp_path: Path, signum: int, moment: str
+) -> None:
+    path = book_with_contracts(tmp_path / "avtal.xlsx")
+    before = path.read_bytes()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("atomic_child.py")),
+            str(path),
+            moment,
+            "run",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "PAUSED"
+    child.send_signal(signum)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 128 + signum
+    assert err.splitlines() == [MESSAGE]
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["avtal.xlsx"]
