@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -303,3 +304,22 @@ def test_ctrl_c_and_sigterm_exit_cleanly_and_leave_the_book_intact(
     assert err.splitlines() == [MESSAGE]
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["avtal.xlsx"]
+
+
+# --- 8. A panic inside calamine ------------------------------------------------------------------
+
+
+def test_calamine_panic_on_a_report_is_a_message_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = book_with_contracts(tmp_path / "avtal.xlsx")
+    report = tmp_path / "rapport.xlsx"
+    assert cli("report", str(book), "-o", str(report), "--today", TODAY)[0] == 0
+    serial = f"<v>{(date.fromisoformat(TODAY) - date(1899, 12, 30)).days}</v>".encode()
+    replace_in_zip(report, serial, b"<v>-1e308</v>")  # the report's date: out of any range
+    capsys.readouterr()
+    outbox = tmp_path / "utkorg"
+    code, _ = cli("mail", str(report), "--to", "chef@kommun.se", "--outbox", str(outbox))
+    assert code == 2
+    assert "rapport.xlsx är ingen rapport från avtalsbok" in capsys.readouterr().err
+    assert not outbox.exists()
