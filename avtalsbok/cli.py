@@ -466,7 +466,7 @@ def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
     for d in deliveries:
         colour = {Status.SENT: "green", Status.ALREADY_SENT: "dim", Status.FAILED: "red"}[d.status]
         where = f" ({d.where})" if d.where else ""
-        extra = f": {d.error}" if d.error else ""
+        extra = f": {d.error}" if d.error else (f" ({d.note})" if d.note else "")
         # Without an SMTP server the message is a file in the outbox: say so, not "skickat".
         text = "sparat i utkorgen" if d.where.endswith(".eml") else d.status.swedish
         say(console, f"E-post till {d.recipient}: ", (text, colour), f"{where}{extra}")
@@ -511,7 +511,6 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
 def _mail_command(args: argparse.Namespace, stream: TextIO) -> int:
     from datetime import datetime
 
-    from .mail.deliver import Status
     from .mail.message import AttachmentTooLarge
     from .mail.sanitize import AddressError
     from .mail.send import send_report
@@ -540,7 +539,7 @@ def _mail_command(args: argparse.Namespace, stream: TextIO) -> int:
         from .textout import console_for
 
         _render_deliveries(console_for(stream), deliveries)
-    failed = any(d.status is Status.FAILED for d in deliveries)
+    failed = not all(d.done for d in deliveries)
     return EXIT_ERRORS if failed else EXIT_OK
 
 
@@ -550,7 +549,6 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.discover import find_books
     from .batch.pool import Job, run_books
     from .batch.progress import progress_for
-    from .mail.deliver import Status
     from .mail.sanitize import AddressError
     from .mail.send import send_reminders
     from .mail.transport import MailError
@@ -615,7 +613,7 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
                     "yellow",
                 ),
             )
-    failed = any(d.status is Status.FAILED for d in deliveries)
+    failed = not all(d.done for d in deliveries)
     return EXIT_ERRORS if failed or unreadable else EXIT_OK
 
 
