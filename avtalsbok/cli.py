@@ -650,7 +650,7 @@ def _init(args: argparse.Namespace, stream: TextIO) -> int:
     try:
         adoption = adopt_file(args.path)
     except WriteError as exc:
-        return _usage_error(f"{args.path} ändrades inte: {exc.finding().message}")
+        return _usage_error(f"{args.path} ändrades inte: {exc}")
     if adoption.problems:
         return _usage_error(f"{args.path}: " + " ".join(adoption.problems))
     if not adoption.added:
