@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from helpers import contract
+from helpers import contract, run, setting
 from python_calamine import CalamineWorkbook
 
 from avtalsbok.cli import main
@@ -323,3 +323,14 @@ def test_calamine_panic_on_a_report_is_a_message_and_exit_2(
     assert code == 2
     assert "rapport.xlsx är ingen rapport från avtalsbok" in capsys.readouterr().err
     assert not outbox.exists()
+
+
+# --- found by the fuzz test -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["#N/A", float("nan"), float("inf")])
+def test_an_unusable_setting_name_is_a_finding_at_its_cell(key: Any) -> None:
+    result = run([contract()], settings=[setting(key, 5)])
+    assert [(f.sheet, f.row, f.column, f.code) for f in result.findings] == [
+        ("Inställningar", 2, "A", "invalid-text")
+    ]

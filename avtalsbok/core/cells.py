@@ -190,7 +190,7 @@ _EPOCH_1900 = date(1899, 12, 30)
 _EPOCH_1900_EARLY = date(1899, 12, 31)
 _EPOCH_1904 = date(1904, 1, 1)
 #: The first day an Excel date can be (serial 1 of the 1900 date system).
-_FIRST_EXCEL_DAY = date(1900, 1, 1)
+FIRST_EXCEL_DAY = date(1900, 1, 1)
 #: Serial 60 is 1900-02-29, a day that never was (kept by Excel for Lotus 1-2-3).
 _FAKE_LEAP_DAY = 60
 
@@ -260,7 +260,7 @@ def _timestamp_text(v: datetime) -> str:
 def _excel_day(d: date) -> date:
     """A date a reader delivered, if Excel can hold it: one before 1900-01-01 is what a reader
     makes of serial 0 or of a number that is none (`NaN` in a date cell), never a real date."""
-    if d < _FIRST_EXCEL_DAY:
+    if d < FIRST_EXCEL_DAY:
         raise CellError("invalid-date")
     return d
 
