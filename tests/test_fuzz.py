@@ -263,14 +263,19 @@ def _part_text(data: bytes, name: str) -> str:
         return ""
 
 
+def _tags(xml: str, name: str) -> list[dict[str, str]]:
+    """The attributes of each `<name …>` tag (a quoted value may hold `>`)."""
+    tags = re.findall(rf'<{name}\b((?:[^>"]|"[^"]*")*)>', xml)
+    return [dict(re.findall(r'([\w:]+)="([^"]*)"', tag)) for tag in tags]
+
+
 def _owned_parts(data: bytes) -> set[str]:
     """The worksheet parts (and their relationships) of the sheets a run writes."""
-    book = _part_text(data, "xl/workbook.xml")
-    rels = _part_text(data, "xl/_rels/workbook.xml.rels")
-    targets = dict(re.findall(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-    targets |= {k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+    rels = _tags(_part_text(data, "xl/_rels/workbook.xml.rels"), "Relationship")
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     owned = set()
-    for name, rid in re.findall(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', book):
+    for sheet in _tags(_part_text(data, "xl/workbook.xml"), "sheet"):
+        name, rid = sheet.get("name"), sheet.get("r:id")
         if name in OWNED_SHEETS and rid in targets:
             part = targets[rid].lstrip("/")
             part = part if part.startswith("xl/") else "xl/" + part
