@@ -1,7 +1,7 @@
 """The `avtalsbok` command: argument parsing, rendering and exit codes only.
 
 Exit codes: 0 no errors, 1 findings at error level (or, for a batch, a book skipped),
-2 usage error or an unusable file.
+2 usage error or an unusable file, 128 + the signal when stopped (130 for Ctrl+C).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from . import interrupt
 from .core.gcpause import paused_gc
+from .interrupt import stop_on_signals
 from .publish.commands import PUBLISH_COMMANDS, add_publish_commands
 
 if TYPE_CHECKING:
@@ -80,10 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    # Each command loads its modules only when it runs, and creates thousands of objects on
-    # the way that it keeps: no cycle collection while it does (see `paused_gc`).
-    with paused_gc():
-        return _command(args, out)
+    try:
+        # Each command loads its modules only when it runs, and creates thousands of objects
+        # on the way that it keeps: no cycle collection while it does (see `paused_gc`).
+        with stop_on_signals(), paused_gc():
+            return _command(args, out)
+    except KeyboardInterrupt as stop:
+        print(interrupt.MESSAGE, file=sys.stderr)
+        return interrupt.exit_code(stop)
 
 
 def _command(args: argparse.Namespace, out: TextIO | None) -> int:
@@ -159,46 +165,51 @@ def _demo(folder: Path, contracts: int, as_json: bool, stream: TextIO) -> int:
 
 def _report(outcome: Outcome, as_json: bool, stream: TextIO) -> None:
     if as_json:
-        json.dump(outcome.to_json(), stream, ensure_ascii=False, indent=2, default=str)
-        stream.write("\n")
+        _dump(outcome.to_json(), stream)
         return
-    from rich.console import Console
+    from .textout import console_for, say
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
-    console.print(f"[bold]Avtalsbok:[/bold] {outcome.path}")
+    console = console_for(stream)
+    say(console, ("Avtalsbok:", "bold"), f" {outcome.path}")
     result = outcome.result
     if result is not None:
         s = result.summary()
-        console.print(
+        say(
+            console,
             f"Idag {s['today']} · {s['contracts']} avtal ({s['active']} aktiva) · "
-            f"prioritet 1/2/3: {'/'.join(str(n) for n in s['tiers'])}"
+            f"prioritet 1/2/3: {'/'.join(str(n) for n in s['tiers'])}",
         )
-        console.print(
+        say(
+            console,
             f"Försenade uppföljningar {s['follow_ups_overdue']} · inom 30 dagar "
             f"{s['follow_ups_due_30']} · löper ut {s['expiring']} · förlängningsbeslut "
             f"{s['extension_decisions']} · öppna avvikelser {s['open_deviations']} "
-            f"({s['overdue_action_plans']} med passerad åtgärdsplan)"
+            f"({s['overdue_action_plans']} med passerad åtgärdsplan)",
         )
     errors = outcome.errors
     warnings = len(outcome.findings) - errors
     colour = "red" if errors else ("yellow" if warnings else "green")
-    console.print(f"[{colour}]{errors} fel, {warnings} varningar[/{colour}]")
+    say(console, (f"{errors} fel, {warnings} varningar", colour))
     if outcome.written:
-        console.print("Arbetsboken är uppdaterad.")
+        say(console, "Arbetsboken är uppdaterad.")
     by_sheet: dict[str, list[Any]] = {}
     for f in outcome.findings[:MAX_LISTED]:
         by_sheet.setdefault(f.sheet or "Arbetsboken", []).append(f)
     for sheet, items in by_sheet.items():
-        console.print(f"\n[bold]{sheet}[/bold]")
+        say(console, "\n", (sheet, "bold"))
         for f in items:
             where = " ".join(x for x in (f"rad {f.row}" if f.row else "", f.column or "") if x)
             style = "red" if f.is_error else "yellow"
             label = "Fel" if f.is_error else "Varning"
-            console.print(
-                f"  [{style}]{label:7}[/{style}] {where:10} {f.message} [dim]({f.code})[/dim]"
+            say(
+                console,
+                "  ",
+                (f"{label:7}", style),
+                f" {where:10} {f.message} ",
+                (f"({f.code})", "dim"),
             )
     if len(outcome.findings) > MAX_LISTED:
-        console.print(f"\n… och {len(outcome.findings) - MAX_LISTED} till: se bladet Fel.")
+        say(console, f"\n… och {len(outcome.findings) - MAX_LISTED} till: se bladet Fel.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,68 +410,66 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
 
 
 def _render_batch(result: Any, stream: TextIO) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
     from .report.records import BookStatus
+    from .textout import console_for, say
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    console = console_for(stream)
     t = result.totals
     colour = "green" if result.all_fine else "yellow"
-    console.print(
-        f"[bold {colour}]{t.books} avtalsböcker:[/bold {colour}] {t.ok} utan fel, "
-        f"{t.with_errors} med fel, {t.skipped} överhoppade (öppna), {t.unreadable} kan inte läsas"
+    say(
+        console,
+        (f"{t.books} avtalsböcker:", f"bold {colour}"),
+        f" {t.ok} utan fel, {t.with_errors} med fel, {t.skipped} överhoppade (öppna), "
+        f"{t.unreadable} kan inte läsas",
     )
-    console.print(
+    say(
+        console,
         f"{t.contracts} avtal · {t.follow_ups_overdue} försenade uppföljningar · "
         f"{t.open_deviations} öppna avvikelser, varav {t.deviations_past_deadline} med "
-        "passerad åtgärdsplan"
+        "passerad åtgärdsplan",
     )
     labels = {
-        BookStatus.ERRORS: "[red]Fel i data[/red]",
-        BookStatus.SKIPPED: "[yellow]Överhoppad[/yellow]",
-        BookStatus.UNREADABLE: "[red]Kan inte läsas[/red]",
+        BookStatus.ERRORS: ("Fel i data", "red"),
+        BookStatus.SKIPPED: ("Överhoppad", "yellow"),
+        BookStatus.UNREADABLE: ("Kan inte läsas", "red"),
     }
     listed = [r for r in result.records if r.status in labels]
     for r in listed[:MAX_LISTED]:
         why = r.problem or f"{r.errors} fel – se bladet Fel i boken"
-        console.print(f"  {labels[r.status]} {escape(r.path)}: {escape(why)}")
+        say(console, "  ", labels[r.status], f" {r.path}: {why}")
     if len(listed) > MAX_LISTED:
-        console.print(f"  … och {len(listed) - MAX_LISTED} till: se rapporten eller --json.")
+        say(console, f"  … och {len(listed) - MAX_LISTED} till: se rapporten eller --json.")
     for path, reason in result.problems:
-        console.print(f"  [red]Kunde inte söka i[/red] {escape(str(path))}: {escape(reason)}")
+        say(console, "  ", ("Kunde inte söka i", "red"), f" {path}: {reason}")
     if result.options.dry_run:
-        console.print("Provkörning (--dry-run): ingen arbetsbok skrevs.")
+        say(console, "Provkörning (--dry-run): ingen arbetsbok skrevs.")
     if result.report_written:
-        console.print(f"Rapport: {escape(str(result.options.report))}")
+        say(console, f"Rapport: {result.options.report}")
     elif result.report_error:
-        console.print(f"[red]Rapporten kunde inte skrivas:[/red] {escape(result.report_error)}")
+        say(console, ("Rapporten kunde inte skrivas:", "red"), f" {result.report_error}")
     if result.katalog_written:
-        console.print(f"Avtalskatalog: {escape(str(result.options.katalog))}")
+        say(console, f"Avtalskatalog: {result.options.katalog}")
     elif result.katalog_error:
-        why = escape(result.katalog_error)
-        console.print(f"[red]Avtalskatalogen kunde inte skrivas:[/red] {why}")
+        say(console, ("Avtalskatalogen kunde inte skrivas:", "red"), f" {result.katalog_error}")
     _render_deliveries(console, result.deliveries)
     if result.mail_error:
-        console.print(f"[red]E-post skickades inte:[/red] {escape(result.mail_error)}")
+        say(console, ("E-post skickades inte:", "red"), f" {result.mail_error}")
     elif result.mail_note:
-        console.print(f"E-post: {escape(result.mail_note)}")
-    console.print(f"Tid {result.elapsed:.1f} s ({result.books_per_minute:.0f} böcker/minut)")
+        say(console, f"E-post: {result.mail_note}")
+    say(console, f"Tid {result.elapsed:.1f} s ({result.books_per_minute:.0f} böcker/minut)")
 
 
 def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
-    from rich.markup import escape
-
     from .mail.deliver import Status
+    from .textout import say
 
     for d in deliveries:
         colour = {Status.SENT: "green", Status.ALREADY_SENT: "dim", Status.FAILED: "red"}[d.status]
-        where = f" ({escape(d.where)})" if d.where else ""
-        extra = f": {escape(d.error)}" if d.error else ""
+        where = f" ({d.where})" if d.where else ""
+        extra = f": {d.error}" if d.error else (f" ({d.note})" if d.note else "")
         # Without an SMTP server the message is a file in the outbox: say so, not "skickat".
         text = "sparat i utkorgen" if d.where.endswith(".eml") else d.status.swedish
-        status = f"[{colour}]{text}[/{colour}]"
-        console.print(f"E-post till {escape(d.recipient)}: {status}{where}{extra}")
+        say(console, f"E-post till {d.recipient}: ", (text, colour), f"{where}{extra}")
 
 
 def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
@@ -502,9 +511,6 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
 def _mail_command(args: argparse.Namespace, stream: TextIO) -> int:
     from datetime import datetime
 
-    from rich.console import Console
-
-    from .mail.deliver import Status
     from .mail.message import AttachmentTooLarge
     from .mail.sanitize import AddressError
     from .mail.send import send_report
@@ -530,21 +536,19 @@ def _mail_command(args: argparse.Namespace, stream: TextIO) -> int:
     if args.json:
         _dump({"mail": [d.to_json() for d in deliveries]}, stream)
     else:
-        _render_deliveries(Console(file=stream, highlight=False, soft_wrap=True), deliveries)
-    failed = any(d.status is Status.FAILED for d in deliveries)
+        from .textout import console_for
+
+        _render_deliveries(console_for(stream), deliveries)
+    failed = not all(d.done for d in deliveries)
     return EXIT_ERRORS if failed else EXIT_OK
 
 
 def _remind(args: argparse.Namespace, stream: TextIO) -> int:
     from datetime import datetime
 
-    from rich.console import Console
-    from rich.markup import escape
-
     from .batch.discover import find_books
     from .batch.pool import Job, run_books
     from .batch.progress import progress_for
-    from .mail.deliver import Status
     from .mail.sanitize import AddressError
     from .mail.send import send_reminders
     from .mail.transport import MailError
@@ -593,22 +597,29 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
             stream,
         )
     else:
-        console = Console(file=stream, highlight=False, soft_wrap=True)
-        console.print(f"{len(digests.digests)} påminnelser från {len(records)} avtalsböcker")
+        from .textout import console_for, say
+
+        console = console_for(stream)
+        say(console, f"{len(digests.digests)} påminnelser från {len(records)} avtalsböcker")
         _render_deliveries(console, deliveries)
         for r in unreadable:
-            console.print(f"[red]Kan inte läsas[/red] {escape(r.path)}: {escape(r.problem)}")
+            say(console, ("Kan inte läsas", "red"), f" {r.path}: {r.problem}")
         if digests.unaddressed:
-            console.print(
-                f"[yellow]{len(digests.unaddressed)} poster har ingen giltig e-postadress "
-                "i kolumnen E-post och kunde inte skickas.[/yellow]"
+            say(
+                console,
+                (
+                    f"{len(digests.unaddressed)} poster har ingen giltig e-postadress "
+                    "i kolumnen E-post och kunde inte skickas.",
+                    "yellow",
+                ),
             )
-    failed = any(d.status is Status.FAILED for d in deliveries)
+    failed = not all(d.done for d in deliveries)
     return EXIT_ERRORS if failed or unreadable else EXIT_OK
 
 
 def _dump(data: dict[str, Any], stream: TextIO) -> None:
-    json.dump(data, stream, ensure_ascii=False, indent=2, default=str)
+    """Strict JSON: a number JSON cannot hold (NaN, infinity) raises rather than being printed."""
+    json.dump(data, stream, ensure_ascii=False, indent=2, default=str, allow_nan=False)
     stream.write("\n")
 
 
@@ -639,7 +650,7 @@ def _init(args: argparse.Namespace, stream: TextIO) -> int:
     try:
         adoption = adopt_file(args.path)
     except WriteError as exc:
-        return _usage_error(f"{args.path} ändrades inte: {exc.finding().message}")
+        return _usage_error(f"{args.path} ändrades inte: {exc}")
     if adoption.problems:
         return _usage_error(f"{args.path}: " + " ".join(adoption.problems))
     if not adoption.added:

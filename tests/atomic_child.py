@@ -1,9 +1,11 @@
 """Child process of the crash tests: saves edits to a book and stops where it is told to.
 
-Usage: `python atomic_child.py BOOK PAUSE` where PAUSE is `write:N` (stop after N bytes of the
-temp file), `fsync` (temp file complete and on disk, not yet checked) or `replace` (checked,
+Usage: `python atomic_child.py BOOK PAUSE [run]` where PAUSE is `write:N` (stop after N bytes of
+the temp file), `fsync` (temp file complete and on disk, not yet checked) or `replace` (checked,
 just before it takes the book's place). At the pause it prints `PAUSED` and sleeps; the test
-then kills it with SIGKILL, as a power cut or a killed Excel button would.
+then kills it with SIGKILL, as a power cut or a killed Excel button would, or stops it with
+SIGINT or SIGTERM. With `run` the save is that of the command `avtalsbok run BOOK`, whose
+exit code the child exits with.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class StopAfter:
         self.inner.close()
 
 
-def main(book: str, where: str) -> None:
+def main(book: str, where: str, how: str = "editor") -> None:
     if where.startswith("write:"):
         limit = int(where.removeprefix("write:"))
         real_fdopen = os.fdopen
@@ -72,6 +74,10 @@ def main(book: str, where: str) -> None:
             real_replace(src, dst)
 
         os.replace = pause_then_replace
+    if how == "run":
+        from avtalsbok.cli import main as command
+
+        sys.exit(command(["run", book, "--today", "2025-03-14"]))
     editor = open_book(book)
     rows: list[list[CellValue]] = [[f"Beräknat {r}", r * 2, "OK"] for r in range(1, 3001)]
     editor.replace_sheet_rows("Avtal", rows, first_row=2)
@@ -80,4 +86,4 @@ def main(book: str, where: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

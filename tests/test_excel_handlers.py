@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -496,7 +497,8 @@ def test_skicka_rapport_without_a_server_puts_the_message_in_the_outbox_once(
     ((_title, prompt, mode),) = again.app.alerts
     assert f"redan skickad till {REPORT_RECIPIENT}" in prompt and mode == "info"
     assert again.app.status_bar == "Rapporten är redan skickad till 1 mottagare."
-    assert len((outbox / LEDGER_NAME).read_text().splitlines()) == 1
+    ledger = (outbox / LEDGER_NAME).read_text().splitlines()
+    assert [json.loads(line)["state"] for line in ledger] == ["sending", "sent"]
 
 
 def _settings_cell(fake: FakeBook, key: str) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import ipaddress
+import json
 import socket
 import ssl
 from collections.abc import Iterator
@@ -486,7 +487,8 @@ def test_a_server_that_does_not_answer_is_a_clear_failure(tmp_path: Path, report
     sent = send_report(report, day, figures, ["chef@kommun.se"], settings, now=NOW)
     assert sent[0].status is Status.FAILED
     assert sent[0].error.startswith("kunde inte ansluta till e-postservern 127.0.0.1:")
-    assert not (tmp_path / "utkorg" / LEDGER_NAME).exists()
+    ledger = (tmp_path / "utkorg" / LEDGER_NAME).read_text().splitlines()
+    assert [json.loads(line)["state"] for line in ledger] == ["sending", "failed"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,7 +518,8 @@ def test_without_a_server_the_report_is_written_to_the_outbox_once(
     day, figures = read_key_figures(report)
     changed = send_report(report, day, figures, ["chef@kommun.se"], settings, now=NOW)
     assert [d.status for d in changed] == [Status.SENT]
-    assert len((tmp_path / "utkorg" / LEDGER_NAME).read_text().splitlines()) == 4
+    ledger = (tmp_path / "utkorg" / LEDGER_NAME).read_text().splitlines()
+    assert [json.loads(line)["state"] for line in ledger] == ["sending", "sent"] * 4
 
 
 def test_a_ledger_line_cut_short_by_a_crash_is_ignored_and_does_not_swallow_the_next(
@@ -532,7 +535,11 @@ def test_a_ledger_line_cut_short_by_a_crash_is_ignored_and_does_not_swallow_the_
     )
     again = send_report(report, day, figures, ["chef@kommun.se"], settings, now=NOW)
     assert again[0].status is Status.ALREADY_SENT
-    assert len(ledger.read_text().splitlines()) == 2
+    # The cut line is gone: the lines written after it are whole.
+    assert [json.loads(line)["state"] for line in ledger.read_text().splitlines()] == [
+        "sending",
+        "sent",
+    ]
 
 
 def test_an_outbox_that_cannot_be_written_is_reported(tmp_path: Path) -> None:

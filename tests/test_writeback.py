@@ -44,7 +44,7 @@ def test_a_file_format_error_reaches_the_officer_in_swedish(tmp_path: Path) -> N
     assert error.reason == (
         "tabellen Avtal på bladet Avtal har en summarad; ta bort den så att raderna kan skrivas"
     )
-    assert error.finding().code == "write-failed"
+    assert error.code == "write-failed"
     assert caught.value.reason == "bladet Saknas finns inte i arbetsboken"
     assert open_book(book).sheet_names == ["Blad1", "Ny"]
 

@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from ..core import findings
+from ..interrupt import worker_signals
 from ..report.records import BookRecord, BookStatus, book_record
 from .progress import Progress
 
@@ -83,7 +84,11 @@ def _run(
                 records[i] = _internal_error(jobs[i], exc, progress)
             progress.advance(records[i])
         return records, crashed
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=worker_signals,
+    )
     try:
         futures: dict[Future[BookRecord], int] = {
             pool.submit(work, str(jobs[i].path), jobs[i].unit): i for i in indices

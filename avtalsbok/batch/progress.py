@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.text import Text
 
 from ..report.records import BookRecord, BookStatus
+from ..textout import line
 
 
 class Progress(Protocol):
@@ -127,7 +128,7 @@ class BarProgress:
     def advance(self, record: BookRecord) -> None:
         if record.status in (BookStatus.SKIPPED, BookStatus.UNREADABLE):
             colour = "yellow" if record.status is BookStatus.SKIPPED else "red"
-            self.bar.console.print(f"[{colour}]{describe(record)}[/{colour}]", highlight=False)
+            self.bar.console.print(line((describe(record), colour)), highlight=False)
         if self.task is not None:
             self.bar.advance(self.task)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..mail.deliver import Delivery, Status
+from ..mail.deliver import Delivery
 from ..mail.message import AttachmentTooLarge
 from ..mail.sanitize import AddressError, address
 from ..mail.send import send_report
@@ -73,7 +73,7 @@ class BatchResult:
             and not self.report_error
             and not self.katalog_error
             and not self.mail_error
-            and all(d.status is not Status.FAILED for d in self.deliveries)
+            and all(d.done for d in self.deliveries)
         )
 
     @property

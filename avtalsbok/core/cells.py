@@ -190,6 +190,8 @@ _SERIAL_MAX_1904 = 2957003
 _EPOCH_1900 = date(1899, 12, 30)
 _EPOCH_1900_EARLY = date(1899, 12, 31)
 _EPOCH_1904 = date(1904, 1, 1)
+#: The first day an Excel date can be (serial 1 of the 1900 date system).
+FIRST_EXCEL_DAY = date(1900, 1, 1)
 #: Serial 60 is 1900-02-29, a day that never was (kept by Excel for Lotus 1-2-3).
 _FAKE_LEAP_DAY = 60
 
@@ -256,15 +258,23 @@ def _timestamp_text(v: datetime) -> str:
     return v.isoformat(sep=" ", timespec=spec)
 
 
+def _excel_day(d: date) -> date:
+    """A date a reader delivered, if Excel can hold it: one before 1900-01-01 is what a reader
+    makes of serial 0 or of a number that is none (`NaN` in a date cell), never a real date."""
+    if d < FIRST_EXCEL_DAY:
+        raise CellError("invalid-date")
+    return d
+
+
 def parse_date(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
     """A date from a real date, a date-time, an Excel serial number or text (with a warning)."""
     if v is None:
         return None, None
     t = type(v)
     if t is date:
-        return v, None
+        return _excel_day(v), None
     if t is datetime:
-        return v.date(), None
+        return _excel_day(v.date()), None
     if isinstance(v, str):
         if not v.strip():
             return None, None
@@ -278,9 +288,9 @@ def parse_date(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
         # A serial below 1, which readers give as a time of day: 1904-01-01 in this system.
         return _EPOCH_1904, None
     if isinstance(v, datetime):
-        return v.date(), None
+        return _excel_day(v.date()), None
     if isinstance(v, date):
-        return v, None
+        return _excel_day(v), None
     raise CellError("invalid-date")
 
 
@@ -289,9 +299,11 @@ def parse_datetime(v: Any, date1904: bool = False) -> tuple[datetime | None, War
     if v is None:
         return None, None
     if isinstance(v, datetime):
+        _excel_day(v.date())
         return v, None
     if isinstance(v, date):
-        return datetime(v.year, v.month, v.day), None
+        d = _excel_day(v)
+        return datetime(d.year, d.month, d.day), None
     if isinstance(v, time) and date1904:
         # A serial below 1, which readers give as a time of day: 1904-01-01 in this system.
         return datetime.combine(_EPOCH_1904, v), None

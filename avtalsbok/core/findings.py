@@ -8,6 +8,7 @@ files become findings; only programming errors raise.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -61,6 +62,11 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     ),
     "too-many-rows": (E, "Bladet har fler än {limit} rader; läsningen avbröts."),
     "file-locked": (E, "Arbetsboken är öppen hos {owner} och skrevs inte. Stäng den och kör igen."),
+    "file-read-only": (
+        E,
+        "Arbetsboken är skrivskyddad och skrevs inte. Ta bort skrivskyddet (Egenskaper i "
+        "Utforskaren) om den ska uppdateras, och kör igen.",
+    ),
     "write-failed": (E, "Arbetsboken kunde inte sparas: {reason}. Originalet är orört."),
     "sheet-missing": (E, "Bladet {sheet} saknas i arbetsboken."),
     "missing-column": (E, "Kolumnen {header} saknas på bladet {sheet}."),
@@ -183,7 +189,10 @@ class Finding:
 
 
 def display_value(value: Any) -> Any:
-    """A finding's value as JSON and the `Fel` sheet show it."""
+    """A finding's value as JSON and the `Fel` sheet show it: a number no cell can hold (`NaN`,
+    an infinity, what a 400-digit number becomes) as text, since neither can take it as a number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-INF" if value < 0 else "INF")
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime):

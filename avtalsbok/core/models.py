@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import ConfigDict, PlainValidator, ValidationInfo
 from pydantic.dataclasses import dataclass
@@ -67,8 +67,13 @@ def _tolerant(
 def _dated(parse: Callable[[Any, bool], tuple[Any, Warn]], plain_type: type) -> PlainValidator:
     """Like `_tolerant`, for parsers that must know the book's date system (1900 or 1904)."""
 
+    # A date before Excel's first day goes to the parser, which refuses it.
+    first: date = cells.FIRST_EXCEL_DAY
+    if plain_type is datetime:
+        first = datetime.combine(first, time())
+
     def validate(value: Any, info: ValidationInfo) -> Any:
-        if type(value) is plain_type:
+        if type(value) is plain_type and cast(date, value) >= first:
             return value
         try:
             parsed, warning = parse(value, bool(info.context and info.context.get("date1904")))

@@ -421,7 +421,21 @@ def parse_settings(sheet: SheetInput | None) -> tuple[Settings, list[Finding]]:
         return _D, found
     seen: set[str] = set()
     for row, rec in sheet.rows:
-        key_text = cells.parse_text(rec.get(key_header))[0]
+        try:
+            key_text = cells.parse_text(rec.get(key_header))[0]
+        except cells.CellError:  # an Excel error value, or a number no cell can hold
+            bad = rec[key_header]
+            found.append(
+                make(
+                    "invalid-text",
+                    sheet=INSTALLNINGAR,
+                    row=row,
+                    column=key_letter,
+                    header=key_header,
+                    value=bad,
+                )
+            )
+            continue
         if not key_text:
             continue
         norm = normalize_header(key_text)

@@ -137,7 +137,7 @@ class BookRecord:
         """Why a book was not updated (open, unreadable, could not be saved), in Swedish."""
         if self.status is BookStatus.SKIPPED:
             return f"Öppen hos {self.owner or UNKNOWN_OWNER}; inte uppdaterad."
-        codes = ("write-failed",) if self.status is BookStatus.ERRORS else None
+        codes = ("write-failed", "file-read-only") if self.status is BookStatus.ERRORS else None
         for f in self.findings:
             if f.level is Level.ERROR and (codes is None or f.code in codes):
                 return f.message

@@ -221,9 +221,12 @@ def read_key_figures(path: str | os.PathLike[str]) -> tuple[date, list[Figure]]:
     """
     from python_calamine import CalamineWorkbook
 
+    from ..workbook.panics import panics_as_errors
+
     try:
-        sheet = CalamineWorkbook.from_path(os.fspath(path)).get_sheet_by_name(OVERSIKT)
-        rows = sheet.to_python(skip_empty_area=False)
+        with panics_as_errors():
+            sheet = CalamineWorkbook.from_path(os.fspath(path)).get_sheet_by_name(OVERSIKT)
+            rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own, undocumented error types
         raise ValueError(f"{Path(path).name} är ingen rapport från avtalsbok ({exc})") from None
     if len(rows) <= FIGURES_FIRST_ROW or not rows or rows[0][:1] != [TITLE]:

@@ -3,11 +3,17 @@
 A save writes a hidden temp file beside the book, makes it durable, checks it, and only then
 puts it in the book's place with one `os.replace`. A crash, a full disk or a killed process at
 any point leaves the original as it was; at worst a recognisable temp file
-(`.~avtalsbok-*.tmp`) is left behind, which a batch run skips.
+(`.~avtalsbok-*.tmp`) is left behind, which a batch run skips and a later save in the same
+folder removes once it is older than any save could take and no live save holds it.
 
 A book that someone has open in Excel or LibreOffice is not written at all: `owner_of` reads the
 owner file the program keeps beside the book and names the person, so the message can say who
-to ask to close it.
+to ask to close it. A book marked read-only is not written either, as Excel would not. Through a
+symbolic link both are judged at the book the link points to, and that book is replaced; the
+link stays a link.
+
+This is the file layer: it knows files, not findings. A failure is a `WriteError` with a code
+and a Swedish reason; the caller makes the finding.
 """
 
 from __future__ import annotations
@@ -16,17 +22,23 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from avtalsbok.core import findings
-from avtalsbok.core.findings import Finding
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 #: Name prefix and suffix of the temp files a save writes beside the book.
 TEMP_PREFIX = ".~avtalsbok-"
 TEMP_SUFFIX = ".tmp"
+#: A temp file untouched for this long is left over from a save that was killed: no save of a
+#: book, however large or slow its share, writes for hours without touching its temp file.
+STALE_AFTER_SECONDS = 6 * 3600
 
 #: Shown when an owner file exists but names nobody.
 UNKNOWN_OWNER = "en annan användare"
@@ -45,21 +57,18 @@ _MSO_UTF16_AT = 55
 class WriteError(Exception):
     """A workbook could not be written; the original is untouched.
 
-    `code` is the finding code callers report (`file-locked` when someone has the book open,
-    `write-failed` otherwise); `str(error)` is the Swedish message an officer reads.
+    `code` says why: `file-locked` (someone has the book open; `owner` names them),
+    `file-read-only` (the book is marked read-only) or `write-failed` (`reason` says why).
+    `str(error)` is a Swedish sentence an officer reads.
     """
 
     def __init__(self, reason: str, *, code: str = "write-failed", owner: str | None = None):
         self.reason = reason
         self.code = code
         self.owner = owner
-        super().__init__(self.finding().message)
-
-    def finding(self) -> Finding:
-        """The book-level finding a run reports for this failure."""
-        if self.code == "file-locked":
-            return findings.make("file-locked", owner=self.owner or UNKNOWN_OWNER)
-        return findings.make(self.code, reason=self.reason)
+        if code == "file-locked":
+            reason = f"filen är öppen hos {owner or UNKNOWN_OWNER}"
+        super().__init__(reason)
 
 
 def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int]:
@@ -83,8 +92,10 @@ def atomic_replace(
 
     `write` gets a binary file opened in the book's folder; `verify` gets the finished temp
     file and raises (preferably `WriteError`) if it is not good enough to replace the book.
-    The book's permission bits (and on POSIX its group) carry over to the new file. Any
-    failure removes the temp file and raises `WriteError`; the original stays byte for byte.
+    A link is followed: the file it points to is replaced. The book's permission bits, owner,
+    group and extended attributes carry over as far as the platform lets this process set
+    them. A read-only book is not replaced (`file-read-only`). Any failure removes the temp
+    file and raises `WriteError`; the original stays byte for byte.
     """
     target = Path(os.path.realpath(path))
     try:
@@ -93,11 +104,15 @@ def atomic_replace(
         old = None
     except OSError as exc:
         raise WriteError(_os_reason(exc)) from exc
+    if old is not None and is_read_only(old):
+        raise WriteError("filen är skrivskyddad", code="file-read-only")
+    remove_stale_temp_files(target.parent)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:
         raise WriteError(_os_reason(exc)) from exc
     tmp = Path(tmp_name)
+    held = _hold(fd)
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
@@ -106,7 +121,7 @@ def atomic_replace(
         if verify is not None:
             verify(tmp)
         if old is not None:
-            _copy_permissions(old, tmp)
+            _carry_over(old, target, tmp)
         else:
             os.chmod(tmp, _new_file_mode())
         _replace(tmp, target)
@@ -116,18 +131,67 @@ def atomic_replace(
         if isinstance(exc, OSError):
             raise WriteError(_os_reason(exc)) from exc
         raise
+    finally:
+        if held is not None:
+            os.close(held)
     _fsync_directory(target.parent)
 
 
+def is_read_only(st: os.stat_result) -> bool:
+    """Whether a file is marked read-only, judged by its attribute and mode bits, as Excel
+    judges it (renaming over it would succeed, but the officer asked for it to stay as it is).
+
+    Windows: the read-only attribute. POSIX: no write bit for this user's class (owner, group,
+    others); for the superuser, who may write anything, no write bit at all (mode 444).
+    """
+    if getattr(st, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_READONLY:
+        return True
+    mode = stat.S_IMODE(st.st_mode)
+    if not hasattr(os, "geteuid"):
+        return not mode & stat.S_IWRITE
+    uid = os.geteuid()
+    if uid == 0:
+        bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    elif uid == st.st_uid:
+        bits = stat.S_IWUSR
+    elif st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        bits = stat.S_IWGRP
+    else:
+        bits = stat.S_IWOTH
+    return not mode & bits
+
+
+def remove_stale_temp_files(folder: str | os.PathLike[str], now: float | None = None) -> None:
+    """Remove the temp files killed saves left in `folder`: those untouched for
+    `STALE_AFTER_SECONDS` that no live save holds (a save holds a lock on its temp file on
+    POSIX; on Windows a file another process has open cannot be removed)."""
+    moment = time.time() if now is None else now
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not is_temp_file(entry.name):
+                continue
+            with suppress(OSError):
+                st = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(st.st_mode) or moment - st.st_mtime < STALE_AFTER_SECONDS:
+                    continue
+                if not _held_by_a_live_save(entry.path):
+                    os.unlink(entry.path)
+
+
 def owner_of(path: str | os.PathLike[str]) -> str | None:
-    """Who has the book open, from Excel's or LibreOffice's owner file beside it; else None."""
-    book = Path(path)
-    excel = book.with_name("~$" + book.name)
-    libre = book.with_name(".~lock." + book.name + "#")
-    if excel.exists():
-        return _excel_owner(excel) or UNKNOWN_OWNER
-    if libre.exists():
-        return _libreoffice_owner(libre) or UNKNOWN_OWNER
+    """Who has the book open, from Excel's or LibreOffice's owner file beside it; else None.
+
+    Through a link the book is looked for under both names: Excel opened through the link
+    keeps its owner file beside the link, opened directly beside the book it points to.
+    """
+    given = Path(path)
+    for book in dict.fromkeys((given, Path(os.path.realpath(given)))):
+        excel = book.with_name("~$" + book.name)
+        libre = book.with_name(".~lock." + book.name + "#")
+        if excel.exists():
+            return _excel_owner(excel) or UNKNOWN_OWNER
+        if libre.exists():
+            return _libreoffice_owner(libre) or UNKNOWN_OWNER
     return None
 
 
@@ -187,13 +251,57 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _copy_permissions(old: os.stat_result, tmp: Path) -> None:
-    os.chmod(tmp, stat.S_IMODE(old.st_mode))
+def _carry_over(old: os.stat_result, book: Path, tmp: Path) -> None:
+    """Give the new file what the book had: extended attributes, owner, group, mode."""
+    if hasattr(os, "listxattr"):
+        # Linux: user attributes (a tag, a file manager's note); security attributes such as
+        # an SELinux label only where this process may set them.
+        with suppress(OSError):
+            for name in os.listxattr(book):
+                with suppress(OSError):
+                    os.setxattr(tmp, name, os.getxattr(book, name))
     if hasattr(os, "chown"):
-        # Keep the group, so colleagues sharing the folder keep their access; a user who is not
-        # in that group cannot do this, and then the folder's default group stays.
+        # The owner only the superuser can give away. The group keeps colleagues sharing the
+        # folder their access; a user not in that group cannot set it, and then the folder's
+        # default group stays.
+        with suppress(OSError):
+            os.chown(tmp, old.st_uid, old.st_gid)
         with suppress(OSError):
             os.chown(tmp, -1, old.st_gid)
+    os.chmod(tmp, stat.S_IMODE(old.st_mode))
+
+
+def _hold(fd: int) -> int | None:
+    """Lock a new temp file for as long as its save runs, so no other run takes it for a
+    leftover (POSIX; a second descriptor keeps the lock once the file is closed for writing).
+    Windows needs none: a file open in another process cannot be removed there."""
+    if fcntl is None:
+        return None
+    held = os.dup(fd)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(held)
+        return None  # a file system without locks: the age alone protects the file then
+    return held
+
+
+def _held_by_a_live_save(path: str) -> bool:
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
 
 
 def _replace(tmp: Path, target: Path) -> None:

@@ -15,10 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core import findings
 from ..core.book import BookInput
 from ..core.findings import Finding, Level, sort_key
 from ..core.gcpause import paused_gc
-from .atomic import WriteError, file_stamp
+from .atomic import UNKNOWN_OWNER, WriteError, file_stamp
 from .reader import read_book
 
 # The engine and the writer are imported when a book is processed, while the book is being read
@@ -146,9 +147,18 @@ def _process(
             outcome.written = True
         except WriteError as exc:
             outcome.blocked = True
-            outcome.findings.append(exc.finding().with_book(name))
+            outcome.findings.append(write_finding(exc).with_book(name))
             outcome.findings.sort(key=sort_key)
     return outcome
+
+
+def write_finding(error: WriteError) -> Finding:
+    """The book-level finding of a book that could not be written."""
+    if error.code == "file-locked":
+        return findings.make("file-locked", owner=error.owner or UNKNOWN_OWNER)
+    if error.code == "file-read-only":
+        return findings.make("file-read-only")
+    return findings.make("write-failed", reason=error.reason)
 
 
 def _load_engine() -> None:
