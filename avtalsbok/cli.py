@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import interrupt
-from .core.gcpause import paused_gc
+from .gcpause import paused_gc
 from .interrupt import stop_on_signals
 from .publish.commands import PUBLISH_COMMANDS, add_publish_commands
 

@@ -121,10 +121,10 @@ def codes(result: Result) -> list[str]:
 def contract_values(result: Result, row: int, *keys: str) -> tuple[Any, ...]:
     """Computed values of one `Avtal` row."""
     values = result.computed[schema.AVTAL][row]
-    return tuple(values[k] for k in keys)
+    return tuple(getattr(values, k) for k in keys)
 
 
 def deviation_values(result: Result, row: int, *keys: str) -> tuple[Any, ...]:
     """Computed values of one `Avvikelser` row."""
     values = result.computed[schema.AVVIKELSER][row]
-    return tuple(values[k] for k in keys)
+    return tuple(getattr(values, k) for k in keys)

@@ -13,7 +13,8 @@ from helpers import (
 )
 
 from avtalsbok.core import schema
-from avtalsbok.core.engine import Result, check_text
+from avtalsbok.core.computed import check_text
+from avtalsbok.core.engine import Result
 from avtalsbok.core.findings import make
 from avtalsbok.core.overview import KeyFigures
 
@@ -269,11 +270,11 @@ def test_follow_ups_and_deviations_get_their_kontroll_too() -> None:
         [follow_up(), follow_up(contract_id="A9")],
         [deviation(), deviation(deviation_id="D2", detected=date(2099, 1, 1))],
     )
-    assert [v["check"] for v in r.computed[schema.UPPFOLJNINGAR].values()] == [
+    assert [v.check for v in r.computed[schema.UPPFOLJNINGAR].values()] == [
         "OK",
         "FEL – Avtals-ID: Avtals-ID 'A9' finns inte på bladet Avtal.",
     ]
-    assert [v["check"] for v in r.computed[schema.AVVIKELSER].values()] == [
+    assert [v.check for v in r.computed[schema.AVVIKELSER].values()] == [
         "OK",
         "FEL – Upptäckt: Upptäckt-datumet 2099-01-01 ligger i framtiden.",
     ]

@@ -196,11 +196,11 @@ def test_idag_from_the_settings_is_the_reference_date() -> None:
     rows = [contract(end=date(2025, 2, 28))]
     r = run(rows, settings=[setting("Idag", date(2025, 1, 15))], today=None)
     assert r.today == date(2025, 1, 15)
-    assert r.computed[schema.AVTAL][2]["contract_status"] == "Löper ut"
+    assert r.computed[schema.AVTAL][2].contract_status == "Löper ut"
 
 
 def test_an_explicit_date_overrides_idag() -> None:
     rows = [contract(end=date(2025, 2, 28))]
     r = run(rows, settings=[setting("Idag", date(2025, 1, 15))], today=TODAY)
     assert r.today == TODAY
-    assert r.computed[schema.AVTAL][2]["contract_status"] == "Upphört"
+    assert r.computed[schema.AVTAL][2].contract_status == "Upphört"

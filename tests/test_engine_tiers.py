@@ -238,7 +238,7 @@ def test_tier_shares_hold_within_one_contract_when_no_rule_forces_a_tier(
     # Every contract of a higher tier is worth at least as much as any of a lower one.
     by_tier: dict[int, list[int]] = {1: [], 2: [], 3: []}
     for row, v in zip(range(2, n + 2), annual_values, strict=True):
-        by_tier[r.computed[schema.AVTAL][row]["priority"]].append(v or 0)
+        by_tier[r.computed[schema.AVTAL][row].priority].append(v or 0)
     for high, low in ((1, 2), (2, 3), (1, 3)):
         if by_tier[high] and by_tier[low]:
             assert min(by_tier[high]) >= max(by_tier[low])

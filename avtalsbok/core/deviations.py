@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .calendar import add_days_business
+from .computed import LogRow
 from .findings import Finding
 from .models import Deviation, LogEntry
-from .settings import Settings
+from .schema import AVVIKELSER
+from .state import NO_DEVIATIONS, DeviationState, DeviationSummary, Rows, RunContext
 from .validate import ColumnMap
 
 EVENT_REGISTERED = "Avvikelse registrerad"
@@ -25,33 +27,6 @@ EVENT_STATUS = "Status ändrad"
 EVENT_STEP = "Eskaleringssteg ändrat"
 DEFAULT_STATUS = "Öppen"
 _LEADING_INT = re.compile(r"\s*(\d+)")
-
-
-@dataclass(frozen=True)
-class DeviationState:
-    """The computed columns of one deviation."""
-
-    days_open: int | None
-    overdue: str
-    proposed_step: str
-    next_check: date | None
-    passivity: str
-    deadline: date | None
-    is_open: bool
-    is_overdue: bool
-
-
-@dataclass(frozen=True)
-class LogRow:
-    """A new row for `Händelselogg`."""
-
-    timestamp: datetime
-    deviation_id: str
-    contract_id: str
-    event: str
-    from_value: str
-    to_value: str
-    source: str
 
 
 @dataclass
@@ -97,52 +72,49 @@ def _logged_states(log: list[LogEntry]) -> dict[str, _Logged]:
 
 
 def evaluate_deviations(
-    deviations: list[Deviation],
-    log: list[LogEntry],
-    cmap: ColumnMap,
-    duplicate_ids: set[str],
-    today: date,
-    now: datetime,
-    source: str,
-    settings: Settings,
+    rows: Rows, ctx: RunContext
 ) -> tuple[dict[int, DeviationState], list[LogRow], list[Finding]]:
-    """Computed columns per deviation row, new log rows, and escalation warnings."""
-    logged = _logged_states(log)
+    """The state of each deviation by Excel row, new log rows, and escalation warnings.
+
+    A deviation whose id is blank or not unique is not logged: its history cannot be told
+    apart from another's.
+    """
+    logged = _logged_states(rows.log)
+    seen: set[str] = set()
+    duplicate_ids: set[str] = set()
+    for d in rows.deviations:
+        if d.deviation_id is not None:
+            (duplicate_ids if d.deviation_id in seen else seen).add(d.deviation_id)
+    cmap = rows.columns[AVVIKELSER]
     states: dict[int, DeviationState] = {}
     new_rows: list[LogRow] = []
     found: list[Finding] = []
-    for d in deviations:
+    for d in rows.deviations:
         step = d.step if d.step is not None else 0
         status = current_status(d)
         last_change = d.detected
         ident = d.deviation_id
         if ident and ident not in duplicate_ids:
             prior = logged.get(ident, _Logged())
-            rows, warnings = _changes(d, prior, status, step, cmap, now, source, settings)
-            new_rows.extend(rows)
+            changes, warnings = _changes(d, prior, status, step, cmap, ctx)
+            new_rows.extend(changes)
             found.extend(warnings)
-            if prior.registered and any(r.event == EVENT_STEP for r in rows):
-                last_change = today
+            if prior.registered and any(r.event == EVENT_STEP for r in changes):
+                last_change = ctx.today
             elif prior.last_step_change:
                 last_change = prior.last_step_change
-        states[d.row] = _state(d, step, last_change, today, settings)
+        states[d.row] = _state(d, step, last_change, ctx)
     return states, new_rows, found
 
 
 def _changes(
-    d: Deviation,
-    prior: _Logged,
-    status: str,
-    step: int,
-    cmap: ColumnMap,
-    now: datetime,
-    source: str,
-    settings: Settings,
+    d: Deviation, prior: _Logged, status: str, step: int, cmap: ColumnMap, ctx: RunContext
 ) -> tuple[list[LogRow], list[Finding]]:
     ident, contract = d.deviation_id or "", d.contract_id or ""
+    settings = ctx.settings
 
     def row(event: str, before: str, after: str) -> LogRow:
-        return LogRow(now, ident, contract, event, before, after, source)
+        return LogRow(ctx.now, ident, contract, event, before, after, ctx.source)
 
     rows: list[LogRow] = []
     found: list[Finding] = []
@@ -171,9 +143,8 @@ def _business_day_after(d: date, days: int) -> date | None:
         return None
 
 
-def _state(
-    d: Deviation, step: int, last_change: date | None, today: date, settings: Settings
-) -> DeviationState:
+def _state(d: Deviation, step: int, last_change: date | None, ctx: RunContext) -> DeviationState:
+    today, settings = ctx.today, ctx.settings
     closed = d.is_closed
     deadline = d.plan_deadline
     if deadline is None and d.detected:
@@ -215,15 +186,16 @@ def _state(
     )
 
 
-def per_contract(
+def summaries(
     deviations: list[Deviation], states: dict[int, DeviationState]
-) -> dict[str, tuple[int, int | None]]:
-    """Avtals-ID → (open deviations, highest step among them)."""
-    out: dict[str, tuple[int, int | None]] = {}
+) -> dict[str, DeviationSummary]:
+    """Avtals-ID → its open deviations and the highest step among them."""
+    out: dict[str, DeviationSummary] = {}
     for d in deviations:
         if not d.contract_id or not states[d.row].is_open:
             continue
-        count, highest = out.get(d.contract_id, (0, None))
+        before = out.get(d.contract_id, NO_DEVIATIONS)
         step = d.step or 0
-        out[d.contract_id] = (count + 1, step if highest is None else max(highest, step))
+        highest = step if before.highest_step is None else max(before.highest_step, step)
+        out[d.contract_id] = DeviationSummary(before.open + 1, highest)
     return out

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from . import schema
 from .calendar import add_months
-from .deviations import DeviationState
-from .models import Contract, Deviation, FollowUp
+from .findings import Finding, Level
+from .models import Contract, FollowUp
 from .overview import SEVERITY_ORDER, KeyFigures, next_months
-from .schedule import (
-    DECISION,
-    ENDED,
-    EXPIRING,
-    KIND_BY_TIER,
-    NOT_STARTED,
-    Schedule,
-    planned_dates,
-)
-from .settings import Settings
-from .tiers import Tier
+from .schedule import DECISION, ENDED, EXPIRING, KIND_BY_TIER, NOT_STARTED, planned_dates
+from .state import ContractState, DeviationState, Rows, RunContext
 
 #: The plan's activity for an extension decision coming up.
 DECISION_ACTIVITY = "Beslut om förlängning senast"
@@ -63,29 +54,25 @@ def is_audit(f: FollowUp) -> bool:
 
 
 def plan(
-    contracts: list[Contract],
-    by_id: dict[str, Contract],
-    tiers: dict[int, Tier],
-    schedules: dict[int, Schedule],
-    deviations: list[Deviation],
+    states: list[ContractState],
+    rows: Rows,
     deviation_states: dict[int, DeviationState],
-    today: date,
-    settings: Settings,
+    ctx: RunContext,
 ) -> list[PlanRow]:
     """Every planned follow-up, extension decision and deviation check before today + 12 months.
 
     Overdue follow-ups are listed too, at their date, so nothing late drops out of the plan.
     """
+    today = ctx.today
     horizon = add_months(today, 12)
-    rows: list[PlanRow] = []
-    for c in contracts:
-        s = schedules[c.row]
-        tier = tiers[c.row].tier
+    out: list[PlanRow] = []
+    for state in states:
+        c, s, tier = state.contract, state.schedule, state.tier.tier
 
         def add(
             day: date, activity: str, status: str, c: Contract = c, tier: int | None = tier
         ) -> None:
-            rows.append(
+            out.append(
                 PlanRow(
                     day,
                     c.contract_id or "",
@@ -99,68 +86,64 @@ def plan(
                 )
             )
 
-        if s.next_date and s.next_kind and tier is not None:
+        if s.next_kind and tier is not None:
             first_status = s.follow_up_status or ""
-            dates = planned_dates(s.next_date, tier, c.end, today, horizon, settings)
-            for i, day in enumerate(dates):
+            for i, day in enumerate(planned_dates(state, horizon, ctx)):
                 if i == 0:
                     add(day, s.next_kind, first_status)
                 else:
                     add(day, KIND_BY_TIER[tier], schema.STATUS_PLANNED)
-        if s.extension_deadline and s.status != ENDED and today <= s.extension_deadline < horizon:
-            add(s.extension_deadline, DECISION_ACTIVITY, s.status)
-    for d in deviations:
-        state = deviation_states[d.row]
-        if state.is_open and state.next_check and state.next_check < horizon:
-            contract = by_id.get(d.contract_id or "")
-            rows.append(
+        deadline = state.extension_deadline
+        if deadline and state.status != ENDED and today <= deadline < horizon:
+            add(deadline, DECISION_ACTIVITY, state.status)
+    tier_of = {s.row: s.tier.tier for s in states}
+    for d in rows.deviations:
+        dev = deviation_states[d.row]
+        if dev.is_open and dev.next_check and dev.next_check < horizon:
+            contract = rows.by_id.get(d.contract_id or "")
+            out.append(
                 PlanRow(
-                    state.next_check,
+                    dev.next_check,
                     d.contract_id or "",
                     contract.name or "" if contract else "",
                     contract.supplier or "" if contract else "",
-                    tiers[contract.row].tier if contract else None,
+                    tier_of[contract.row] if contract else None,
                     f"Kontroll av avvikelse {d.deviation_id or ''} (steg {d.step or 0})",
                     d.responsible or (contract.owner or "" if contract else ""),
                     contract.email or "" if contract else "",
-                    "Försenad" if state.is_overdue else schema.STATUS_PLANNED,
+                    "Försenad" if dev.is_overdue else schema.STATUS_PLANNED,
                 )
             )
-    rows.sort(key=lambda r: (r.date, r.contract_id, r.activity))
-    return rows
+    out.sort(key=lambda r: (r.date, r.contract_id, r.activity))
+    return out
 
 
 def key_figures(
-    contracts: list[Contract],
-    tiers: dict[int, Tier],
-    schedules: dict[int, Schedule],
-    follow_ups: list[FollowUp],
-    deviations: list[Deviation],
+    states: list[ContractState],
+    rows: Rows,
     deviation_states: dict[int, DeviationState],
     plan_rows: list[PlanRow],
-    errors: int,
-    warnings: int,
-    today: date,
-    now: datetime,
-    settings: Settings,
+    findings: list[Finding],
+    ctx: RunContext,
 ) -> KeyFigures:
     """Every figure of `Översikt`, including the regions' evaluation questions."""
-    statuses = Counter(schedules[c.row].status for c in contracts)
-    active = [c for c in contracts if schedules[c.row].status != ENDED]
-    running = [c for c in active if schedules[c.row].status != NOT_STARTED]
+    today, settings = ctx.today, ctx.settings
+    statuses = Counter(s.status for s in states)
+    active = [s for s in states if s.status != ENDED]
+    running = [s for s in active if s.status != NOT_STARTED]
     overdue = due30 = due90 = 0
-    for c in active:
-        nxt = schedules[c.row].next_date
+    for s in active:
+        nxt = s.schedule.next_date
         if nxt is None:
             continue
         days = (nxt - today).days
         overdue += int(days < 0)
         due30 += int(0 <= days <= 30)
         due90 += int(0 <= days <= 90)
-    late = {c.row for c in running if (schedules[c.row].next_date or today) < today}
-    on_plan = len(running) - len(late)
+    late = sum(1 for s in running if (s.schedule.next_date or today) < today)
+    on_plan = len(running) - late
     coverage = round(100.0 * on_plan / len(running), 1) if running else 0.0
-    tier_counts = Counter(tiers[c.row].tier for c in active)
+    tier_counts = Counter(s.tier.tier for s in active)
     shares = (settings.tier1_share, settings.tier2_share, settings.tier3_share)
     tier_rows = tuple(
         (
@@ -176,14 +159,14 @@ def key_figures(
         for r in plan_rows
         if r.activity in FOLLOW_UP_ACTIVITIES
     )
-    open_devs = [d for d in deviations if deviation_states[d.row].is_open]
+    open_devs = [d for d in rows.deviations if deviation_states[d.row].is_open]
     by_severity = Counter(d.severity for d in open_devs)
     by_step = Counter(d.step or 0 for d in open_devs)
-    performed = [f for f in follow_ups if f.date is not None and f.date <= today]
+    performed = [f for f in rows.follow_ups if f.date is not None and f.date <= today]
     followed_ids = {f.contract_id for f in performed}
-    with_condition = [c for c in contracts if c.sustainability]
+    with_condition = [c for c in rows.contracts if c.sustainability]
     audits = [f for f in performed if is_audit(f)]
-    supplier_of = {c.contract_id: c.supplier or "" for c in contracts if c.contract_id}
+    supplier_of = {c.contract_id: c.supplier or "" for c in rows.contracts if c.contract_id}
     per_supplier: dict[str, list[float]] = defaultdict(list)
     for f in audits:
         per_supplier[supplier_of.get(f.contract_id or "", "") or "(okänd leverantör)"].append(
@@ -192,10 +175,11 @@ def key_figures(
     audits_per_supplier = tuple(
         sorted(((s, len(v), sum(v)) for s, v in per_supplier.items()), key=lambda t: (-t[1], t[0]))
     )
+    errors = sum(1 for f in findings if f.level is Level.ERROR)
     return KeyFigures(
         today=today,
-        computed_at=now,
-        contracts=len(contracts),
+        computed_at=ctx.now,
+        contracts=len(states),
         active=len(active),
         not_started=statuses.get(NOT_STARTED, 0),
         ended=statuses.get(ENDED, 0),
@@ -209,7 +193,7 @@ def key_figures(
         overdue_action_plans=sum(1 for d in open_devs if deviation_states[d.row].is_overdue),
         passive_deviations=sum(1 for d in open_devs if deviation_states[d.row].passivity),
         errors=errors,
-        warnings=warnings,
+        warnings=len(findings) - errors,
         tiers=tier_rows,
         months=tuple((m, month_counts.get((m.year, m.month), 0)) for m in months),
         open_by_severity=tuple(by_severity.get(s, 0) for s in SEVERITY_ORDER),

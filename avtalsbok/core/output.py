@@ -14,6 +14,7 @@ from typing import Any
 
 from . import schema
 from .book import BookInput, SheetInput
+from .computed import values_of
 from .engine import Result
 from .schema import column_index, column_letter, header_lookup, normalize_header
 
@@ -132,10 +133,13 @@ def plan_writes(
             c for c in definition.computed_columns if columns is None or c.key in columns
         )
         numbers, new_headers = locate_columns(sheet, definition, wanted)
-        keys, columns_at = list(numbers), list(numbers.values())
+        values, columns_at = values_of(tuple(numbers)), list(numbers.values())
+        cleared = (None,) * len(columns_at)
         by_row = {
-            excel_row: dict(zip(columns_at, map(values.get, keys), strict=True))
-            for excel_row, values in rows.items()
+            excel_row: dict(
+                zip(columns_at, cleared if record is None else values(record), strict=True)
+            )
+            for excel_row, record in rows.items()
         }
         if new_headers:
             header_cells = by_row.setdefault(sheet.header_row, {})

@@ -6,13 +6,13 @@ All dates fall on Swedish business days and months are added as Lag (1930:173) s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from . import schema
 from .calendar import add_months, add_months_business, next_business_day
 from .models import Contract
 from .settings import Settings
+from .state import UNSCHEDULED, ContractState, RunContext, Schedule
 
 NOT_STARTED, ACTIVE, EXPIRING, DECISION, ENDED = schema.CONTRACT_STATUSES
 
@@ -25,15 +25,8 @@ MEETING_BY_TIER = {1: "utvecklingsmöte", 2: "uppföljningsmöte", 3: "uppföljn
 _ORDINALS = {2: "vartannat", 3: "vart tredje", 4: "vart fjärde", 5: "vart femte"}
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """The computed dates and statuses of one contract."""
-
-    status: str
-    next_date: date | None
-    next_kind: str | None
-    follow_up_status: str | None
-    extension_deadline: date | None
+#: The schedule of a contract that has ended, or whose next follow-up would fall after its end.
+NONE_DUE = Schedule(None, None, schema.STATUS_NONE)
 
 
 def cadence_text(months: int) -> str:
@@ -73,8 +66,10 @@ def extension_deadline(c: Contract, settings: Settings) -> date | None:
         return None
 
 
-def contract_status(c: Contract, deadline: date | None, today: date, settings: Settings) -> str:
-    """`Ej startat`, `Aktivt`, `Löper ut`, `Förlängningsbeslut krävs` or `Upphört`."""
+def contract_status(c: Contract, deadline: date | None, ctx: RunContext) -> str:
+    """`Ej startat`, `Aktivt`, `Löper ut`, `Förlängningsbeslut krävs` or `Upphört`, given the
+    contract's extension deadline (`extension_deadline`)."""
+    today, settings = ctx.today, ctx.settings
     if c.start and today < c.start:
         return NOT_STARTED
     if c.end and today > c.end:
@@ -104,20 +99,14 @@ def startup_date(c: Contract, settings: Settings) -> date | None:
     return next_business_day(c.start) if c.start else None
 
 
-def schedule(
-    c: Contract,
-    status: str,
-    deadline: date | None,
-    tier: int | None,
-    last_follow_up: date | None,
-    today: date,
-    settings: Settings,
-) -> Schedule:
-    """Everything dated about one contract, from its status and extension deadline (see
-    `contract_status` and `extension_deadline`), its tier and its last follow-up."""
+def schedule(state: ContractState, ctx: RunContext) -> Schedule:
+    """The next follow-up of a contract, from its status, tier and last follow-up."""
+    c, status, tier = state.contract, state.status, state.tier.tier
     if status == ENDED or tier is None:
-        return Schedule(status, None, None, schema.STATUS_NONE, deadline)
-    window_start = add_months(today, -settings.startup_window_months)
+        return NONE_DUE
+    settings = ctx.settings
+    window_start = add_months(ctx.today, -settings.startup_window_months)
+    last_follow_up = state.last_follow_up
     try:
         if last_follow_up is None and (c.start is None or c.start >= window_start):
             next_date = startup_date(c, settings)
@@ -125,29 +114,30 @@ def schedule(
         else:
             anchor = last_follow_up or c.start
             if anchor is None:
-                return Schedule(status, None, None, None, deadline)
+                return UNSCHEDULED
             next_date = add_months_business(anchor, settings.interval_months[tier - 1])
             kind = KIND_BY_TIER[tier]
     except OverflowError:  # after 9999-12-31, so after any end date
-        return Schedule(status, None, None, schema.STATUS_NONE, deadline)
+        return NONE_DUE
     if next_date is None:
-        return Schedule(status, None, None, None, deadline)
+        return UNSCHEDULED
     if c.end and next_date > c.end:
-        return Schedule(status, None, None, schema.STATUS_NONE, deadline)
-    return Schedule(status, next_date, kind, due_status(next_date, today, settings), deadline)
+        return NONE_DUE
+    return Schedule(next_date, kind, due_status(next_date, ctx.today, settings))
 
 
-def planned_dates(
-    first: date, tier: int, end: date | None, today: date, horizon: date, settings: Settings
-) -> list[date]:
-    """Follow-up dates from `first` up to `horizon`, within the term.
+def planned_dates(state: ContractState, horizon: date, ctx: RunContext) -> list[date]:
+    """The contract's follow-up dates from its next one up to `horizon`, within the term.
 
     An overdue follow-up is listed at its date; the ones after it are counted from today,
     when it can be held at the earliest.
     """
+    first, tier, end = state.schedule.next_date, state.tier.tier, state.contract.end
+    if first is None or tier is None:
+        return []
     dates = [first] if first < horizon else []
-    months = settings.interval_months[tier - 1]
-    anchor = max(first, today)
+    months = ctx.settings.interval_months[tier - 1]
+    anchor = max(first, ctx.today)
     step = 1
     while True:
         try:

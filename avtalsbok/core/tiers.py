@@ -8,22 +8,15 @@ the rest get tier 3. When forced rules overfill a tier, a warning says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from .findings import Finding, make
 from .models import Contract
+from .schedule import ENDED as ENDED_STATUS
 from .schema import AVTAL
 from .settings import Settings
-
-
-@dataclass(frozen=True)
-class Tier:
-    """A contract's tier (None when it has ended) and the rule that gave it."""
-
-    tier: int | None
-    reason: str
-
+from .state import ContractState, Tier
 
 ENDED = Tier(None, "Upphört – ingår inte i prioriteringen")
 
@@ -46,14 +39,15 @@ def targets(active: int, settings: Settings) -> tuple[int, int, int]:
 
 
 def assign_tiers(
-    contracts: list[Contract], ended_rows: set[int], settings: Settings
-) -> tuple[dict[int, Tier], list[Finding]]:
-    """Tier per contract row, and warnings for tiers that forced rules overfilled."""
+    states: Sequence[ContractState], settings: Settings
+) -> tuple[list[Tier], list[Finding]]:
+    """The tier of each contract (in the order given; an ended one has `ENDED`), and warnings
+    for tiers that forced rules overfilled."""
     result: dict[int, Tier] = {}
-    active = [c for c in contracts if c.row not in ended_rows]
-    for c in contracts:
-        if c.row in ended_rows:
-            result[c.row] = ENDED
+    active = [s.contract for s in states if s.status != ENDED_STATUS]
+    for s in states:
+        if s.status == ENDED_STATUS:
+            result[s.row] = ENDED
     forced = {1: 0, 2: 0, 3: 0}
     ranked: list[Contract] = []
     for c in active:
@@ -114,7 +108,7 @@ def assign_tiers(
                     why=why[level],
                 )
             )
-    return result, found
+    return [result[s.row] for s in states], found
 
 
 def _forced(c: Contract) -> Tier | None:

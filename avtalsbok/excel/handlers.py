@@ -361,6 +361,7 @@ def _evaluate(book: Book, world: _World) -> tuple[BookInput, Result] | None:
     """Read and evaluate the book; None (after telling the officer why) when it cannot be run."""
     from ..core.engine import evaluate
     from ..core.findings import Level
+    from ..gcpause import paused_gc
     from ..workbook.runner import run_source
     from .livebook import read_book
 
@@ -374,7 +375,8 @@ def _evaluate(book: Book, world: _World) -> tuple[BookInput, Result] | None:
         )
         return None
     source = world.source or run_source("Excel")
-    result = evaluate(book_input, world.today, now=world.now, source=source)
+    with paused_gc():
+        result = evaluate(book_input, world.today, now=world.now, source=source)
     return book_input, result
 
 

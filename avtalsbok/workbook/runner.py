@@ -2,6 +2,10 @@
 
 Used by `avtalsbok check`/`run` and by the batch. Never raises for a bad or busy file: what went
 wrong is a book-level finding in the outcome, and the book is left as it was.
+
+The process concerns of a run stay in this entry (`process`), not in the layers it calls: the
+cycle collector is paused for the whole book (`avtalsbok.gcpause`), and the engine and the
+writer are imported on a thread of their own while the book is read (`_load_engine`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import findings
 from ..core.book import BookInput
 from ..core.findings import Finding, Level, sort_key
-from ..core.gcpause import paused_gc
+from ..gcpause import paused_gc
 from .atomic import UNKNOWN_OWNER, WriteError, file_stamp
 from .reader import read_book
 

@@ -1,0 +1,118 @@
+"""What a run carries from stage to stage: its context, the parsed rows, one state per contract.
+
+The engine is a row of stages (see `stages`). The first turns the book into `Rows`; the next
+ones build a `ContractState` per contract, each adding what it computes (status and extension
+deadline → tier → schedule → deviation summary), and a `DeviationState` per deviation. These are
+plain immutable records: the rules that fill them live in `schedule`, `tiers` and `deviations`,
+and the doors read them from `Result.states` and `Result.deviation_states`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple
+
+from .models import Contract, Deviation, FollowUp, LogEntry
+from .settings import Settings
+from .validate import ColumnMap
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """The world of one run: the reference date, the clock for new log rows, who ran it, and
+    the book's settings. Every stage gets it; none reads the clock itself."""
+
+    today: date
+    now: datetime
+    source: str
+    settings: Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """The book's data sheets as typed rows, with where their columns stand in this book.
+
+    `blank`: sheet → the Excel rows found blank (no input at all), whose computed cells are
+    cleared. `by_id`: Avtals-ID → the first contract with that id.
+    """
+
+    contracts: list[Contract]
+    follow_ups: list[FollowUp]
+    deviations: list[Deviation]
+    log: list[LogEntry]
+    columns: dict[str, ColumnMap]
+    blank: dict[str, list[int]]
+    by_id: dict[str, Contract]
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A contract's tier (None when it has ended, or before the tier stage) and the rule that
+    gave it."""
+
+    tier: int | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A contract's next follow-up: its date, its kind, and how it stands against today."""
+
+    next_date: date | None
+    next_kind: str | None
+    follow_up_status: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviationSummary:
+    """A contract's open deviations and the highest escalation step among them."""
+
+    open: int
+    highest_step: int | None
+
+
+UNRANKED = Tier(None, "")
+UNSCHEDULED = Schedule(None, None, None)
+NO_DEVIATIONS = DeviationSummary(0, None)
+
+
+class ContractState(NamedTuple):
+    """One contract as the engine sees it after the stages so far.
+
+    The first stage makes it from the rows (status, extension deadline, last follow-up); the
+    tier stage adds `tier`, the schedule stage `schedule`, the deviation stage `deviations`. A
+    field a stage has not filled yet holds its empty value (`UNRANKED`, `UNSCHEDULED`,
+    `NO_DEVIATIONS`). A stage adds its part with `_replace` (an immutable named tuple: a run
+    makes one per contract and stage, and a tuple is made three times faster than a frozen
+    dataclass).
+    """
+
+    contract: Contract
+    status: str
+    extension_deadline: date | None
+    last_follow_up: date | None
+    tier: Tier = UNRANKED
+    schedule: Schedule = UNSCHEDULED
+    deviations: DeviationSummary = NO_DEVIATIONS
+
+    @property
+    def row(self) -> int:
+        """The contract's Excel row on `Avtal`."""
+        return self.contract.row
+
+
+@dataclass(frozen=True, slots=True)
+class DeviationState:
+    """One deviation as the engine sees it: its computed columns, its action-plan deadline
+    (given, or derived from the detection date and severity), and whether it is open and
+    overdue."""
+
+    days_open: int | None
+    overdue: str
+    proposed_step: str
+    next_check: date | None
+    passivity: str
+    deadline: date | None
+    is_open: bool
+    is_overdue: bool

@@ -1,0 +1,92 @@
+"""The engine's typed rows and states: the records hold exactly the schema's computed columns,
+and what a run writes and what `Result.states` says come from the same state."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+
+import pytest
+from helpers import TODAY, book, contract, deviation, follow_up, run
+
+from avtalsbok.core import schema
+from avtalsbok.core.computed import RECORDS, AvtalComputed, AvvikelseComputed, LogRow
+from avtalsbok.core.output import plan_writes
+from avtalsbok.core.state import DeviationSummary, Schedule, Tier
+
+SHEETS_WITH_COMPUTED = [s for s in schema.DATA_SHEETS.values() if s.computed_columns]
+
+
+def names(record: type) -> list[str]:
+    """Field names of a record, named tuple or dataclass."""
+    return list(getattr(record, "_fields", None) or (f.name for f in fields(record)))
+
+
+def test_every_sheet_with_computed_columns_has_a_record() -> None:
+    assert set(RECORDS) == {s.name for s in SHEETS_WITH_COMPUTED}
+
+
+@pytest.mark.parametrize("sheet", SHEETS_WITH_COMPUTED, ids=lambda s: s.name)
+def test_a_record_holds_exactly_the_computed_columns_in_schema_order(
+    sheet: schema.SheetDef,
+) -> None:
+    assert names(RECORDS[sheet.name]) == [c.key for c in sheet.computed_columns]
+
+
+def test_a_log_row_holds_exactly_the_columns_of_handelselogg() -> None:
+    assert names(LogRow) == [c.key for c in schema.HANDELSELOGG_SHEET.columns]
+
+
+def test_the_state_of_a_contract_is_what_its_row_says() -> None:
+    r = run(
+        [contract(extension_option="2+1", notice_months=3, critical="Ja")],
+        [follow_up(date=date(2024, 11, 4)), follow_up(date=date(2025, 1, 15))],
+        [deviation(step=1), deviation(deviation_id="D2", remedied=date(2025, 3, 10))],
+    )
+    (state,) = r.states
+    assert (state.row, state.contract.contract_id, state.status) == (2, "A1", "Aktivt")
+    assert state.last_follow_up == date(2025, 1, 15)
+    assert state.tier == Tier(1, "Verksamhetskritiskt avtal")
+    assert state.deviations == DeviationSummary(open=1, highest_step=1)
+    assert isinstance(state.schedule, Schedule) and state.schedule.next_date is not None
+    row = r.computed[schema.AVTAL][2]
+    assert isinstance(row, AvtalComputed)
+    assert (
+        row.contract_status,
+        row.extension_deadline,
+        row.last_follow_up,
+        row.priority,
+        row.priority_reason,
+        row.next_follow_up,
+        row.open_deviations,
+        row.highest_step,
+    ) == (
+        state.status,
+        state.extension_deadline,
+        state.last_follow_up,
+        state.tier.tier,
+        state.tier.reason,
+        state.schedule.next_date,
+        1,
+        1,
+    )
+    assert state.extension_deadline is not None and state.extension_deadline < date(2026, 9, 30)
+
+
+def test_the_plan_writes_each_computed_column_from_its_record() -> None:
+    rows = [contract(), {h: None for h in contract()}]
+    devs = [deviation(plan_deadline=date(2025, 3, 10))]
+    b = book(rows, deviations=devs)
+    r = run(rows, deviations=devs)
+    cells = plan_writes(b, r).cells
+    avtal_row = r.computed[schema.AVTAL][2]
+    avvikelse_row = r.computed[schema.AVVIKELSER][2]
+    assert isinstance(avtal_row, AvtalComputed)
+    assert isinstance(avvikelse_row, AvvikelseComputed)
+    assert tuple(cells[schema.AVTAL].rows[2].values()) == tuple(avtal_row)
+    assert tuple(cells[schema.AVVIKELSER].rows[2].values()) == tuple(avvikelse_row)
+    assert avvikelse_row.overdue == "Ja" and avvikelse_row.proposed_step == "1 Åtgärdsplan"
+    # The blank row's computed cells are cleared, every one of them.
+    width = len(schema.AVTAL_SHEET.computed_columns)
+    assert list(cells[schema.AVTAL].rows[3].values()) == [None] * width
+    assert r.today == TODAY
