@@ -112,15 +112,26 @@ def check_text(findings: list[Finding], limit: int = 250) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def avtal_row(state: ContractState, check: str, settings: Settings) -> AvtalComputed:
+#: (tier, a call-off the central purchasing body follows up) → `Uppföljningsform`
+Forms = Mapping[tuple[int | None, bool], str]
+
+
+def follow_up_forms(settings: Settings) -> Forms:
+    """Every `Uppföljningsform` there is, each worded once per run (see `follow_up_form`)."""
+    return {
+        (tier, central): follow_up_form(tier, central, settings)
+        for tier in (None, 1, 2, 3)
+        for central in (False, True)
+    }
+
+
+def avtal_row(state: ContractState, check: str, forms: Forms) -> AvtalComputed:
     """The computed `Avtal` row of a contract's final state."""
     c, tier, s = state.contract, state.tier, state.schedule
     return AvtalComputed(
         priority=tier.tier,
         priority_reason=tier.reason,
-        follow_up_form=follow_up_form(
-            tier.tier, bool(c.is_call_off and c.central_follows_up), settings
-        ),
+        follow_up_form=forms[tier.tier, bool(c.is_call_off and c.central_follows_up)],
         last_follow_up=state.last_follow_up,
         next_follow_up=s.next_date,
         next_follow_up_kind=s.next_kind,
@@ -159,10 +170,12 @@ def computed_rows(
             by_row[(f.sheet, f.row)].append(f)
 
     def check(sheet: str, row: int) -> str:
-        return check_text(by_row.get((sheet, row), []))
+        found = by_row.get((sheet, row))
+        return schema.CHECK_OK if found is None else check_text(found)
 
+    forms = follow_up_forms(settings)
     computed: Computed = {
-        schema.AVTAL: {s.row: avtal_row(s, check(schema.AVTAL, s.row), settings) for s in states},
+        schema.AVTAL: {s.row: avtal_row(s, check(schema.AVTAL, s.row), forms) for s in states},
         schema.UPPFOLJNINGAR: {
             f.row: UppfoljningComputed(check=check(schema.UPPFOLJNINGAR, f.row))
             for f in rows.follow_ups

@@ -139,10 +139,10 @@ def count_deviations(
 ) -> Staged[list[ContractState]]:
     """Each contract's open deviations and the highest step among them."""
     per_contract = summaries(rows.deviations, deviations.states)
-    found = per_contract.get
+    summary_of = per_contract.get
     return [
         s
-        if (summary := found(s.contract.contract_id or "")) is None
+        if (summary := summary_of(s.contract.contract_id or "")) is None
         else s._replace(deviations=summary)
         for s in states
     ], []
