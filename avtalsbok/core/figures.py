@@ -1,4 +1,4 @@
-"""Key figures for `Översikt` and the 12-month `Uppföljningsplan`, from the evaluated rows."""
+"""Key figures for `Översikt` and the 12-month `Uppföljningsplan`, from the contracts' states."""
 
 from __future__ import annotations
 
