@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from ..core import schema
 from ..core.engine import Result
 from ..core.extensions import ExtensionsLeft, extensions_left
 from ..core.figures import DECISION_ACTIVITY, PlanRow
-from ..core.models import Contract
 from ..core.schedule import ENDED, KIND_BY_TIER, MEETING_BY_TIER, NOT_STARTED
+from ..core.state import ContractState
 
 #: The plan's text of a deviation check, `Kontroll av avvikelse D1 (steg 2)`: which deviation.
 _DEVIATION_CHECK = re.compile(r"Kontroll av avvikelse (?P<id>.*) \(steg \d+\)")
@@ -153,10 +152,7 @@ def book_export(result: Result, path: str, unit: str) -> BookExport:
         for f in result.findings
         if f.code == "org-number-personal" and f.sheet == schema.AVTAL and f.row
     }
-    computed = result.computed.get(schema.AVTAL, {})
-    contracts = tuple(
-        _facts(c, computed.get(c.row, {}), c.row in personal) for c in result.contracts
-    )
+    contracts = tuple(_facts(state, state.row in personal) for state in result.states)
     s = result.settings
     return BookExport(
         path=path,
@@ -184,8 +180,8 @@ def items_of(plan: list[PlanRow]) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def _facts(c: Contract, values: dict[str, Any], personal: bool) -> ContractFacts:
-    last = values.get("last_follow_up")
+def _facts(state: ContractState, personal: bool) -> ContractFacts:
+    c = state.contract
     return ContractFacts(
         contract_id=c.contract_id or "",
         name=c.name or "",
@@ -200,6 +196,6 @@ def _facts(c: Contract, values: dict[str, Any], personal: bool) -> ContractFacts
         how_to_order=c.how_to_order or "",
         owner=c.owner or "",
         email=c.email or "",
-        status=str(values.get("contract_status") or ""),
-        last_follow_up=last if isinstance(last, date) else None,
+        status=state.status,
+        last_follow_up=state.last_follow_up,
     )
