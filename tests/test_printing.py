@@ -126,17 +126,27 @@ def test_long_sheets_repeat_their_header_row_after_a_run(
 
 
 @pytest.mark.parametrize(
-    ("units", "rows", "breaks"),
+    ("units", "rows", "tall", "breaks"),
     [
-        ([(0, 20), (22, 36), (38, 52)], 40, [38]),
-        ([(0, 9), (11, 19), (21, 29)], 15, [11, 21]),
-        ([(0, 3), (4, 20), (22, 30)], 20, [22]),  # touching units stay together
-        ([(0, 5), (3, 30), (32, 40)], 30, [32]),  # overlapping units stay together
-        ([(0, 50), (52, 60)], 30, [52]),  # a unit taller than a page runs over it
-        ([(0, 4)], 30, []),
+        ([(0, 20), (22, 36), (38, 52)], 40, {}, [38]),
+        ([(0, 9), (11, 19), (21, 29)], 15, {}, [11, 21]),
+        ([(0, 3), (4, 20), (22, 30)], 20, {}, [4, 22]),  # a page may part touching units
+        ([(0, 5), (3, 30), (32, 40)], 30, {}, [32]),  # overlapping units stay together
+        ([(0, 50), (52, 60)], 30, {}, [52]),  # a unit taller than a page runs over it
+        ([(0, 4)], 30, {}, []),
+        # A tall row counts as the rows it is high: 5 + 11, then 5 + 11 more do not fit.
+        ([(0, 5), (6, 11)], 30, {5: 11, 11: 11}, [6]),
+        ([(0, 5), (6, 11)], 32, {5: 11, 11: 11}, []),
+        # Rows of Översikt: the title with Nyckeltal, then charted blocks on tall blank rows.
+        (
+            [(0, 21), (22, 27), (28, 42), (43, 49), (50, 57), (58, 68)],
+            42,
+            {27: 11, 42: 2, 49: 10, 57: 9},
+            [28, 50],
+        ),
     ],
 )
 def test_page_breaks_keep_each_unit_on_one_page(
-    units: list[tuple[int, int]], rows: int, breaks: list[int]
+    units: list[tuple[int, int]], rows: int, tall: dict[int, int], breaks: list[int]
 ) -> None:
-    assert page_breaks(units, rows) == breaks
+    assert page_breaks(units, rows, tall) == breaks

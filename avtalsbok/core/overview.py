@@ -1,10 +1,14 @@
 """The `Översikt` sheet's fixed layout: key-figure blocks at fixed cells, and the charts over them.
 
-The engine regenerates `Översikt` as a grid of values on every run; the template's native
-charts point at the same cells. Every block but the last has a fixed number of rows, so the
-chart ranges never move. The last block (audits per supplier) grows downwards. Each chart stands
-beside its own block, and a block with a chart is padded with blank rows to the chart's height,
-so that a page break between blocks never cuts a chart or parts it from its table.
+The engine regenerates `Översikt` as a grid of values on every run; the native charts in the
+officer's book point at the same cells. Every block but the last has a fixed number of rows, so
+the chart ranges never move. The last block (audits per supplier) grows downwards.
+
+The block rows are fixed for good: the charts of every book already in use point at them (the
+engine rewrites the values, never a book's charts), so a block that moved would leave those
+charts showing the wrong figures. Each chart stands beside its own block; the blank row under a
+charted block is made as tall as the rest of the chart, so that a page break between blocks
+never cuts a chart or parts it from its table, without moving a single row.
 """
 
 from __future__ import annotations
@@ -198,16 +202,10 @@ _CHARTS = {
     "Öppna avvikelser per allvarlighetsgrad": ("bar", "Öppna avvikelser"),
     "Öppna avvikelser per eskaleringssteg": ("bar", "Öppna avvikelser"),
 }
-#: The column the charts stand in, and the rows a chart is tall (XlsxWriter's default chart,
-#: 288 pixels, over rows of 20 pixels).
+#: The column the charts stand in, and how many rows of the default height a chart is tall
+#: (XlsxWriter's default chart, 288 pixels, over rows of 20 pixels).
 CHART_COLUMN = "E"
 CHART_ROWS = 15
-
-
-def _height(block: Block) -> int:
-    """Rows a block takes, title to last row: a charted one at least the chart's height."""
-    rows = 2 + len(block.rows)
-    return max(rows, CHART_ROWS) if block.title in _CHARTS else rows
 
 
 def grid(f: KeyFigures) -> list[list[Cell]]:
@@ -222,38 +220,54 @@ def grid(f: KeyFigures) -> list[list[Cell]]:
         rows.append([block.title])
         rows.append(list(block.headers))
         rows.extend(list(r) for r in block.rows)
-        rows.extend([] for _ in range(_height(block) - 2 - len(block.rows)))
         rows.append([])
     return rows
 
 
-def _block_rows(f: KeyFigures) -> dict[str, tuple[int, int]]:
-    """Block title → (first data row, last data row), Excel row numbers."""
-    out: dict[str, tuple[int, int]] = {}
+def _empty_blocks() -> list[Block]:
+    return blocks(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1)))
+
+
+def _title_rows() -> dict[str, int]:
+    """Block title → the Excel row of its title; one blank row parts a block from the next."""
+    out: dict[str, int] = {}
     row = FIRST_BLOCK_ROW
-    for block in blocks(f):
-        first = row + 2
-        out[block.title] = (first, first + len(block.rows) - 1)
-        row += _height(block) + 1
+    for block in _empty_blocks():
+        out[block.title] = row
+        row += 2 + len(block.rows) + 1
     return out
 
 
+def block_positions() -> dict[str, tuple[int, int]]:
+    """Block title → (first data row, last data row), Excel row numbers: where the engine writes
+    each block's figures and where the charts of every book point."""
+    titles = _title_rows()
+    return {
+        b.title: (titles[b.title] + 2, titles[b.title] + 1 + len(b.rows)) for b in _empty_blocks()
+    }
+
+
 def block_spans() -> list[tuple[int, int]]:
-    """Each block's (title row, last row it takes), Excel row numbers: the units a printed
-    page keeps whole (the last block is open-ended and left out)."""
-    spans = []
-    row = FIRST_BLOCK_ROW
-    empty = blocks(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1)))
-    for block in empty[:-1]:
-        spans.append((row, row + _height(block) - 1))
-        row += _height(block) + 1
-    return spans
+    """Each block's (title row, the blank row under it), Excel row numbers: the units a printed
+    page keeps whole, a chart included (the last block is open-ended and left out)."""
+    return [(first - 2, last + 1) for first, last in list(block_positions().values())[:-1]]
+
+
+def tall_rows() -> dict[int, int]:
+    """The blank row under each charted block → its height in rows of the default height: as
+    tall as the chart reaches below the block, and a row of space. The template sets these
+    heights; the rows themselves stay where they are."""
+    out = {}
+    for title, (first, last) in block_positions().items():
+        if title in _CHARTS:
+            taken = last - first + 3  # title, headers and data
+            out[last + 1] = max(CHART_ROWS - taken, 0) + 1
+    return out
 
 
 def charts(sheet_name: str = "Översikt") -> list[ChartSpec]:
     """The charts of the template, over the fixed blocks (same for every book)."""
-    empty = KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1))
-    pos = _block_rows(empty)
+    pos = block_positions()
     quoted = "'" + sheet_name.replace("'", "''") + "'"
 
     def rng(col: int, rows: tuple[int, int]) -> str:
@@ -271,11 +285,6 @@ def charts(sheet_name: str = "Översikt") -> list[ChartSpec]:
         )
         for title, (kind, series) in _CHARTS.items()
     ]
-
-
-def block_positions() -> dict[str, tuple[int, int]]:
-    """Where each block's data rows stand (for tests and for formats in the template)."""
-    return _block_rows(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1)))
 
 
 def empty_grid(today: date) -> list[list[Any]]:

@@ -8,7 +8,7 @@ so a book keeps what its template set when its sheets are written again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -49,23 +49,34 @@ def set_up_page(
     ws.set_footer(FOOTER)
 
 
-def page_breaks(units: Sequence[tuple[int, int]], rows_per_page: int) -> list[int]:
+def page_breaks(
+    units: Sequence[tuple[int, int]],
+    rows_per_page: float,
+    tall_rows: Mapping[int, float] | None = None,
+) -> list[int]:
     """Rows (0-based) to break the page before, so that no unit is split across pages.
 
     `units` are (first row, last row) spans, 0-based, in any order; overlapping spans (a chart
-    beside its table) and touching ones are kept together as one. Units are packed onto pages
-    in row order; a unit taller than a page starts a page of its own and runs over it.
+    beside its table) are kept together as one, while a page may break between two that only
+    touch. A page holds `rows_per_page` rows of the default height; `tall_rows` gives the rows
+    that are taller, in default rows. Units are packed onto pages in row order; a unit taller
+    than a page starts a page of its own and runs over it.
     """
+    tall = tall_rows or {}
+
+    def height(first: int, last: int) -> float:
+        return last - first + 1 + sum(h - 1 for r, h in tall.items() if first <= r <= last)
+
     merged: list[list[int]] = []
     for first, last in sorted(units):
-        if merged and first <= merged[-1][1] + 1:
+        if merged and first <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], last)
         else:
             merged.append([first, last])
     breaks: list[int] = []
     page_top = 0
     for first, last in merged:
-        if last - page_top + 1 > rows_per_page and first > page_top:
+        if height(page_top, last) > rows_per_page and first > page_top:
             breaks.append(first)
             page_top = first
     return breaks

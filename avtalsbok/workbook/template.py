@@ -56,6 +56,8 @@ NOT_YET_RUN = "Klicka på Uppdatera"
 #: sets the text in a wider font (LibreOffice without Calibri) fits it as well.
 _OVERVIEW_SCALE, _OVERVIEW_PAGE_ROWS = 65, 42
 _OVERVIEW_PRINT_COLUMNS = (0, 11)  # A to L
+#: The default row height, in points.
+_DEFAULT_ROW_POINTS = 15
 
 #: The buttons of the macro-enabled book: the VBA `Sub` each runs (macros/Avtalsbok.bas), caption.
 #: Uppdatera, the one an officer needs after typing anything, comes first and is the widest.
@@ -491,6 +493,8 @@ def _write_overview(workbook: Workbook, today: date | None, formats: _Formats) -
                 labels = (headers[c] if c < len(headers) else "", cells[0])
                 ws.write_number(r, c, value, _figure_format(labels, formats))
 
+    for row, height in overview.tall_rows().items():
+        ws.set_row(row - 1, height * _DEFAULT_ROW_POINTS)
     for spec in overview.charts(schema.OVERSIKT):
         chart = workbook.add_chart({"type": spec.kind})
         chart.add_series(
@@ -508,10 +512,11 @@ def _set_up_overview_page(ws: Worksheet) -> None:
     to; the page breaks stay where the template put them, as the blocks above the last do."""
     first_col, last_col = _OVERVIEW_PRINT_COLUMNS
     ws.print_area(0, first_col, ws.xls_rowmax - 1, last_col)
-    units = [(0, overview.FIRST_BLOCK_ROW - 2)] + [
-        (first - 1, last - 1) for first, last in overview.block_spans()
-    ]
-    ws.set_h_pagebreaks(page_breaks(units, _OVERVIEW_PAGE_ROWS))
+    spans = [(first - 1, last - 1) for first, last in overview.block_spans()]
+    # The title rows go with the first block.
+    units = [(0, spans[0][1]), *spans[1:]]
+    tall = {row - 1: height for row, height in overview.tall_rows().items()}
+    ws.set_h_pagebreaks(page_breaks(units, _OVERVIEW_PAGE_ROWS, tall))
     set_up_page(ws, [], header_rows=0, landscape=True, scale=_OVERVIEW_SCALE)
 
 
