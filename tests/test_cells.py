@@ -25,6 +25,7 @@ from avtalsbok.core.cells import (
     parse_extension_option,
     parse_int,
     parse_month,
+    parse_months,
     parse_org_number,
     parse_text,
 )
@@ -683,6 +684,7 @@ CODE_EXAMPLES: list[tuple[str, Callable[[Any], tuple[Any, Any]], Any]] = [
     ("invalid-bool", parse_bool, "kanske"),
     ("invalid-integer", parse_int, 3.5),
     ("out-of-range", lambda v: parse_int(v, 1, 4), 7),
+    ("months-as-text", lambda v: parse_months(v, 0, 120), "3 mån"),
     ("out-of-range", parse_month, "marsch"),
     ("invalid-org-number", parse_org_number, "12345"),
     ("org-number-checksum", parse_org_number, "212000-0143"),

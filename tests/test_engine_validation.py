@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from helpers import (
     TODAY,
+    codes,
     contract,
     contract_values,
     deviation,
@@ -137,6 +138,9 @@ def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
         ("notice_months", "tre", "L", "invalid-integer"),
         ("notice_months", 2.5, "L", "invalid-integer"),
         ("notice_months", 121, "L", "out-of-range"),
+        ("notice_months", "3 mån", "L", "months-as-text"),
+        ("notice_months", "1,5 mån", "L", "invalid-integer"),
+        ("notice_months", "11 år", "L", "out-of-range"),
         ("probability", 5, "O", "out-of-range"),
         ("manual_priority", 4, "V", "out-of-range"),
         ("price_month", "trettonde", "S", "out-of-range"),
@@ -174,6 +178,18 @@ def test_text_values_are_used_as_interpreted() -> None:
         date(2024, 5, 7),
         "Uppstartsmöte",
         "Mindre prioriterat: årsvärde 1 200 000 kr, plats 1 av 1 i värdeordning",
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "months"), [("3 mån", 3), ("3 Månader", 3), ("6 mnd", 6), ("1 år", 12), (3, 3)]
+)
+def test_a_notice_period_with_its_unit_is_read_as_months(written: Any, months: int) -> None:
+    # As an extension option's `12 mån` is; text gets a warning, a number none.
+    r = run([contract(end=date(2026, 6, 30), extension_option="1 år", notice_months=written)])
+    assert codes(r) == ([] if isinstance(written, int) else ["months-as-text"])
+    assert contract_values(r, 2, "extension_deadline") == (
+        {3: date(2026, 3, 2), 6: date(2025, 12, 1), 12: date(2025, 6, 2)}[months],
     )
 
 

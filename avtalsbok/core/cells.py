@@ -696,6 +696,19 @@ def parse_extension_option(v: Any) -> tuple[ExtensionOption | None, Warn]:
     return ExtensionOption(base_years, extensions, text), None
 
 
+def parse_months(v: Any, lo: int | None = None, hi: int | None = None) -> tuple[int | None, Warn]:
+    """Whole months from a number, or from text with its unit as an option writes one
+    (`3 mån`, `3 månader`, `6 mnd`, `1 år`), read with a warning."""
+    if isinstance(v, str) and (m := _OPT_SINGLE.fullmatch(" ".join(_clean(v).casefold().split()))):
+        try:
+            months = _months(m.group(1), m.group(2))
+        except CellError:
+            raise CellError("invalid-integer") from None
+        n, _ = parse_int(months, lo, hi)
+        return n, ("months-as-text", {"parsed": n})
+    return parse_int(v, lo, hi)
+
+
 # ---------------------------------------------------------------------------------------------
 # Choices from a list
 

@@ -85,6 +85,11 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "invalid-bool": (E, "{value!r} ska vara Ja eller Nej."),
     "invalid-integer": (E, "{value!r} ska vara ett heltal."),
     "out-of-range": (E, "{value!r} ligger utanför det tillåtna: {allowed}."),
+    "months-as-text": (
+        W,
+        "Antalet månader är skrivet som text ({value!r}) och tolkades som {parsed}. "
+        "Skriv bara talet.",
+    ),
     "invalid-org-number": (E, "{value!r} är inget organisationsnummer. Skriv NNNNNN-NNNN."),
     "org-number-checksum": (E, "Organisationsnumret {value!r} har fel kontrollsiffra."),
     "org-number-personal": (

@@ -102,6 +102,14 @@ def _int(lo: int, hi: int) -> PlainValidator:
     return _tolerant(lambda v: cells.parse_int(v, lo, hi), exact=exact)
 
 
+def _months(lo: int, hi: int) -> PlainValidator:
+    """Whole months: as `_int`, and text with a unit (`3 mån`) read with a warning."""
+    exact: dict[Any, int] = {}
+    for n in range(lo, hi + 1):
+        exact[float(n)] = exact[str(n)] = n
+    return _tolerant(lambda v: cells.parse_months(v, lo, hi), exact=exact)
+
+
 def _recurring(parse: Callable[[Any], tuple[Any, Warn]]) -> Callable[[Any], tuple[Any, Warn]]:
     """`parse` remembering its recent results, for columns whose values recur across rows (a
     supplier's organisation number on each of its contracts, the same few extension options,
@@ -152,7 +160,7 @@ class Contract(Row):
     start: Day = None
     end: Day = None
     extension_option: Option = None
-    notice_months: Annotated[int | None, _int(0, 120)] = None
+    notice_months: Annotated[int | None, _months(0, 120)] = None
     annual_value: Amount = None
     critical: Flag = None
     probability: Annotated[int | None, _int(1, 4)] = None
