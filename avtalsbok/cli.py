@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import interrupt
+from .core.words import counted, findings_text
 from .gcpause import paused_gc
 from .interrupt import stop_on_signals
 from .publish.commands import PUBLISH_COMMANDS, add_publish_commands
@@ -176,7 +177,8 @@ def _report(outcome: Outcome, as_json: bool, stream: TextIO) -> None:
         s = result.summary()
         say(
             console,
-            f"Idag {s['today']} · {s['contracts']} avtal ({s['active']} aktiva) · "
+            f"Idag {s['today']} · {s['contracts']} avtal "
+            f"({counted(s['active'], 'aktivt', 'aktiva')}) · "
             f"prioritet 1/2/3: {'/'.join(str(n) for n in s['tiers'])}",
         )
         say(
@@ -189,7 +191,7 @@ def _report(outcome: Outcome, as_json: bool, stream: TextIO) -> None:
     errors = outcome.errors
     warnings = len(outcome.findings) - errors
     colour = "red" if errors else ("yellow" if warnings else "green")
-    say(console, (f"{errors} fel, {warnings} varningar", colour))
+    say(console, (findings_text(errors, warnings), colour))
     if outcome.written:
         say(console, "Arbetsboken är uppdaterad.")
     by_sheet: dict[str, list[Any]] = {}
@@ -418,14 +420,17 @@ def _render_batch(result: Any, stream: TextIO) -> None:
     colour = "green" if result.all_fine else "yellow"
     say(
         console,
-        (f"{t.books} avtalsböcker:", f"bold {colour}"),
-        f" {t.ok} utan fel, {t.with_errors} med fel, {t.skipped} överhoppade (öppna), "
+        (f"{counted(t.books, 'avtalsbok', 'avtalsböcker')}:", f"bold {colour}"),
+        f" {t.ok} utan fel, {t.with_errors} med fel, "
+        f"{counted(t.skipped, 'överhoppad (öppen)', 'överhoppade (öppna)')}, "
         f"{t.unreadable} kan inte läsas",
     )
     say(
         console,
-        f"{t.contracts} avtal · {t.follow_ups_overdue} försenade uppföljningar · "
-        f"{t.open_deviations} öppna avvikelser, varav {t.deviations_past_deadline} med "
+        f"{t.contracts} avtal · "
+        f"{counted(t.follow_ups_overdue, 'försenad uppföljning', 'försenade uppföljningar')} · "
+        f"{counted(t.open_deviations, 'öppen avvikelse', 'öppna avvikelser')}, "
+        f"varav {t.deviations_past_deadline} med "
         "passerad åtgärdsplan",
     )
     labels = {
@@ -600,7 +605,11 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
         from .textout import console_for, say
 
         console = console_for(stream)
-        say(console, f"{len(digests.digests)} påminnelser från {len(records)} avtalsböcker")
+        say(
+            console,
+            f"{counted(len(digests.digests), 'påminnelse', 'påminnelser')} från "
+            f"{counted(len(records), 'avtalsbok', 'avtalsböcker')}",
+        )
         _render_deliveries(console, deliveries)
         for r in unreadable:
             say(console, ("Kan inte läsas", "red"), f" {r.path}: {r.problem}")
@@ -608,7 +617,8 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
             say(
                 console,
                 (
-                    f"{len(digests.unaddressed)} poster har ingen giltig e-postadress "
+                    f"{counted(len(digests.unaddressed), 'post har', 'poster har')} "
+                    "ingen giltig e-postadress "
                     "i kolumnen E-post och kunde inte skickas.",
                     "yellow",
                 ),

@@ -182,7 +182,7 @@ def test_batch_updates_good_books_and_reports_the_others_leaving_them_untouched(
     assert {"Översikt", "Uppföljningsplan", "Fel"} <= set(own.sheetnames)
 
     err = capsys.readouterr().err
-    assert "Försöker en gång till med 1 arbetsböcker" in err
+    assert "Försöker en gång till med 1 arbetsbok som var öppen" in err
     assert err.count("Kultur/avtal.xlsx: öppen hos Åsa Öberg") == 2
     rows = list(openpyxl.load_workbook(report)["Böcker"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 6

@@ -22,6 +22,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from ..core.words import counted
 from ..report.records import BookRecord, BookStatus
 from ..textout import line
 
@@ -47,6 +48,12 @@ def describe(record: BookRecord) -> str:
     return f"{where}: {done}, {record.contracts} avtal, {record.errors} fel"
 
 
+def retry_text(count: int) -> str:
+    """The line that says which books get a second try."""
+    books = counted(count, "arbetsbok som var öppen", "arbetsböcker som var öppna")
+    return f"Försöker en gång till med {books} eller avbröts"
+
+
 def per_minute(done: int, seconds: float) -> float:
     return 60.0 * done / seconds if seconds > 0 else 0.0
 
@@ -63,7 +70,7 @@ class LineProgress:
 
     def start(self, total: int) -> None:
         self.total, self.done, self.started = total, 0, self.clock()
-        self._line(f"{total} arbetsböcker att köra")
+        self._line(f"{counted(total, 'arbetsbok', 'arbetsböcker')} att köra")
 
     def advance(self, record: BookRecord) -> None:
         self.done += 1
@@ -73,7 +80,7 @@ class LineProgress:
 
     def retry(self, count: int) -> None:
         self.total += count
-        self._line(f"Försöker en gång till med {count} arbetsböcker som var öppna eller avbröts")
+        self._line(retry_text(count))
 
     def note(self, text: str) -> None:
         self._line(text)
@@ -136,7 +143,7 @@ class BarProgress:
         if self.task is not None:
             total = self.bar.tasks[0].total or 0
             self.bar.update(self.task, total=total + count)
-        self.note(f"Försöker en gång till med {count} arbetsböcker som var öppna eller avbröts.")
+        self.note(retry_text(count) + ".")
 
     def note(self, text: str) -> None:
         self.bar.console.print(text, highlight=False, markup=False)

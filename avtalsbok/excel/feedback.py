@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..core.words import counted, findings_text
+
 if TYPE_CHECKING:
     from .livebook import App
 
@@ -20,16 +22,6 @@ if TYPE_CHECKING:
 WARNING_ICON = "critical"
 INFO_ICON = "info"
 SAVE_HINT = "spara med Ctrl+S"
-
-
-def counted(n: int, one: str, many: str) -> str:
-    """`1 varning`, `2 varningar`: a count with its noun in the right number."""
-    return f"{n} {one if n == 1 else many}"
-
-
-def findings_text(errors: int, warnings: int) -> str:
-    """`9 fel, 1 varning`."""
-    return f"{errors} fel, {counted(warnings, 'varning', 'varningar')}"
 
 
 def result_line(done: str, now: datetime, contracts: int, errors: int, warnings: int) -> str:

@@ -28,7 +28,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .feedback import counted, findings_text, result_line, show, warn
+from ..core.words import counted, findings_text
+from .feedback import result_line, show, warn
 
 if TYPE_CHECKING:
     from ..core.book import BookInput

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..core.words import counted
+
 if TYPE_CHECKING:
     from .facts import BookExport
 
@@ -141,7 +143,8 @@ def _finish(
         print(f"Kan inte läsas, inte med: {path}: {why}", file=sys.stderr)
     if loaded.with_errors:
         print(
-            f"{loaded.with_errors} avtalsböcker har fel (se bladet Fel); deras avtal är med "
+            f"{counted(loaded.with_errors, 'avtalsbok har', 'avtalsböcker har')} fel "
+            "(se bladet Fel); deras avtal är med "
             "som de står.",
             file=sys.stderr,
         )

@@ -1,0 +1,64 @@
+"""Counts in the lines the command line, a batch and the buttons show, with the noun in the
+right number: `1 avtalsbok`, `1 varning`, `2 varningar`."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from helpers import contract
+
+from avtalsbok.batch.progress import LineProgress
+from avtalsbok.cli import main
+from avtalsbok.core import schema
+from avtalsbok.core.words import counted, findings_text
+from avtalsbok.report.records import BookRecord, BookStatus
+from avtalsbok.workbook.template import build_workbook
+
+TODAY = "2026-11-02"
+
+
+def test_a_count_takes_the_singular_for_one_only() -> None:
+    assert [counted(n, "varning", "varningar") for n in (0, 1, 2)] == [
+        "0 varningar",
+        "1 varning",
+        "2 varningar",
+    ]
+    assert findings_text(1, 1) == "1 fel, 1 varning"
+
+
+def cli(*args: str) -> str:
+    out = io.StringIO()
+    main(list(args), out=out)
+    return out.getvalue()
+
+
+def test_check_of_a_book_with_one_warning_says_1_varning(tmp_path: Path) -> None:
+    path = tmp_path / "bok.xlsx"
+    # The amount written as text is the book's one warning; the contract runs until 2027.
+    build_workbook(path, {schema.AVTAL: [contract(annual_value="1,2 mkr", end=date(2027, 12, 31))]})
+    text = cli("check", str(path), "--today", TODAY)
+    assert "0 fel, 1 varning\n" in text
+    assert "1 avtal (1 aktivt)" in text
+
+
+def test_a_batch_of_one_book_says_1_avtalsbok(tmp_path: Path) -> None:
+    build_workbook(tmp_path / "bok.xlsx", {schema.AVTAL: [contract(end=date(2027, 12, 31))]})
+    text = cli("batch", str(tmp_path), "--today", TODAY, "--dry-run")
+    assert "1 avtalsbok: 1 utan fel, 0 med fel, 0 överhoppade (öppna), 0 kan inte läsas" in text
+    assert "1 avtal · 1 försenad uppföljning · 0 öppna avvikelser" in text
+
+
+def test_a_batch_log_counts_one_book_in_the_singular() -> None:
+    out = io.StringIO()
+    ticks = iter([0.0, 1.0, 2.0])
+    lines = LineProgress(out, clock=lambda: next(ticks))
+    lines.start(1)
+    lines.retry(1)
+    lines.advance(BookRecord("/e/a.xlsx", "", BookStatus.OK, written=True, contracts=1))
+    lines.finish()
+    assert out.getvalue().splitlines()[:2] == [
+        "1 arbetsbok att köra",
+        "Försöker en gång till med 1 arbetsbok som var öppen eller avbröts",
+    ]
