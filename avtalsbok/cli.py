@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import interrupt
-from .core.words import counted, findings_text
+from .core.words import counted, findings_text, quoted
 from .gcpause import paused_gc
 from .interrupt import stop_on_signals
 from .publish.commands import PUBLISH_COMMANDS, add_publish_commands
@@ -31,7 +31,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} är inget datum (ÅÅÅÅ-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} är inget datum (ÅÅÅÅ-MM-DD)") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -222,7 +222,7 @@ def _count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} är inget heltal") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} är inget heltal") from None
     if value < 1:
         raise argparse.ArgumentTypeError("ska vara minst 1")
     return value
@@ -232,7 +232,7 @@ def _days(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} är inget heltal") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} är inget heltal") from None
     if not 0 <= value <= 366:
         raise argparse.ArgumentTypeError("ska vara mellan 0 och 366 dagar")
     return value

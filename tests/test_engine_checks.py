@@ -15,7 +15,7 @@ def test_a_duplicate_contract_id_is_an_error_on_every_copy() -> None:
         ("Avtal", 4, "A", "duplicate-contract-id"),
         ("Avtal", 5, "A", "duplicate-contract-id"),
     ]
-    assert {f.message for f in r.findings} == {"Avtals-ID 'A1' finns på flera rader (2, 4, 5)."}
+    assert {f.message for f in r.findings} == {"Avtals-ID ”A1” finns på flera rader (2, 4, 5)."}
 
 
 def test_end_before_start() -> None:

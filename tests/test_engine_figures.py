@@ -240,13 +240,13 @@ def test_kontroll_sums_up_a_rows_findings() -> None:
     checks = [contract_values(r, row, "check")[0] for row in (2, 3, 4, 5)]
     assert checks == [
         "OK",
-        "Varning – Startdatum: Datumet är skrivet som text ('2023-01-01') och tolkades som "
+        "Varning – Startdatum: Datumet är skrivet som text (”2023-01-01”) och tolkades som "
         "2023-01-01. Skriv det som ett datum.",
-        "FEL – Årsvärde (kr): 'mycket' är inget belopp. Skriv ett tal i kronor, t.ex. 1200000. "
+        "FEL – Årsvärde (kr): ”mycket” är inget belopp. Skriv ett tal i kronor, t.ex. 1200000. "
         "(+1 varning)",
-        "Varning – Startdatum: Datumet är skrivet som text ('2023-01-01') och tolkades som "
+        "Varning – Startdatum: Datumet är skrivet som text (”2023-01-01”) och tolkades som "
         "2023-01-01. Skriv det som ett datum. | Årsvärde (kr): Beloppet är skrivet som text "
-        "('1 kr') och tolkades som 1 kr.",
+        "(”1 kr”) och tolkades som 1 kr.",
     ]
 
 
@@ -254,7 +254,7 @@ def test_kontroll_counts_warnings_and_is_cut_to_250_characters() -> None:
     warning = make("date-as-text", header="Startdatum", value="2023-01-01", parsed="2023-01-01")
     error = make("missing-value", header="Leverantör")
     assert check_text([error, warning, warning]) == (
-        "FEL – Leverantör: Leverantör måste fyllas i. (+2 varningar)"
+        "FEL – Leverantör måste fyllas i. (+2 varningar)"
     )
     long = check_text([warning] * 5)
     assert len(long) == 250
@@ -272,11 +272,11 @@ def test_follow_ups_and_deviations_get_their_kontroll_too() -> None:
     )
     assert [v.check for v in r.computed[schema.UPPFOLJNINGAR].values()] == [
         "OK",
-        "FEL – Avtals-ID: Avtals-ID 'A9' finns inte på bladet Avtal.",
+        "FEL – Avtals-ID ”A9” finns inte på bladet Avtal.",
     ]
     assert [v.check for v in r.computed[schema.AVVIKELSER].values()] == [
         "OK",
-        "FEL – Upptäckt: Upptäckt-datumet 2099-01-01 ligger i framtiden.",
+        "FEL – Upptäckt-datumet 2099-01-01 ligger i framtiden.",
     ]
 
 

@@ -70,18 +70,18 @@ def test_a_bad_value_is_an_error_and_the_default_is_used(key: str) -> None:
         (
             "Andel prioritet 1 (%)",
             "hälften",
-            "Inställningen Andel prioritet 1 (%) har ett ogiltigt värde 'hälften'; "
+            "Inställningen Andel prioritet 1 (%) har ett ogiltigt värde ”hälften”; "
             "standardvärdet 10 används.",
         ),
         (
             "Idag",
             "i morgon",
-            "Inställningen Idag har ett ogiltigt värde 'i morgon'; standardvärdet (tomt) används.",
+            "Inställningen Idag har ett ogiltigt värde ”i morgon”; standardvärdet (tomt) används.",
         ),
         (
             "Eskaleringssteg 2",
             "Varning",
-            "Inställningen Eskaleringssteg 2 har ett ogiltigt värde 'Varning'; "
+            "Inställningen Eskaleringssteg 2 har ett ogiltigt värde ”Varning”; "
             "standardvärdet Skriftlig varning; 30 används.",
         ),
     ],

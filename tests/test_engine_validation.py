@@ -169,9 +169,9 @@ def test_each_cell_type_reports_its_error_or_warning_at_the_cell(
 def test_text_values_are_used_as_interpreted() -> None:
     r = run([contract(start="7 maj 2024", annual_value="1,2 mkr")])
     assert [f.message for f in r.findings] == [
-        "Datumet är skrivet som text ('7 maj 2024') och tolkades som 2024-05-07. "
+        "Datumet är skrivet som text (”7 maj 2024”) och tolkades som 2024-05-07. "
         "Skriv det som ett datum.",
-        "Beloppet är skrivet som text ('1,2 mkr') och tolkades som 1 200 000 kr.",
+        "Beloppet är skrivet som text (”1,2 mkr”) och tolkades som 1 200 000 kr.",
     ]
     # Started within the last 12 months and never followed up: the start-up meeting is due.
     assert contract_values(r, 2, "next_follow_up", "next_follow_up_kind", "priority_reason") == (

@@ -82,7 +82,7 @@ def test_rich_markup_in_data_and_paths_is_printed_as_text(tmp_path: Path) -> Non
         code, text = cli(command, str(path), "--today", TODAY)
         assert code == 1
         assert f"Avtalsbok: {path}" in text
-        assert "'[/bold]' är ingen giltig e-postadress." in text
+        assert "”[/bold]” är ingen giltig e-postadress." in text
     assert "Arbetsboken är uppdaterad." in text
 
 

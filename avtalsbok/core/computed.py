@@ -23,6 +23,7 @@ from .findings import Finding, Level
 from .schedule import follow_up_form
 from .settings import Settings
 from .state import ContractState, DeviationState, Rows
+from .words import counted
 
 
 class AvtalComputed(NamedTuple):
@@ -104,11 +105,15 @@ def check_text(findings: list[Finding], limit: int = 250) -> str:
         return schema.CHECK_OK
     errors = [f for f in findings if f.level is Level.ERROR]
     head = "FEL" if errors else "Varning"
-    parts = [f"{f.header}: {f.message}" if f.header else f.message for f in (errors or findings)]
+    # A message that names its column (`Avtals-ID ”AV-1” finns på flera rader`) is not led by it.
+    parts = [
+        f"{f.header}: {f.message}" if f.header and f.header not in f.message else f.message
+        for f in (errors or findings)
+    ]
     text = f"{head} – " + " | ".join(parts)
     others = len(findings) - len(errors) if errors else 0
     if others:
-        text += f" (+{others} varning{'ar' if others > 1 else ''})"
+        text += f" (+{counted(others, 'varning', 'varningar')})"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from .words import quoted
+
 
 class Level(StrEnum):
     """How serious a finding is: errors make the run exit 1, warnings do not."""
@@ -73,41 +75,41 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "duplicate-column": (W, "Rubriken {header} finns två gånger; kolumn {used} används."),
     # --- one cell -------------------------------------------------------------------------
     "missing-value": (E, "{header} måste fyllas i."),
-    "invalid-date": (E, "{value!r} är inget datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2025-03-31."),
+    "invalid-date": (E, "{quoted} är inget datum. Skriv ÅÅÅÅ-MM-DD, t.ex. 2025-03-31."),
     "date-as-text": (
         W,
-        "Datumet är skrivet som text ({value!r}) och tolkades som {parsed}. "
+        "Datumet är skrivet som text ({quoted}) och tolkades som {parsed}. "
         "Skriv det som ett datum.",
     ),
-    "invalid-amount": (E, "{value!r} är inget belopp. Skriv ett tal i kronor, t.ex. 1200000."),
-    "amount-as-text": (W, "Beloppet är skrivet som text ({value!r}) och tolkades som {parsed} kr."),
-    "negative-amount": (E, "Beloppet får inte vara negativt ({value!r})."),
-    "invalid-bool": (E, "{value!r} ska vara Ja eller Nej."),
-    "invalid-integer": (E, "{value!r} ska vara ett heltal."),
-    "out-of-range": (E, "{value!r} ligger utanför det tillåtna: {allowed}."),
+    "invalid-amount": (E, "{quoted} är inget belopp. Skriv ett tal i kronor, t.ex. 1200000."),
+    "amount-as-text": (W, "Beloppet är skrivet som text ({quoted}) och tolkades som {parsed} kr."),
+    "negative-amount": (E, "Beloppet får inte vara negativt ({quoted})."),
+    "invalid-bool": (E, "{quoted} ska vara Ja eller Nej."),
+    "invalid-integer": (E, "{quoted} ska vara ett heltal."),
+    "out-of-range": (E, "{quoted} ligger utanför det tillåtna: {allowed}."),
     "months-as-text": (
         W,
-        "Antalet månader är skrivet som text ({value!r}) och tolkades som {parsed}. "
+        "Antalet månader är skrivet som text ({quoted}) och tolkades som {parsed}. "
         "Skriv bara talet.",
     ),
-    "invalid-org-number": (E, "{value!r} är inget organisationsnummer. Skriv NNNNNN-NNNN."),
-    "org-number-checksum": (E, "Organisationsnumret {value!r} har fel kontrollsiffra."),
+    "invalid-org-number": (E, "{quoted} är inget organisationsnummer. Skriv NNNNNN-NNNN."),
+    "org-number-checksum": (E, "Organisationsnumret {quoted} har fel kontrollsiffra."),
     "org-number-personal": (
         W,
-        "{value!r} är ett personnummer (enskild firma), inte ett organisationsnummer. "
+        "{quoted} är ett personnummer (enskild firma), inte ett organisationsnummer. "
         "Kontrollera att det stämmer: personnummer är personuppgifter.",
     ),
-    "invalid-email": (E, "{value!r} är ingen giltig e-postadress."),
+    "invalid-email": (E, "{quoted} är ingen giltig e-postadress."),
     "invalid-option": (
         E,
-        "{value!r} är ingen förlängningsoption. Skriv t.ex. 1+1, 2+1+1, 12 mån eller 2x12 mån.",
+        "{quoted} är ingen förlängningsoption. Skriv t.ex. 1+1, 2+1+1, 12 mån eller 2x12 mån.",
     ),
-    "unknown-choice": (W, "{value!r} finns inte i listan för {header}: {allowed}."),
-    "invalid-text": (E, "{value!r} kan inte användas som {header}."),
+    "unknown-choice": (W, "{quoted} finns inte i listan för {header}: {allowed}."),
+    "invalid-text": (E, "{quoted} kan inte användas som {header}."),
     # --- rows against each other ------------------------------------------------------------
-    "duplicate-contract-id": (E, "Avtals-ID {value!r} finns på flera rader ({rows})."),
-    "duplicate-deviation-id": (E, "Avvikelse-ID {value!r} finns på flera rader ({rows})."),
-    "unknown-contract": (E, "Avtals-ID {value!r} finns inte på bladet Avtal."),
+    "duplicate-contract-id": (E, "Avtals-ID {quoted} finns på flera rader ({rows})."),
+    "duplicate-deviation-id": (E, "Avvikelse-ID {quoted} finns på flera rader ({rows})."),
+    "unknown-contract": (E, "Avtals-ID {quoted} finns inte på bladet Avtal."),
     "end-before-start": (E, "Slutdatum {value} ligger före Startdatum {start}."),
     "award-after-start": (W, "Tilldelningsbeslutet ({value}) ligger efter Startdatum ({start})."),
     "manual-priority-without-motivation": (E, "Manuell prioritet kräver en motivering."),
@@ -149,11 +151,10 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     ),
     "invalid-setting": (
         E,
-        "Inställningen {header} har ett ogiltigt värde {value!r}; "
-        "standardvärdet {default} används.",
+        "Inställningen {header} har ett ogiltigt värde {quoted}; standardvärdet {default} används.",
     ),
-    "unknown-setting": (W, "Inställningen {value!r} är okänd och används inte."),
-    "duplicate-setting": (W, "Inställningen {value!r} finns flera gånger; den första används."),
+    "unknown-setting": (W, "Inställningen {quoted} är okänd och används inte."),
+    "duplicate-setting": (W, "Inställningen {quoted} finns flera gånger; den första används."),
     "invalid-log-row": (W, "Raden i Händelseloggen kan inte tolkas och hoppas över."),
 }
 
@@ -220,7 +221,8 @@ def make(
 ) -> Finding:
     """A finding with its catalogue message; `params` fill the message template."""
     default_level, template = CATALOGUE[code]
-    fields = {"header": header, "sheet": sheet, "value": display_value(value), **params}
+    shown = display_value(value)
+    fields = {"header": header, "sheet": sheet, "value": shown, "quoted": quoted(shown), **params}
     return Finding(
         code=code,
         level=level or default_level,

@@ -1,5 +1,5 @@
-"""Counts in Swedish text: a number with its noun (or phrase) in the right number, for every
-line the buttons, the command line and the batch run show (`1 varning`, `2 varningar`)."""
+"""Swedish wording shared by every message: a count with its noun in the right number (`1
+varning`, `2 varningar`), and a value an officer typed between Swedish quotation marks (”AV-1”)."""
 
 from __future__ import annotations
 
@@ -13,3 +13,9 @@ def counted(n: int, one: str, many: str) -> str:
 def findings_text(errors: int, warnings: int) -> str:
     """`9 fel, 1 varning`."""
     return f"{errors} fel, {counted(warnings, 'varning', 'varningar')}"
+
+
+def quoted(value: object) -> str:
+    """Text as it was typed, between Swedish quotation marks (”AV-1”); a number, a date or
+    nothing as it reads (`121`, `2025-03-31`, `None`)."""
+    return f"”{value}”" if isinstance(value, str) else str(value)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..core.words import counted
+from ..core.words import counted, quoted
 
 if TYPE_CHECKING:
     from .facts import BookExport
@@ -212,9 +212,9 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
 
     prefix = args.ocid_prefix
     if prefix is not None and not OCID_PREFIX.fullmatch(prefix.lower()):
-        return _usage(f"{prefix!r} är inget OCID-prefix (ocds- och sex tecken)")
+        return _usage(f"{quoted(prefix)} är inget OCID-prefix (ocds- och sex tecken)")
     if args.uri is not None and not _absolute_uri(args.uri):
-        return _usage(f"{args.uri!r} är ingen fullständig adress (t.ex. https://…)")
+        return _usage(f"{quoted(args.uri)} är ingen fullständig adress (t.ex. https://…)")
     loaded = _load(args)
     if isinstance(loaded, str):
         return _usage(loaded)

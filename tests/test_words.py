@@ -1,5 +1,6 @@
-"""Counts in the lines the command line, a batch and the buttons show, with the noun in the
-right number: `1 avtalsbok`, `1 varning`, `2 varningar`."""
+"""Swedish wording in what the command line, a batch and the buttons show: counts with the noun
+in the right number (`1 avtalsbok`, `1 varning`, `2 varningar`), typed values between Swedish
+quotation marks (”i morgon”)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
 from helpers import contract
 
 from avtalsbok.batch.progress import LineProgress
 from avtalsbok.cli import main
 from avtalsbok.core import schema
-from avtalsbok.core.words import counted, findings_text
+from avtalsbok.core.words import counted, findings_text, quoted
 from avtalsbok.report.records import BookRecord, BookStatus
 from avtalsbok.workbook.template import build_workbook
 
@@ -62,3 +64,14 @@ def test_a_batch_log_counts_one_book_in_the_singular() -> None:
         "1 arbetsbok att köra",
         "Försöker en gång till med 1 arbetsbok som var öppen eller avbröts",
     ]
+
+
+def test_typed_text_stands_between_swedish_quotation_marks() -> None:
+    assert [quoted(v) for v in ("AV-1", 121, 2.5, None)] == ["”AV-1”", "121", "2.5", "None"]
+
+
+def test_a_bad_reference_date_is_quoted_the_swedish_way(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "bok.xlsx", "--today", "i morgon"], out=io.StringIO())
+    assert exit_.value.code == 2
+    assert "”i morgon” är inget datum (ÅÅÅÅ-MM-DD)" in capsys.readouterr().err
