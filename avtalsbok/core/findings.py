@@ -56,6 +56,11 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "file-not-workbook": (E, "Filen är ingen Excel-arbetsbok ({reason})."),
     "file-corrupt": (E, "Arbetsboken är skadad och kan inte läsas ({reason})."),
     "file-too-large": (E, "Arbetsboken är för stor att läsa säkert ({reason})."),
+    "file-unsafe-zip": (
+        E,
+        "Arbetsboken kan inte läsas säkert: {reason}. Den lämnades orörd. Be om en fil sparad "
+        "direkt från Excel.",
+    ),
     "file-unsafe-xml": (
         E,
         "Arbetsboken innehåller egna XML-definitioner (<!DOCTYPE>/<!ENTITY>) i delen {part}. "
@@ -71,6 +76,11 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     ),
     "write-failed": (E, "Arbetsboken kunde inte sparas: {reason}. Originalet är orört."),
     "sheet-missing": (E, "Bladet {sheet} saknas i arbetsboken."),
+    "sheet-not-worksheet": (
+        E,
+        "Bladet {sheet} kan inte användas: {reason}. Arbetsboken kan då varken läsas eller "
+        "skrivas; byt namn på bladet eller ta bort det.",
+    ),
     "missing-column": (E, "Kolumnen {header} saknas på bladet {sheet}."),
     "duplicate-column": (W, "Rubriken {header} finns två gånger; kolumn {used} används."),
     # --- one cell -------------------------------------------------------------------------

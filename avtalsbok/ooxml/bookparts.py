@@ -11,6 +11,7 @@ import re
 from .calcchain import edit_calc_chain
 from .errors import OoxmlError
 from .package import Package, rels_part
+from .packagecheck import check_package, check_sheets
 from .workbookxml import REL_NS, REL_NS_STRICT, SheetEntry, namespaces, read_workbook
 from .xmltext import ATTRS, MAIN_NS, attributes, element_span, escape_attr, set_attr
 
@@ -26,7 +27,9 @@ class BookParts:
 
     def __init__(self, package: Package) -> None:
         self.package = package
+        check_package(package)
         book = read_workbook(package)
+        check_sheets(package, book)
         self.workbook = book.part
         self.workbook_rels = rels_part(self.workbook)
         self.texts: dict[str, str] = {self.workbook: book.xml}

@@ -174,7 +174,10 @@ class WorkbookEditor:
     def add_sheet(self, name: str) -> None:
         """Add an empty worksheet after the last sheet."""
         check_sheet_name(name)
-        if self._find_entry(name) is not None:
+        existing = self._find_entry(name)
+        if existing is not None:
+            if existing.kind != "worksheet" or not existing.part:
+                raise OoxmlError("not-a-worksheet", sheet=existing.name)
             raise ValueError(f"a sheet named {name!r} already exists")
         self._book.add_sheet(name)
         entry = self._book.entries[-1]

@@ -24,6 +24,13 @@ MESSAGES: dict[str, str] = {
     "closing-missing": "the book is damaged ({element} is missing)",
     "no-styles": "the book has no styles part (styles.xml) for dates",
     "no-cell-formats": "the book's styles have no cell formats",
+    # shapes of a package that readers read differently (`packagecheck`)
+    "entry-duplicate": "part {part} is in the book twice",
+    "part-method": "part {part} is packed with compression method {method}, which Excel cannot "
+    "unpack",
+    "content-type-twice": "{part} has two content types in [Content_Types].xml",
+    "sheet-part-shared": "sheets {sheet} and {other} are the same part {part}",
+    "table-part-shared": "table {part} belongs to two sheets",
     # sheets and what an edit may not do to them
     "sheet-missing": "sheet {sheet} is not in the book",
     "not-a-worksheet": "sheet {sheet} is not a worksheet with cells",
@@ -35,6 +42,7 @@ MESSAGES: dict[str, str] = {
     "shared-formula-master": "cell {cell} on sheet {sheet} has a formula that other cells in "
     "{ref} share; overwrite all of {ref} or leave {cell} alone",
     "table-damaged": "the table in {part} is damaged",
+    "table-outside": "table {table} ({part}) reaches outside the sheet ({ref})",
     "table-no-header": "table {table} on sheet {sheet} would lose its header row",
     "table-totals-row": "table {table} on sheet {sheet} has a totals row",
     "table-header-not-text": "header {cell} of table {table} on sheet {sheet} must be text",

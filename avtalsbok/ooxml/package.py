@@ -1,7 +1,8 @@
 """The zip package of a workbook: its parts found by name and their relationships resolved.
 
 Part names are found case-insensitively (OPC, ECMA-376 Part 2, 9.1.1.1: names that differ only
-in case are the same part) and a relationship's target is percent-decoded and resolved against
+in case are the same part) and with `\\` read as `/`, as calamine finds them (`part_key`); a
+relationship's target is percent-decoded and resolved against
 its source part (Part 2, 9.3.3.2), so every reader of the package finds the same parts. A
 package is unpacked from one copy of the file's bytes, a part at a time as it is needed.
 """
@@ -42,11 +43,11 @@ class Package:
         self._archive = archive
         self.infos = self._archive.infolist()
         self.comment = self._archive.comment
-        self._by_key = {info.filename.casefold(): info.filename for info in self.infos}
+        self._by_key = {part_key(info.filename): info.filename for info in self.infos}
 
     def find(self, part: str) -> str | None:
         """The zip entry holding `part`, whatever the case of its name (None: none does)."""
-        return self._by_key.get(part.casefold())
+        return self._by_key.get(part_key(part))
 
     def text(self, part: str) -> str:
         """A part's text, unpacked and decoded from UTF-8 a piece at a time."""
@@ -88,6 +89,12 @@ class Package:
     def related(self, part: str, type_suffix: str) -> list[str]:
         """The parts `part` relates to by a relationship type ending in `type_suffix`."""
         return [rel.part for rel in self.rels(part) if rel.type.endswith(type_suffix) and rel.part]
+
+
+def part_key(name: str) -> str:
+    """What a part name is compared by: case folded, `\\` as `/` (two zip entries with one key
+    are one part to the readers in the field, which then disagree on which copy it is)."""
+    return name.replace("\\", "/").casefold()
 
 
 def resolve_target(source_part: str, target: str) -> str:

@@ -26,6 +26,9 @@ from .xmltext import (
 if TYPE_CHECKING:
     from .cells import CellValue
 
+#: A range written as references are, whatever their size (`A1:XFD1048577` is beyond the sheet).
+_REF_SHAPE = re.compile(r"\$?[A-Za-z]+\$?[0-9]+(?::\$?[A-Za-z]+\$?[0-9]+)?")
+
 
 class Table:
     """An Excel table (ListObject) on an edited sheet: its range follows the rows written."""
@@ -40,11 +43,18 @@ class Table:
             raise OoxmlError("table-damaged", part=part)
         attrs = attributes(xml[span[0] : span[1]])
         self.name = attrs.get("displayName") or attrs.get("name") or part
-        self.first_row, self.first_col, self.last_row, self.last_col = parse_range(
-            attrs.get("ref", "A1")
-        )
-        self.header_rows = int(attrs.get("headerRowCount", "1") or 1)
-        self.totals_rows = int(attrs.get("totalsRowCount", "0") or 0)
+        ref = attrs.get("ref", "A1")
+        try:
+            self.first_row, self.first_col, self.last_row, self.last_col = parse_range(ref)
+        except ValueError as exc:
+            if _REF_SHAPE.fullmatch(ref):
+                raise OoxmlError("table-outside", table=self.name, part=part, ref=ref) from exc
+            raise OoxmlError("table-damaged", part=part) from exc
+        try:
+            self.header_rows = int(attrs.get("headerRowCount", "1") or 1)
+            self.totals_rows = int(attrs.get("totalsRowCount", "0") or 0)
+        except ValueError as exc:
+            raise OoxmlError("table-damaged", part=part) from exc
         column = re.compile(f"<{re.escape(self.prefix)}tableColumn\\b({ATTRS})>")
         self.columns = [
             unescape_name(attributes(m[1]).get("name", "")) for m in column.finditer(xml)

@@ -57,6 +57,15 @@ class _Stop(Exception):
         self.finding = finding
 
 
+#: What a sheet that is not a worksheet is (the end of its relationship type; "": no part).
+_KINDS = {
+    "chartsheet": "det är ett diagramblad, inte ett kalkylblad med celler",
+    "dialogsheet": "det är ett dialogblad (Excel 5), inte ett kalkylblad med celler",
+    "macrosheet": "det är ett makroblad (Excel 4), inte ett kalkylblad med celler",
+    "": "dess innehåll saknas i filen",
+}
+
+
 def read_book(
     path: str | os.PathLike[str],
     *,
@@ -82,6 +91,12 @@ def read_book(
     if isinstance(package, Finding):
         return _unreadable(name, package)
 
+    for actual in canonical_names(package.other_sheets).values():
+        # A sheet avtalsbok reads or writes that is not a worksheet: nothing can be read from
+        # it, and nothing written in its place (a second sheet of its name).
+        kind = package.other_sheets[actual]
+        reason = _KINDS.get(kind, f"det är inget kalkylblad med celler utan av sorten {kind}")
+        return _unreadable(name, findings.make("sheet-not-worksheet", sheet=actual, reason=reason))
     sheet_names = canonical_names(package.sheets)
     wanted = {c: sheet_names[c] for c in schema.INPUT_SHEETS if c in sheet_names}
     parts = {canonical: package.sheets[actual] for canonical, actual in wanted.items()}

@@ -29,6 +29,7 @@ from ..core import findings
 from ..core.findings import Finding
 from ..ooxml import package as ooxml_package
 from ..ooxml.errors import OoxmlError
+from ..ooxml.packagecheck import CODES, check_package, check_sheets
 from ..ooxml.refs import column_letter, letters_value
 from ..ooxml.workbookxml import main_part, read_workbook
 
@@ -99,6 +100,9 @@ class Package:
     date1904_written: str | None = None
     #: The worksheet parts measured on the way (see `ScanRequest`).
     scans: dict[str, SheetScan] = field(default_factory=dict)
+    #: The sheets left out of `sheets`: name → kind (`chartsheet`, …; "" when the sheet's part
+    #: is missing).
+    other_sheets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -396,16 +400,23 @@ def _looks_like_xml(first: bytes, name: str) -> bool:
 
 def _package(data: bytes, archive: zipfile.ZipFile) -> Package | Finding:
     """Where the workbook's sheets and shared strings are, and its date system, as the file-format
-    layer reads workbook.xml and its relationships (the writer reads them the same way)."""
+    layer reads workbook.xml and its relationships (the writer reads them the same way).
+
+    A package that readers read in different ways (`ooxml.packagecheck`) is refused at once,
+    before any part of it is unpacked for use."""
     parts = ooxml_package.Package(archive)
     try:
+        check_package(parts)
         workbook = main_part(parts) or parts.find("xl/workbook.xml") or "xl/workbook.xml"
         if workbook.lower().endswith(".bin"):
             return findings.make("file-xlsb")
         if parts.find(workbook) is None:
             return findings.make("file-corrupt", reason="arbetsbokens huvuddel saknas")
         book = read_workbook(parts, workbook)
+        check_sheets(parts, book)
     except OoxmlError as exc:
+        if exc.code in CODES:
+            raise _Refused(_ambiguous(exc)) from exc
         part = exc.details.get("part")
         reason = f"delen {part} är trasig" if part else "arbetsbokens huvuddel är trasig"
         return findings.make("file-corrupt", reason=reason)
@@ -415,7 +426,20 @@ def _package(data: bytes, archive: zipfile.ZipFile) -> Package | Finding:
         shared_strings=book.shared_strings,
         date1904=book.date1904,
         date1904_written=book.date1904_text,
+        other_sheets={
+            entry.name: entry.kind if entry.part else ""
+            for entry in book.entries
+            if not (entry.kind == "worksheet" and entry.part)
+        },
     )
+
+
+def _ambiguous(error: OoxmlError) -> Finding:
+    """The finding for a package refused by `ooxml.packagecheck`, its reason in the writer's
+    Swedish (loaded only here, so that a run that only reads does not load the writer)."""
+    from .writeback import SWEDISH
+
+    return findings.make("file-unsafe-zip", reason=SWEDISH[error.code].format(**error.details))
 
 
 @dataclass(frozen=True)

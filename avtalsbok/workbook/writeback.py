@@ -35,6 +35,12 @@ SWEDISH: dict[str, str] = {
     "closing-missing": "arbetsboken är skadad ({element} saknas)",
     "no-styles": "arbetsboken saknar formatmallar (styles.xml) för datum",
     "no-cell-formats": "arbetsbokens formatmallar saknar cellformat",
+    "entry-duplicate": "delen {part} finns två gånger i filen, och program läser olika av dem",
+    "part-method": "delen {part} är packad med komprimeringsmetod {method}, som Excel inte "
+    "kan packa upp",
+    "content-type-twice": "{part} har två innehållstyper i [Content_Types].xml",
+    "sheet-part-shared": "bladen {sheet} och {other} är samma del {part} i filen",
+    "table-part-shared": "tabellen {part} hör till två blad",
     "sheet-missing": "bladet {sheet} finns inte i arbetsboken",
     "not-a-worksheet": "bladet {sheet} är inget kalkylblad med celler",
     "no-sheet-data": "bladet {sheet} saknar celldata",
@@ -45,6 +51,7 @@ SWEDISH: dict[str, str] = {
     "shared-formula-master": "cellen {cell} på bladet {sheet} har en formel som andra celler i "
     "{ref} delar; skriv över hela {ref} eller låt {cell} vara",
     "table-damaged": "tabellen i {part} är skadad",
+    "table-outside": "tabellen {table} ({part}) når utanför bladet ({ref})",
     "table-no-header": "tabellen {table} på bladet {sheet} skulle bli utan rubrikrad",
     "table-totals-row": "tabellen {table} på bladet {sheet} har en summarad; ta bort den så att "
     "raderna kan skrivas",
