@@ -17,6 +17,7 @@ import random
 import re
 import resource
 import struct
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -66,25 +67,18 @@ def _entries(data: bytes) -> Entries:
 
 def _pack(entries: Entries) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name it is told to write
         for info, data in entries:
             z.writestr(info, data)
     return out.getvalue()
 
 
-# Not edited: table parts. A table range that is malformed or beyond the sheet fails at write
-# time: item 6 of issue #11, fixed on the ooxml package.
-_NOT_EDITED = re.compile(r"xl/tables/.*")
 _SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
-# Not generated: duplicate entry names (item 1 of issue #11) and LZMA-compressed parts (item 4).
 
 
 def _xml_parts(entries: Entries, pattern: str = r".*\.(xml|rels)$") -> list[int]:
-    return [
-        i
-        for i, (info, _) in enumerate(entries)
-        if re.fullmatch(pattern, info.filename) and not _NOT_EDITED.fullmatch(info.filename)
-    ]
+    return [i for i, (info, _) in enumerate(entries) if re.fullmatch(pattern, info.filename)]
 
 
 def _edit(
@@ -115,10 +109,40 @@ def _sub_one(
 
 
 def drop_entry(rng: random.Random, entries: Entries) -> Entries:
-    # Not a worksheet: a sheet whose part is missing fails at write time (item 5 of issue #11).
-    kept = [i for i, (info, _) in enumerate(entries) if not _SHEET.fullmatch(info.filename)]
-    i = rng.choice(kept)
+    # A worksheet as often as any other part: a sheet without its part (item 5 of issue #11).
+    sheets = [i for i, (info, _) in enumerate(entries) if _SHEET.fullmatch(info.filename)]
+    i = rng.choice(sheets if sheets and rng.random() < 0.5 else range(len(entries)))
     return entries[:i] + entries[i + 1 :]
+
+
+def duplicate_entry(rng: random.Random, entries: Entries) -> Entries:
+    # A second entry of one part (item 1 of issue #11): the same name, or one that differs in
+    # case or in `\\` for `/`, holding an empty sheet, the part cut short, or the part itself.
+    info, data = rng.choice(entries)
+    name = rng.choice([info.filename, info.filename.upper(), info.filename.replace("/", "\\")])
+    body = rng.choice([b"<worksheet><sheetData/></worksheet>", data[: len(data) // 2], data])
+    copy = zipfile.ZipInfo(name, date_time=info.date_time)
+    copy.compress_type = zipfile.ZIP_DEFLATED
+    return [*entries, (copy, body)] if rng.random() < 0.5 else [(copy, body), *entries]
+
+
+def sheet_kind(rng: random.Random, entries: Entries) -> Entries:
+    # A worksheet made a chart, dialog or macro sheet by its relationship (item 5 of issue #11).
+    kind = rng.choice((b"chartsheet", b"dialogsheet", b"macrosheet"))
+    return _edit(
+        rng,
+        entries,
+        r"xl/_rels/workbook\.xml\.rels",
+        lambda d: _sub_one(rng, d, rb"relationships/worksheet\b", lambda m: m[:-9] + kind),
+    )
+
+
+def lzma_part(rng: random.Random, entries: Entries) -> Entries:
+    # A part packed with LZMA or BZIP2 (item 4 of issue #11).
+    i = rng.randrange(len(entries))
+    info, data = entries[i]
+    info.compress_type = rng.choice((zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2))
+    return [*entries[:i], (info, data), *entries[i + 1 :]]
 
 
 def truncate_file(rng: random.Random, entries: Entries) -> bytes:
@@ -224,6 +248,9 @@ def change_cell_type(rng: random.Random, entries: Entries) -> Entries:
 
 MUTATIONS: list[Mutation] = [
     drop_entry,
+    duplicate_entry,
+    lzma_part,
+    sheet_kind,
     truncate_file,
     flip_bytes,
     store_uncompressed,

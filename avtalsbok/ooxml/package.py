@@ -68,7 +68,17 @@ class Package:
             return "".join(pieces)
         except UnicodeDecodeError as exc:
             raise OoxmlError("part-encoding", part=name) from exc
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        # What zipfile raises for a part it cannot unpack: a bad header, checksum or offset
+        # (ValueError: a negative seek), a cut stream, an unknown method, zip encryption.
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            ValueError,
+            OSError,
+            RuntimeError,
+        ) as exc:
             raise OoxmlError("part-corrupt", part=name, reason=str(exc)) from exc
 
     def rels(self, part: str) -> list[Rel]:
