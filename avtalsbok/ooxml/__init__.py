@@ -5,7 +5,8 @@ This package knows nothing of contracts or officers (it imports no other avtalsb
 speaks English through `OoxmlError` codes); `avtalsbok.workbook` builds on it. Where things are:
 
 - `refs` cell references, `serials` date serials and the date system, `xmltext` XML as text;
-- `package` the zip and its relationships, `workbookxml` the book's table of contents;
+- `package` the zip and its relationships, `packagecheck` the package shapes readers read
+  differently (refused), `workbookxml` the book's table of contents;
 - `editor` the editor (`WorkbookEditor`, `write_cells`) over `sheet`/`sheetxml` (splicing rows),
   `cells` (cell values), `styles`, `calcchain`, `tables`, `bookparts` (registrations);
 - `packing`, `zipcopy`, `checking`/`partcheck` and `verify`: how a save is written and checked.
