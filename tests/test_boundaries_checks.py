@@ -1,0 +1,109 @@
+"""Boundaries of the cross-row checks (docs/regler.md, section 4): two dates on the same day are
+in order, one day apart they are not. Today is Friday 14 March 2025; contract A1 runs from
+1 January 2023 to 31 December 2026."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from helpers import contract, deviation, flatten, follow_up, run
+
+START, END = date(2023, 1, 1), date(2026, 12, 31)
+
+
+def follow_up_findings(
+    day: date, today: date = date(2025, 3, 14), **contract_overrides: Any
+) -> list[Any]:
+    r = run([contract(**contract_overrides)], [follow_up(date=day)], today=today)
+    return flatten(r.findings)
+
+
+@pytest.mark.parametrize(
+    ("day", "today", "codes"),
+    [
+        (date(2022, 12, 31), date(2025, 3, 14), ["follow-up-outside-term"]),
+        (START, date(2025, 3, 14), []),  # on the start day
+        (END, date(2027, 3, 1), []),  # on the end day
+        (date(2027, 1, 1), date(2027, 3, 1), ["follow-up-outside-term"]),
+        (date(2025, 3, 14), date(2025, 3, 14), []),  # held today
+        (date(2025, 3, 15), date(2025, 3, 14), ["follow-up-in-future"]),
+    ],
+)
+def test_a_follow_up_on_the_start_end_or_today_is_within_the_term(
+    day: date, today: date, codes: list[str]
+) -> None:
+    """`follow-up-outside-term`: en uppföljning före avtalets början eller efter Slutdatum;
+    `follow-up-in-future`: daterad efter Idag."""
+    assert [f[3] for f in follow_up_findings(day, today)] == codes
+
+
+@pytest.mark.parametrize(
+    ("day", "codes"),
+    [(date(2022, 11, 30), ["follow-up-outside-term"]), (date(2022, 12, 1), []), (START, [])],
+)
+def test_with_an_award_date_the_term_begins_on_the_award_day(day: date, codes: list[str]) -> None:
+    """Början är Tilldelningsbeslut om det finns (ett uppstartsmöte mellan beslut och start är
+    alltså rätt)."""
+    findings = follow_up_findings(day, award_date=date(2022, 12, 1))
+    assert [f[3] for f in findings] == codes
+
+
+@pytest.mark.parametrize(
+    ("award", "codes"),
+    [(date(2022, 12, 31), []), (START, []), (date(2023, 1, 2), ["award-after-start"])],
+)
+def test_an_award_decision_on_the_start_day_is_in_order(award: date, codes: list[str]) -> None:
+    """`award-after-start`: tilldelningsbeslutet är daterat efter Startdatum."""
+    assert [f[3] for f in flatten(run([contract(award_date=award)]).findings)] == codes
+
+
+@pytest.mark.parametrize(
+    ("notice", "codes"),
+    [(0, []), (47, []), (48, ["notice-exceeds-term"]), (120, ["notice-exceeds-term"])],
+)
+def test_notice_longer_than_a_four_year_term(notice: int, codes: list[str]) -> None:
+    """`notice-exceeds-term`: uppsägningstiden i månader är längre än avtalstiden (hela
+    kalendermånader mellan start och slut): January 2023 to December 2026 is 47 months."""
+    assert [f[3] for f in flatten(run([contract(notice_months=notice)]).findings)] == codes
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "longest"),
+    [
+        (date(2024, 6, 15), date(2025, 6, 14), 12),
+        (date(2024, 6, 15), date(2025, 6, 15), 12),
+        (date(2024, 6, 15), date(2025, 7, 14), 13),
+    ],
+)
+def test_notice_counts_whole_calendar_months_between_start_and_end(
+    start: date, end: date, longest: int
+) -> None:
+    def codes(notice: int) -> list[str]:
+        r = run([contract(start=start, end=end, notice_months=notice)], today=start)
+        return [f.code for f in r.findings]
+
+    assert "notice-exceeds-term" not in codes(longest)
+    assert "notice-exceeds-term" in codes(longest + 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "codes"),
+    [
+        ({"detected": date(2025, 3, 14)}, []),  # found today
+        ({"detected": date(2025, 3, 15)}, ["deviation-in-future"]),
+        ({"detected": START}, []),  # found on the start day
+        ({"detected": date(2022, 12, 31)}, ["deviation-before-start"]),
+        ({"remedied": date(2025, 3, 3), "status": "Åtgärdad"}, []),  # remedied the day found
+        ({"remedied": date(2025, 3, 2), "status": "Åtgärdad"}, ["remedied-before-detected"]),
+        ({"plan_deadline": date(2025, 3, 3)}, []),  # plan due the day found
+        ({"plan_deadline": date(2025, 3, 2)}, ["plan-before-detected"]),
+    ],
+)
+def test_deviation_dates_on_the_same_day_are_in_order(
+    overrides: dict[str, Any], codes: list[str]
+) -> None:
+    """`deviation-in-future`: Upptäckt efter Idag; `deviation-before-start`: Upptäckt före
+    Startdatum; `remedied-before-detected`, `plan-before-detected`: före Upptäckt (found on
+    3 March 2025)."""
+    r = run([contract()], deviations=[deviation(**overrides)])
+    assert [f.code for f in r.findings] == codes

@@ -1,0 +1,165 @@
+"""Boundaries of the escalation ladder (docs/regler.md, section 8): the action plan on its
+deadline day and the day after, each severity's days, the note at each step, the next check on
+the deadline day, passivity at exactly its limit, steps raised by one and by two. Today is
+Friday 14 March 2025."""
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from helpers import contract, deviation, deviation_values, log_records, run
+
+from avtalsbok.core.engine import Result
+
+STATE = ("overdue", "proposed_step", "next_check")
+
+
+def one(**overrides: Any) -> Result:
+    """A book of contract A1 and one deviation D1."""
+    return run([contract()], deviations=[deviation(**overrides)])
+
+
+@pytest.mark.parametrize(
+    ("plan_deadline", "overdue", "proposed"),
+    [
+        (date(2025, 3, 13), "Ja", "1 Åtgärdsplan"),  # passed yesterday
+        (date(2025, 3, 14), "Nej", ""),  # due today: not yet late
+        (date(2025, 3, 17), "Nej", ""),
+    ],
+)
+def test_overdue_only_after_the_action_plan_deadline_day(
+    plan_deadline: date, overdue: str, proposed: str
+) -> None:
+    """Försenad: `Ja` när tidsgränsen har passerat (är före Idag) och avvikelsen är öppen."""
+    r = one(plan_deadline=plan_deadline)
+    assert deviation_values(r, 2, "overdue", "proposed_step") == (overdue, proposed)
+    assert r.figures.overdue_action_plans == (overdue == "Ja")
+
+
+@pytest.mark.parametrize(
+    ("severity", "today_due", "yesterday_due"),
+    [
+        ("Låg", date(2025, 1, 13), date(2025, 1, 12)),  # 60 days
+        ("Medel", date(2025, 2, 12), date(2025, 2, 11)),  # 30 days
+        ("Hög", date(2025, 2, 28), date(2025, 2, 27)),  # 14 days
+        ("Allvarlig", date(2025, 3, 7), date(2025, 3, 6)),  # 7 days
+        ("Okänd", date(2025, 2, 12), date(2025, 2, 11)),  # an unknown severity counts as Medel
+    ],
+)
+def test_the_plan_deadline_by_severity_counts_exactly_its_days(
+    severity: str, today_due: date, yesterday_due: date
+) -> None:
+    """Åtgärdsplanens tidsgräns: Upptäckt + dagar efter allvarlighetsgrad: Låg 60, Medel 30,
+    Hög 14, Allvarlig 7 dagar. Found exactly that many days ago, the plan is due today."""
+    due_today = one(detected=today_due, severity=severity)
+    due_yesterday = one(detected=yesterday_due, severity=severity)
+    assert deviation_values(due_today, 2, "overdue") == ("Nej",)
+    assert deviation_values(due_yesterday, 2, "overdue") == ("Ja",)
+
+
+@pytest.mark.parametrize(
+    ("severity", "step", "proposed"),
+    [
+        ("Allvarlig", 0, "1 Åtgärdsplan (hävning kan övervägas)"),
+        ("Allvarlig", 2, "3 Sanktion (hävning kan övervägas)"),
+        # At step 3 the proposal is termination itself: no note to consider it.
+        ("Allvarlig", 3, "4 Uppsägning/hävning"),
+        ("Allvarlig", 4, ""),
+        ("Hög", 2, "3 Sanktion"),
+        ("Hög", 3, "4 Uppsägning/hävning"),
+        ("Hög", 4, ""),
+    ],
+)
+def test_the_proposed_step_and_the_termination_note_at_each_step(
+    severity: str, step: int, proposed: str
+) -> None:
+    """Föreslaget steg: nästa steg i trappan; på steg 4 föreslås inget mer. För en avvikelse med
+    allvarlighetsgrad Allvarlig läggs `(hävning kan övervägas)` till."""
+    r = one(severity=severity, step=step, plan_deadline=date(2025, 3, 13))
+    assert deviation_values(r, 2, "proposed_step") == (proposed,)
+
+
+@pytest.mark.parametrize(
+    ("plan_deadline", "next_check"),
+    [
+        (date(2025, 3, 13), date(2025, 3, 17)),  # passed: the ladder's 14 days from 3 March
+        (date(2025, 3, 14), date(2025, 3, 14)),  # today: the deadline day itself
+        (date(2025, 3, 15), date(2025, 3, 17)),  # a Saturday, moved to Monday
+        (date(2025, 3, 17), date(2025, 3, 17)),  # the same day as the ladder's
+        (date(2025, 3, 18), date(2025, 3, 17)),  # after the ladder's: the ladder's
+    ],
+)
+def test_the_next_check_is_the_plan_deadline_when_it_comes_first_and_has_not_passed(
+    plan_deadline: date, next_check: date
+) -> None:
+    """Nästa kontroll: senaste stegändring + stegets dagar, flyttat till vardag; om
+    åtgärdsplanens tidsgräns kommer före och ännu inte har passerat gäller den."""
+    r = one(detected=date(2025, 3, 3), plan_deadline=plan_deadline)
+    assert deviation_values(r, 2, "next_check") == (next_check,)
+
+
+@pytest.mark.parametrize(
+    ("detected", "passivity"),
+    [
+        (date(2025, 1, 13), ""),  # exactly 60 days
+        (date(2025, 1, 12), "Ja – inget nytt steg på 61 dagar"),
+    ],
+)
+def test_sanction_risk_after_more_than_60_days_without_a_new_step(
+    detected: date, passivity: str
+) -> None:
+    """Sanktionsrisk: när en öppen avvikelse har stått utan ändrat steg i mer än 60 dagar."""
+    r = one(detected=detected, plan_deadline=date(2025, 6, 30))
+    assert deviation_values(r, 2, "passivity") == (passivity,)
+    assert r.figures.passive_deviations == (1 if passivity else 0)
+
+
+def test_remedied_on_the_day_found_is_closed_after_0_days() -> None:
+    """Dagar öppen: Åtgärdad − Upptäckt för en stängd; remedied the day it was found is allowed
+    (`remedied-before-detected` only for a date before) and gives 0 days."""
+    found = date(2025, 3, 3)
+    r = one(detected=found, remedied=found, status="Åtgärdad")
+    assert r.findings == []
+    assert deviation_values(r, 2, "days_open", *STATE) == (0, "", "", None)
+    assert r.figures.open_deviations == 0
+
+
+def test_found_today_is_open_for_0_days() -> None:
+    r = one(detected=date(2025, 3, 14))
+    assert r.findings == []
+    assert deviation_values(r, 2, "days_open", "overdue") == (0, "Nej")
+
+
+def step_change(before: int, after: int, severity: str) -> list[str]:
+    """Codes of the run that finds the step raised from `before` to `after`."""
+    first = run([contract()], deviations=[deviation(step=before, severity=severity)])
+    second = run(
+        [contract()],
+        deviations=[deviation(step=after, severity=severity)],
+        log=log_records(first),
+        now=datetime(2025, 3, 14, 10),
+    )
+    assert [r.event for r in second.log_rows] == ["Eskaleringssteg ändrat"]
+    return [f.code for f in second.findings if f.code.startswith("escalation")]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "severity", "codes"),
+    [
+        (1, 2, "Hög", []),  # one step up
+        (1, 3, "Hög", ["escalation-step-skipped"]),  # two steps up
+        (3, 4, "Hög", []),
+        (2, 4, "Hög", ["escalation-step-skipped"]),
+        (2, 4, "Allvarlig", []),  # straight to termination: only for a serious deviation
+        (0, 4, "Allvarlig", []),
+        (0, 3, "Allvarlig", ["escalation-step-skipped"]),
+        (2, 1, "Hög", ["escalation-step-lowered"]),
+    ],
+)
+def test_a_step_raised_by_one_is_fine_by_two_is_skipped(
+    before: int, after: int, severity: str, codes: list[str]
+) -> None:
+    """`escalation-step-skipped`: steget höjdes mer än ett steg sedan förra körningen. Undantag:
+    direkt till steg 4 på en avvikelse med allvarlighetsgrad Allvarlig. `escalation-step-lowered`:
+    steget sänktes."""
+    assert step_change(before, after, severity) == codes

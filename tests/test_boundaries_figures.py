@@ -1,0 +1,113 @@
+"""Boundaries of the key figures on `Översikt` (docs/regler.md, section 9): a follow-up due today
+is not overdue, one in exactly 30 or 90 days is within them, a status no contract has is 0."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from helpers import contract, follow_up, run
+
+from avtalsbok.core.engine import Result
+
+
+def due_on(today: date, *next_dates: date, **overrides: Any) -> Result:
+    """Tier-2 contracts whose next follow-up is each of `next_dates` (followed up a year before)."""
+    contracts, follow_ups = [], []
+    for i, day in enumerate(next_dates, start=1):
+        ident = f"A{i}"
+        contracts.append(
+            contract(contract_id=ident, manual_priority=2, motivation="Vald i test", **overrides)
+        )
+        follow_ups.append(follow_up(contract_id=ident, date=day.replace(year=day.year - 1)))
+    return run(contracts, follow_ups, today=today)
+
+
+def test_a_follow_up_due_today_is_due_not_overdue() -> None:
+    """Försenade uppföljningar: nästa uppföljning ligger före Idag; Uppföljningar inom 30 / 90
+    dagar: idag eller inom 30 respektive 90 dagar. Today Monday 10 March 2025."""
+    f = due_on(date(2025, 3, 10), date(2025, 3, 7), date(2025, 3, 10)).figures
+    assert (f.follow_ups_overdue, f.follow_ups_due_30, f.follow_ups_due_90) == (1, 1, 1)
+    assert f.coverage_pct == 50.0
+
+
+def test_a_follow_up_in_exactly_30_days_is_within_30() -> None:
+    """Wednesday 9 April is 30 days from Monday 10 March 2025, Thursday 10 April 31."""
+    f = due_on(date(2025, 3, 10), date(2025, 4, 9), date(2025, 4, 10)).figures
+    assert (f.follow_ups_overdue, f.follow_ups_due_30, f.follow_ups_due_90) == (0, 1, 2)
+
+
+def test_a_follow_up_in_exactly_90_days_is_within_90() -> None:
+    """Tuesday 10 June is 90 days from Wednesday 12 March 2025, Wednesday 11 June 91."""
+    f = due_on(date(2025, 3, 12), date(2025, 6, 10), date(2025, 6, 11)).figures
+    assert (f.follow_ups_overdue, f.follow_ups_due_30, f.follow_ups_due_90) == (0, 0, 1)
+    assert f.coverage_pct == 100.0
+
+
+def test_a_status_no_contract_has_counts_0() -> None:
+    """Ej startade / Upphörda avtal / Avtal som löper ut / Förlängningsbeslut krävs: antal avtal
+    med respektive avtalsstatus — 0 when none has it, and the shares of no active contract 0 %."""
+    f = run([contract(end=date(2024, 12, 31))]).figures
+    assert (f.contracts, f.active, f.ended) == (1, 0, 1)
+    assert (f.not_started, f.expiring, f.extension_decisions) == (0, 0, 0)
+    assert f.tiers == ((0, 0.0, 10.0), (0, 0.0, 30.0), (0, 0.0, 60.0))
+    assert f.coverage_pct == 0.0
+    assert (f.follow_ups_overdue, f.follow_ups_due_30, f.follow_ups_due_90) == (0, 0, 0)
+
+
+def test_each_status_is_counted_once() -> None:
+    """One contract of each status, seen on Friday 14 March 2025."""
+    f = run(
+        [
+            contract(contract_id="A1", start=date(2025, 3, 15)),  # Ej startat
+            contract(contract_id="A2", end=date(2025, 3, 13)),  # Upphört
+            contract(contract_id="A3", end=date(2025, 6, 12)),  # Löper ut
+            contract(
+                contract_id="A4", end=date(2025, 10, 13), extension_option="1+1", notice_months=6
+            ),  # Förlängningsbeslut krävs
+            contract(contract_id="A5"),  # Aktivt
+        ]
+    ).figures
+    assert (f.contracts, f.active, f.not_started, f.ended) == (5, 4, 1, 1)
+    assert (f.expiring, f.extension_decisions) == (1, 1)
+
+
+def test_a_not_started_contract_is_active_but_not_in_the_coverage() -> None:
+    """Uppföljningstäckning: andel av de startade, aktiva avtalen som inte har en försenad
+    uppföljning. The start-up meeting of a contract starting tomorrow is due within 30 days."""
+    today = date(2025, 3, 14)
+    f = run(
+        [
+            contract(contract_id="A1", start=today + timedelta(days=3)),
+            contract(contract_id="A2", manual_priority=2, motivation="Vald i test"),
+        ],
+        [follow_up(contract_id="A2", date=date(2024, 3, 13))],
+    ).figures
+    assert (f.active, f.follow_ups_overdue, f.follow_ups_due_30) == (2, 1, 1)
+    assert f.coverage_pct == 0.0
+
+
+def test_an_overdue_follow_up_is_planned_in_this_month() -> None:
+    """Planerade uppföljningar per månad: denna och elva till; en försenad uppföljning räknas i
+    innevarande månad."""
+    f = due_on(date(2025, 3, 10), date(2025, 2, 28), date(2026, 2, 27)).figures
+    assert f.months[0] == (date(2025, 3, 1), 1)
+    assert f.months[-1] == (date(2026, 2, 1), 1)
+    assert sum(n for _, n in f.months) == 2
+
+
+def test_a_follow_up_held_today_counts_as_followed_up_one_tomorrow_does_not() -> None:
+    """– varav uppföljda: avtal med minst en uppföljning daterad senast Idag; Revisioner totalt:
+    uppföljningar daterade senast Idag med Typ eller Metod = Revision."""
+    today = date(2025, 3, 14)
+    r = run(
+        [
+            contract(contract_id="A1", sustainability="Ja"),
+            contract(contract_id="A2", sustainability="Ja"),
+        ],
+        [
+            follow_up(contract_id="A1", date=today, type="Revision", cost=1_000),
+            follow_up(contract_id="A2", date=today + timedelta(days=1), type="Revision", cost=500),
+        ],
+    )
+    f = r.figures
+    assert (f.sustainability_contracts, f.sustainability_followed_up) == (2, 1)
+    assert (f.audits, f.audited_contracts, f.audit_cost) == (1, 1, 1_000.0)
