@@ -163,3 +163,103 @@ def test_a_step_raised_by_one_is_fine_by_two_is_skipped(
     direkt till steg 4 på en avvikelse med allvarlighetsgrad Allvarlig. `escalation-step-lowered`:
     steget sänktes."""
     assert step_change(before, after, severity) == codes
+
+
+def test_a_lowered_step_names_both_steps() -> None:
+    """`escalation-step-lowered`: Eskaleringssteget sänktes från ‹föregående steg› till ‹värdet›."""
+    first = run([contract()], deviations=[deviation(step=2, severity="Hög")])
+    second = run(
+        [contract()],
+        deviations=[deviation(step=1, severity="Hög")],
+        log=log_records(first),
+    )
+    assert [(f.code, f.value, f.message) for f in second.findings] == [
+        (
+            "escalation-step-lowered",
+            1,
+            "Eskaleringssteget sänktes från 2 till 1.",
+        )
+    ]
+
+
+def test_a_log_without_a_registration_row_still_gives_the_logged_state() -> None:
+    """Vid varje körning jämförs varje avvikelse med det senast loggade läget: a log holding only
+    a status change (no registration, no step) means step 0; only a change from it is logged."""
+    log = [
+        {
+            "Tidpunkt": datetime(2025, 3, 10, 8),
+            "Avvikelse-ID": "D1",
+            "Avtals-ID": "A1",
+            "Händelse": "Status ändrad",
+            "Från": "Öppen",
+            "Till": "Åtgärdsplan begärd",
+            "Källa": "avtalsbok.xlsx",
+        }
+    ]
+    same = run([contract()], deviations=[deviation(status="Åtgärdsplan begärd")], log=log)
+    raised = run(
+        [contract()],
+        deviations=[deviation(status="Åtgärdsplan begärd", step=1)],
+        log=log,
+    )
+    assert same.log_rows == []
+    assert [(r.event, r.from_value, r.to_value) for r in raised.log_rows] == [
+        ("Eskaleringssteg ändrat", "0 Dialog", "1 Åtgärdsplan")
+    ]
+    assert raised.findings == []
+
+
+def test_a_log_with_only_a_step_change_logs_the_status_from_blank() -> None:
+    log = [
+        {
+            "Tidpunkt": datetime(2025, 3, 10, 8),
+            "Avvikelse-ID": "D1",
+            "Avtals-ID": "A1",
+            "Händelse": "Eskaleringssteg ändrat",
+            "Från": "0 Dialog",
+            "Till": "1 Åtgärdsplan",
+            "Källa": "avtalsbok.xlsx",
+        }
+    ]
+    r = run([contract()], deviations=[deviation(step=1)], log=log)
+    assert [(row.event, row.from_value, row.to_value) for row in r.log_rows] == [
+        ("Status ändrad", "", "Öppen")
+    ]
+
+
+def test_a_deviation_without_a_contract_id_is_logged_without_one() -> None:
+    r = run([contract()], deviations=[deviation(contract_id=None)])
+    assert [(row.deviation_id, row.contract_id) for row in r.log_rows] == [("D1", "")]
+
+
+def test_without_a_detection_date_no_days_open() -> None:
+    r = run([contract()], deviations=[deviation(detected=None)])
+    assert deviation_values(r, 2, "days_open", "overdue", "next_check") == (None, "Nej", None)
+
+
+def test_the_action_plan_deadline_of_an_overdue_deviation_is_kept_for_the_reports() -> None:
+    """The reminders and the report name the deadline an overdue deviation has passed; a closed
+    deviation keeps its deadline too."""
+    r = run(
+        [contract()],
+        deviations=[
+            deviation(deviation_id="D1", plan_deadline=date(2025, 3, 13)),
+            deviation(
+                deviation_id="D2",
+                plan_deadline=date(2025, 3, 13),
+                remedied=date(2025, 3, 12),
+                status="Åtgärdad",
+            ),
+        ],
+    )
+    states = r.deviation_states
+    assert (states[2].deadline, states[2].is_open, states[2].is_overdue) == (
+        date(2025, 3, 13),
+        True,
+        True,
+    )
+    assert (states[3].deadline, states[3].is_open, states[3].is_overdue) == (
+        date(2025, 3, 13),
+        False,
+        False,
+    )

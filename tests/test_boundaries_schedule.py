@@ -244,3 +244,27 @@ def test_an_extension_decision_is_planned_from_today_to_the_horizon(
     månader framåt."""
     r = run([contract(end=end, extension_option="1+1", notice_months=6)], today=date(2025, 3, 12))
     assert plan_dates(r, "Beslut om förlängning") == planned
+
+
+@pytest.mark.parametrize(
+    ("months", "form"),
+    [
+        (1, "Statistik + utvecklingsmöte 12 ggr/år"),  # the shortest interval
+        (12, "Statistik + utvecklingsmöte 1 gång/år"),
+        (24, "Statistik + utvecklingsmöte vartannat år"),
+        (30, "Statistik + utvecklingsmöte var 30:e månad"),  # not whole years
+        (60, "Statistik + utvecklingsmöte vart femte år"),  # the longest interval for tier 1
+    ],
+)
+def test_the_follow_up_form_names_the_cadence_at_its_limits(months: int, form: str) -> None:
+    """Uppföljningsform visar gruppens form och takt; takten följer inställningarna."""
+    r = run([tier(1)], settings=[setting("Intervall prioritet 1 (mån)", months)])
+    assert contract_values(r, 2, "follow_up_form") == (form,)
+
+
+def test_the_longest_tier_3_interval_in_years_without_an_ordinal() -> None:
+    """Intervall prioritet 3 up to 120 months: six years has no ordinal word, so months."""
+    r = run([tier(3)], settings=[setting("Intervall prioritet 3 (mån)", 72)])
+    assert contract_values(r, 2, "follow_up_form") == (
+        "Statistik + uppföljning var 72:e månad och vid behov",
+    )
