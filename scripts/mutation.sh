@@ -35,6 +35,34 @@ mkdir -p "$work"
 rm -rf "$work/avtalsbok" "$work/tests"
 cp -r avtalsbok tests pyproject.toml "$work/"
 find "$work/avtalsbok" "$work/tests" -name __pycache__ -prune -exec rm -rf {} +
+# mutmut runs every mutant in a process forked after the whole suite has run once, so the
+# engine's caches (holidays per year, parsed cell values) would answer from the unmutated code:
+# in the copy, each test starts with them empty.
+cat >> "$work/tests/conftest.py" <<'PY'
+
+
+# --- Added by scripts/mutation.sh --------------------------------------------------------------
+import functools as _functools
+import gc as _gc
+
+import pytest as _pytest
+
+_caches = None
+
+
+@_pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    global _caches
+    if _caches is None:
+        _caches = [
+            o
+            for o in _gc.get_objects()
+            if isinstance(o, _functools._lru_cache_wrapper)
+            and getattr(o, "__module__", "").startswith("avtalsbok.")
+        ]
+    for cache in _caches:
+        cache.cache_clear()
+PY
 
 # mutmut reads [tool.mutmut] from pyproject.toml, else [mutmut] from setup.cfg: the copy's
 # pyproject has no such table, so this file is the configuration. The fast engine tests: every
@@ -50,6 +78,11 @@ find "$work/avtalsbok" "$work/tests" -name __pycache__ -prune -exec rm -rf {} +
         tests/test_cells.py; do
         [ "$t" = tests/test_engine_properties.py ] || echo "    $t"
     done
+    # Code that runs once, when its module is imported, runs before mutmut switches a mutant
+    # on: the calendar's loading of the holidays module, the dropdown parsers built by models.
+    echo "do_not_mutate_patterns ="
+    echo "    def _load_sweden\\("
+    echo "    def choice_parser\\("
     echo "pytest_add_cli_args ="
     echo "    -p"
     echo "    no:cacheprovider"

@@ -3,15 +3,18 @@
 Every test names the rule it pins; the values sit exactly on a limit, or one step either side.
 """
 
-from datetime import date
+import math
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from avtalsbok.core.cells import (
     CellError,
+    luhn_digit,
     parse_amount,
     parse_date,
+    parse_datetime,
     parse_email,
     parse_extension_option,
     parse_int,
@@ -288,3 +291,80 @@ def test_extension_option_text_at_exactly_the_length_limit() -> None:
     option, _ = parse_extension_option(at_limit)
     assert option is not None and option.extensions_months == (12,) * 6
     assert code_of(parse_extension_option, at_limit[:-4] + "1 mån") == "invalid-option"
+
+
+# --- Further limits of the same parsers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-07 13:45:30,5", datetime(2024, 5, 7, 13, 45, 30, 500_000)),
+        ("07.05.2024 13:45:30", datetime(2024, 5, 7, 13, 45, 30)),
+        ("7 maj 2024 13:45:30.25", datetime(2024, 5, 7, 13, 45, 30, 250_000)),
+    ],
+)
+def test_a_timestamp_as_text_keeps_hours_minutes_seconds_and_fractions(
+    text: str, expected: datetime
+) -> None:
+    """Datum med tid, skrivet som text (the log's Tidpunkt)."""
+    assert parse_datetime(text)[0] == expected
+
+
+def test_serial_numbers_with_a_fraction_in_the_1904_date_system() -> None:
+    """Excels serienummer in a book saved with the 1904 date system: 1 is 2 January 1904."""
+    assert parse_date(1.0, date1904=True) == (date(1904, 1, 2), None)
+    assert parse_datetime(1.5, date1904=True) == (datetime(1904, 1, 2, 12), None)
+
+
+def test_minus_zero_kronor_is_zero() -> None:
+    """Belopp ≥ 0: a cell holding −0 is 0 kr, written without a sign."""
+    kronor = parse_amount(-0.0)[0]
+    assert kronor == 0.0 and math.copysign(1.0, kronor or 0.0) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "kronor"),
+    [
+        ("500 t.kr", 500_000.0),  # dots inside the unit
+        ("1,2 milj. kr", 1_200_000.0),
+        ("1 200 kr.", 1_200.0),
+        ("sek 1 200 kr", 1_200.0),  # a currency before and a unit of kronor after
+        ("SEK 1200 kronor", 1_200.0),
+        ("kr 1200 sek", 1_200.0),
+    ],
+)
+def test_amount_units_written_with_dots_or_a_currency_on_both_sides(
+    text: str, kronor: float
+) -> None:
+    assert parse_amount(text)[0] == kronor
+
+
+def test_a_currency_before_a_scaling_unit_is_no_amount() -> None:
+    """`SEK 1 tkr` says kronor and thousands at once: not an amount."""
+    assert code_of(parse_amount, "SEK 1 tkr") == "invalid-amount"
+
+
+def test_an_integer_subclass_is_read_as_its_value() -> None:
+    class Count(int):
+        pass
+
+    assert parse_int(Count(3), 1, 4) == (3, None)
+
+
+def test_luhn_needs_nine_ascii_digits() -> None:
+    with pytest.raises(ValueError, match="nine digits expected"):
+        luhn_digit("١٢٣٤٥٦٧٨٩")  # Arabic-Indic digits
+    with pytest.raises(ValueError, match="nine digits expected"):
+        luhn_digit("12345678")
+
+
+@pytest.mark.parametrize(
+    ("text", "months"), [("1 mån", (1,)), ("1+0+1", (12,)), ("0 mån", None), ("0+0", None)]
+)
+def test_an_extension_of_one_month_counts_one_of_zero_does_not(
+    text: str, months: tuple[int, ...] | None
+) -> None:
+    """`Ingen`, `Nej` and `-` mean no option; so does an option of zero months."""
+    option, _ = parse_extension_option(text)
+    assert (option.extensions_months if option else None) == months
