@@ -107,3 +107,71 @@ def test_deviation_dates_on_the_same_day_are_in_order(
     3 March 2025)."""
     r = run([contract()], deviations=[deviation(**overrides)])
     assert [f.code for f in r.findings] == codes
+
+
+def test_a_one_day_contract_has_a_term_of_that_day_and_no_whole_month() -> None:
+    """Samma dag är tillåtet (`end-before-start`): a contract starting and ending on Monday
+    3 June 2024 has that day as its term, and any notice is longer than it."""
+    r = run(
+        [contract(start=date(2024, 6, 3), end=date(2024, 6, 3), notice_months=1)],
+        [follow_up(date=date(2024, 6, 3)), follow_up(date=date(2024, 6, 4))],
+    )
+    assert [(f.sheet, f.row, f.code, f.message) for f in r.findings] == [
+        (
+            "Avtal",
+            2,
+            "notice-exceeds-term",
+            "Uppsägningstiden (1 mån) är längre än hela avtalstiden.",
+        ),
+        (
+            "Uppföljningar",
+            3,
+            "follow-up-outside-term",
+            "Uppföljningen (2024-06-04) ligger utanför avtalets löptid (2024-06-03 – 2024-06-03).",
+        ),
+    ]
+
+
+def test_every_deviation_check_names_its_dates_and_values() -> None:
+    """Section 13's messages, each with the values of its row (found on 3 March 2025)."""
+    r = run(
+        [contract(award_date=date(2023, 1, 2))],
+        deviations=[
+            deviation(detected=date(2022, 12, 31)),
+            deviation(
+                deviation_id="D2",
+                remedied=date(2025, 3, 2),
+                status="Åtgärdad",
+                plan_deadline=date(2025, 3, 2),
+            ),
+            deviation(deviation_id="D3", status="Stängd"),
+            deviation(deviation_id="D4", remedied=date(2025, 3, 5), status="Öppen"),
+            deviation(deviation_id="D5", remedied=date(2025, 3, 5)),  # blank status: closed
+            deviation(deviation_id="D6", step=4, severity="Låg"),
+            deviation(deviation_id="D7", step=4, severity="Hög"),
+            deviation(deviation_id="D8", step=3, severity="Medel"),
+            deviation(deviation_id="D9", detected=date(2025, 3, 15)),
+            deviation(deviation_id="D9"),
+        ],
+    )
+    assert [(f.row, f.column, f.message) for f in r.findings] == [
+        (2, "H", "Tilldelningsbeslutet (2023-01-02) ligger efter Startdatum (2023-01-01)."),
+        (2, "C", "Avvikelsen upptäcktes (2022-12-31) före avtalets start (2023-01-01)."),
+        (3, "G", "Åtgärdsplan senast (2025-03-02) ligger före Upptäckt (2025-03-03)."),
+        (3, "H", "Åtgärdad (2025-03-02) ligger före Upptäckt (2025-03-03)."),
+        (4, "H", "Status Stängd men inget datum i Åtgärdad."),
+        (5, "I", "Åtgärdad är ifyllt men status är Öppen."),
+        (7, "J", "Steg 4 (uppsägning/hävning) på en avvikelse med allvarlighetsgrad Låg."),
+        (10, "A", "Avvikelse-ID 'D9' finns på flera rader (10, 11)."),
+        (10, "C", "Upptäckt-datumet 2025-03-15 ligger i framtiden."),
+        (11, "A", "Avvikelse-ID 'D9' finns på flera rader (10, 11)."),
+    ]
+
+
+def test_exactly_two_copies_of_a_contract_id_are_both_flagged() -> None:
+    """`duplicate-contract-id`: samma Avtals-ID på flera rader, på varje kopia."""
+    r = run([contract(), contract()])
+    assert [(f.row, f.code, f.message) for f in r.findings] == [
+        (2, "duplicate-contract-id", "Avtals-ID 'A1' finns på flera rader (2, 3)."),
+        (3, "duplicate-contract-id", "Avtals-ID 'A1' finns på flera rader (2, 3)."),
+    ]
