@@ -4,7 +4,7 @@ is not overdue, one in exactly 30 or 90 days is within them, a status no contrac
 from datetime import date, timedelta
 from typing import Any
 
-from helpers import contract, follow_up, run
+from helpers import contract, deviation, follow_up, run, setting
 
 from avtalsbok.core.engine import Result
 
@@ -111,3 +111,42 @@ def test_a_follow_up_held_today_counts_as_followed_up_one_tomorrow_does_not() ->
     f = r.figures
     assert (f.sustainability_contracts, f.sustainability_followed_up) == (2, 1)
     assert (f.audits, f.audited_contracts, f.audit_cost) == (1, 1, 1_000.0)
+
+
+def test_a_deviation_check_is_planned_up_to_the_day_before_the_horizon() -> None:
+    """Kontroll av avvikelse på Nästa kontroll för varje öppen avvikelse, inom tolv månader: with a
+    first step of 365 days (and an action plan due later), found on Tuesday 11 March 2025 the
+    check is Wednesday 11 March 2026, the plan's last day (today Wednesday 12 March 2025); found a
+    day later it is not planned."""
+    year = [setting("Eskaleringssteg 0", "Dialog; 365")]
+    today = date(2025, 3, 12)
+
+    def checks(found: date) -> list[tuple[date, str]]:
+        late_plan = deviation(detected=found, plan_deadline=date(2026, 12, 31))
+        r = run([contract()], deviations=[late_plan], settings=year, today=today)
+        return [(p.date, p.activity) for p in r.plan if p.activity.startswith("Kontroll")]
+
+    assert checks(date(2025, 3, 11)) == [(date(2026, 3, 11), "Kontroll av avvikelse D1 (steg 0)")]
+    assert checks(date(2025, 3, 12)) == []
+
+
+def test_a_deviation_on_an_unknown_contract_is_planned_without_contract_details() -> None:
+    """Ansvarig är avvikelsens Ansvarig, annars avtalets avtalsansvarig; a deviation on a contract
+    the book lacks has neither name, supplier nor priority."""
+    r = run(
+        [contract(owner="Eva", email="eva@kommun.se")],
+        deviations=[deviation(contract_id="X9", responsible="Olle"), deviation(deviation_id="D2")],
+    )
+    assert [p.cells()[2:] for p in r.plan if p.activity.startswith("Kontroll")] == [
+        [
+            "A1",
+            "Städtjänster",
+            "Städbolaget AB",
+            3,
+            "Kontroll av avvikelse D2 (steg 0)",
+            "Eva",
+            "eva@kommun.se",
+            "Planerad",
+        ],
+        ["X9", "", "", None, "Kontroll av avvikelse D1 (steg 0)", "Olle", "", "Planerad"],
+    ]
