@@ -268,3 +268,38 @@ def test_the_longest_tier_3_interval_in_years_without_an_ordinal() -> None:
     assert contract_values(r, 2, "follow_up_form") == (
         "Statistik + uppföljning var 72:e månad och vid behov",
     )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "follow_ups", "expected"),
+    [
+        # Ended: no follow-up, but the decision date that was is still shown.
+        (
+            {"end": date(2024, 12, 31)},
+            [],
+            ("Upphört", date(2024, 12, 2), None, "Ingen – avtalet upphör"),
+        ),
+        # The next follow-up (15 January 2026) would fall after the end.
+        (
+            {"end": date(2026, 1, 14), "manual_priority": 2, "motivation": "Vald i test"},
+            [follow_up(date=date(2025, 1, 15))],
+            ("Aktivt", date(2025, 12, 15), None, "Ingen – avtalet upphör"),
+        ),
+        # Starting on New Year's eve 9999: no business day is left for a start-up meeting.
+        (
+            {"start": date(9999, 12, 31), "end": date(9999, 12, 31)},
+            [],
+            ("Ej startat", date(9999, 12, 1), None, "Ingen – avtalet upphör"),
+        ),
+        # No Startdatum (an error): no follow-up date, the rest is still computed.
+        ({"start": None}, [], ("Aktivt", date(2026, 12, 1), None, None)),
+    ],
+)
+def test_without_a_next_follow_up_the_status_and_decision_date_are_still_given(
+    overrides: dict[str, Any], follow_ups: list[dict[str, Any]], expected: tuple[Any, ...]
+) -> None:
+    """En rad med fel får ändå alla värden som kan räknas fram utan den felaktiga cellen; a
+    contract without a next follow-up still has its status and its extension decision date."""
+    r = run([contract(extension_option="1+1", **overrides)], follow_ups)
+    keys = ("contract_status", "extension_deadline", "next_follow_up", "follow_up_status")
+    assert contract_values(r, 2, *keys) == expected

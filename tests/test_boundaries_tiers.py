@@ -145,3 +145,29 @@ def test_a_high_risk_contract_with_a_big_volume_gets_tier_1() -> None:
     rows[0] = {**rows[0], "Sannolikhet (1-4)": 4, "Konsekvens (1-4)": 4}
     r = run(rows)
     assert priorities(r, 10) == [1, 2, 2, 2, 3, 3, 3, 3, 3, 3]
+
+
+def test_a_contract_without_annual_value_counts_as_0_kr() -> None:
+    """Ett avtal utan årsvärde räknas som 0 kr: it ties with one worth 0 kr, and the tie is
+    settled by Avtals-ID (A before B)."""
+    r = run([contract(contract_id="B"), contract(contract_id="A", annual_value=0)])
+    assert [contract_values(r, row, "priority_reason")[0] for row in (2, 3)] == [
+        "Mindre prioriterat: årsvärde saknas, plats 2 av 2 i värdeordning",
+        "Mellanprioriterat: årsvärde 0 kr, plats 1 av 2 i värdeordning (30 %-gruppen)",
+    ]
+
+
+def test_a_contract_without_avtals_id_ranks_first_among_equal_values() -> None:
+    """Lika årsvärde avgörs ... av Avtals-ID i bokstavsordning: a blank id comes before any."""
+    r = run([contract(contract_id="A", annual_value=5), contract(contract_id=None, annual_value=5)])
+    assert [contract_values(r, row, "priority")[0] for row in (2, 3)] == [3, 2]
+
+
+def test_with_the_lowest_high_risk_limit_a_contract_without_risk_is_no_high_risk() -> None:
+    """Hög risk från riskvärde 1 (the lowest allowed): risk 1 × 1 is high risk, a contract with
+    no risk filled in is not."""
+    r = run(
+        [contract(contract_id="A"), contract(contract_id="B", probability=1, consequence=1)],
+        settings=[setting("Hög risk från riskvärde", 1)],
+    )
+    assert [contract_values(r, row, "priority")[0] for row in (2, 3)] == [3, 2]
