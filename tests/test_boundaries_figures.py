@@ -150,3 +150,40 @@ def test_a_deviation_on_an_unknown_contract_is_planned_without_contract_details(
         ],
         ["X9", "", "", None, "Kontroll av avvikelse D1 (steg 0)", "Olle", "", "Planerad"],
     ]
+
+
+def test_plan_rows_of_rows_with_blank_cells_are_blank_there() -> None:
+    """Uppföljningsplanen lists avtal, leverantör, prioritet, aktivitet, avtalsansvarig, e-post
+    and status; a row with errors (no Avtals-ID, name or supplier; a deviation without id) is
+    still planned, with those cells blank rather than missing."""
+    r = run(
+        [
+            contract(owner="Eva", email="eva@kommun.se", manual_priority=2, motivation="Vald"),
+            contract(contract_id=None, name=None, supplier=None, manual_priority=2, motivation="V"),
+        ],
+        [follow_up(date=date(2024, 4, 1))],
+        [deviation(deviation_id=None)],
+    )
+    assert [p.cells()[2:] for p in r.plan] == [
+        ["", "", "", 2, "Statistikuppföljning + uppföljningsmöte", "", "", "Försenad (437 dagar)"],
+        [
+            "A1",
+            "Städtjänster",
+            "Städbolaget AB",
+            2,
+            "Kontroll av avvikelse  (steg 0)",
+            "Eva",
+            "eva@kommun.se",
+            "Planerad",
+        ],
+        [
+            "A1",
+            "Städtjänster",
+            "Städbolaget AB",
+            2,
+            "Statistikuppföljning + uppföljningsmöte",
+            "Eva",
+            "eva@kommun.se",
+            "Inom 30 dagar",
+        ],
+    ]
