@@ -187,3 +187,45 @@ def test_plan_rows_of_rows_with_blank_cells_are_blank_there() -> None:
             "Inom 30 dagar",
         ],
     ]
+
+
+def test_audits_on_an_unknown_contract_or_one_without_supplier_are_an_unknown_suppliers() -> None:
+    """Revisioner per leverantör: antal och kostnad per leverantör, flest först; en revision på
+    ett okänt Avtals-ID visas som `(okänd leverantör)` (so does one whose supplier is blank)."""
+    f = run(
+        [contract(supplier="Alfa AB"), contract(contract_id="A2", supplier=None)],
+        [
+            follow_up(type="Revision", cost=100),
+            follow_up(contract_id="A2", type="Revision", cost=200),
+            follow_up(contract_id="X9", method="Revision", cost=50),
+        ],
+    ).figures
+    assert f.audits_per_supplier == (("(okänd leverantör)", 2, 250.0), ("Alfa AB", 1, 100.0))
+    assert (f.audits, f.audited_contracts, f.audited_suppliers) == (3, 3, 2)
+
+
+def test_tier_shares_are_rounded_to_one_decimal() -> None:
+    """Avtal per prioritet: antal aktiva avtal per prioritet, andel av de aktiva och målandel;
+    of three contracts, none in tier 1, one in tier 2 (33,3 %) and two in tier 3 (66,7 %)."""
+    f = run([contract(contract_id=f"A{i}", annual_value=i) for i in (1, 2, 3)]).figures
+    assert f.tiers == ((0, 0.0, 10.0), (1, 33.3, 30.0), (2, 66.7, 60.0))
+
+
+def test_a_contract_without_a_next_follow_up_does_not_stop_the_count() -> None:
+    """Försenade uppföljningar and Uppföljningar inom 30 / 90 dagar count every active contract
+    with a next follow-up, whichever comes first in the book: A1 has no Startdatum (so no next
+    follow-up), A2's is due today."""
+    r = run(
+        [
+            contract(contract_id="A1", start=None),
+            contract(contract_id="A2", manual_priority=2, motivation="Vald i test"),
+        ],
+        [follow_up(contract_id="A2", date=date(2024, 3, 14))],
+    )
+    f = r.figures
+    assert (f.active, f.follow_ups_overdue, f.follow_ups_due_30, f.follow_ups_due_90) == (
+        2,
+        0,
+        1,
+        1,
+    )
