@@ -132,23 +132,39 @@ def test_a_deviation_check_is_planned_up_to_the_day_before_the_horizon() -> None
 
 def test_a_deviation_on_an_unknown_contract_is_planned_without_contract_details() -> None:
     """Ansvarig är avvikelsens Ansvarig, annars avtalets avtalsansvarig; a deviation on a contract
-    the book lacks has neither name, supplier nor priority."""
+    the book lacks has neither name, supplier nor priority; with no one named the cell is blank."""
     r = run(
-        [contract(owner="Eva", email="eva@kommun.se")],
-        deviations=[deviation(contract_id="X9", responsible="Olle"), deviation(deviation_id="D2")],
+        [contract(owner="Eva", email="eva@kommun.se"), contract(contract_id="A2")],
+        deviations=[
+            deviation(contract_id="X9", responsible="Olle"),
+            deviation(deviation_id="D2"),
+            deviation(deviation_id="D3", contract_id="X9"),
+            deviation(deviation_id="D4", contract_id="A2"),
+        ],
     )
     assert [p.cells()[2:] for p in r.plan if p.activity.startswith("Kontroll")] == [
         [
             "A1",
             "Städtjänster",
             "Städbolaget AB",
-            3,
+            2,
             "Kontroll av avvikelse D2 (steg 0)",
             "Eva",
             "eva@kommun.se",
             "Planerad",
         ],
+        [
+            "A2",
+            "Städtjänster",
+            "Städbolaget AB",
+            3,
+            "Kontroll av avvikelse D4 (steg 0)",
+            "",
+            "",
+            "Planerad",
+        ],
         ["X9", "", "", None, "Kontroll av avvikelse D1 (steg 0)", "Olle", "", "Planerad"],
+        ["X9", "", "", None, "Kontroll av avvikelse D3 (steg 0)", "", "", "Planerad"],
     ]
 
 
@@ -189,19 +205,45 @@ def test_plan_rows_of_rows_with_blank_cells_are_blank_there() -> None:
     ]
 
 
-def test_audits_on_an_unknown_contract_or_one_without_supplier_are_an_unknown_suppliers() -> None:
+def test_audits_per_supplier_most_first_then_by_name() -> None:
     """Revisioner per leverantör: antal och kostnad per leverantör, flest först; en revision på
-    ett okänt Avtals-ID visas som `(okänd leverantör)` (so does one whose supplier is blank)."""
+    ett okänt Avtals-ID visas som `(okänd leverantör)` (so does one whose supplier is blank); a
+    revision without Kostnad costs 0 kr."""
     f = run(
-        [contract(supplier="Alfa AB"), contract(contract_id="A2", supplier=None)],
         [
-            follow_up(type="Revision", cost=100),
-            follow_up(contract_id="A2", type="Revision", cost=200),
-            follow_up(contract_id="X9", method="Revision", cost=50),
+            contract(contract_id="B", supplier="Beta AB"),
+            contract(contract_id="O", supplier="Öst AB"),
+            contract(contract_id="A", supplier="Alfa AB"),
+            contract(contract_id="N", supplier=None),
+        ],
+        [
+            follow_up(contract_id="B", type="Revision", cost=500),
+            follow_up(contract_id="O", type="Revision", cost=100),
+            follow_up(contract_id="O", method="Revision"),
+            follow_up(contract_id="O", type="Revision", cost=0),
+            follow_up(contract_id="A", type="Revision", cost=50),
+            follow_up(contract_id="N", type="Revision", cost=20),
+            follow_up(contract_id="X9", method="Revision", cost=10),
         ],
     ).figures
-    assert f.audits_per_supplier == (("(okänd leverantör)", 2, 250.0), ("Alfa AB", 1, 100.0))
-    assert (f.audits, f.audited_contracts, f.audited_suppliers) == (3, 3, 2)
+    assert f.audits_per_supplier == (
+        ("Öst AB", 3, 100.0),
+        ("(okänd leverantör)", 2, 30.0),
+        ("Alfa AB", 1, 50.0),
+        ("Beta AB", 1, 500.0),
+    )
+    assert (f.audits, f.audited_contracts, f.audited_suppliers, f.audit_cost) == (7, 5, 4, 680.0)
+
+
+def test_the_figures_name_the_books_own_ladder_and_count_its_errors() -> None:
+    """Fel / Varningar i arbetsboken: antal anmärkningar per nivå; the steps are named as the
+    book's Inställningar name them."""
+    f = run(
+        [contract(), contract(contract_id="A2", supplier=None)],
+        settings=[setting("Eskaleringssteg 0", "Samtal; 14")],
+    ).figures
+    assert (f.errors, f.warnings, f.ended) == (1, 0, 0)
+    assert f.step_names[:2] == ("Samtal", "Åtgärdsplan")
 
 
 def test_tier_shares_are_rounded_to_one_decimal() -> None:
