@@ -148,13 +148,10 @@ def test_a_high_risk_contract_with_a_big_volume_gets_tier_1() -> None:
 
 
 def test_a_contract_without_annual_value_counts_as_0_kr() -> None:
-    """Ett avtal utan årsvärde räknas som 0 kr: it ties with one worth 0 kr, and the tie is
-    settled by Avtals-ID (A before B)."""
-    r = run([contract(contract_id="B"), contract(contract_id="A", annual_value=0)])
-    assert [contract_values(r, row, "priority_reason")[0] for row in (2, 3)] == [
-        "Mindre prioriterat: årsvärde saknas, plats 2 av 2 i värdeordning",
-        "Mellanprioriterat: årsvärde 0 kr, plats 1 av 2 i värdeordning (30 %-gruppen)",
-    ]
+    """Ett avtal utan årsvärde räknas som 0 kr: below one worth 50 öre, although its Avtals-ID
+    comes first."""
+    r = run([contract(contract_id="A"), contract(contract_id="B", annual_value=0.5)])
+    assert [contract_values(r, row, "priority")[0] for row in (2, 3)] == [3, 2]
 
 
 def test_a_contract_without_avtals_id_ranks_first_among_equal_values() -> None:
@@ -164,10 +161,13 @@ def test_a_contract_without_avtals_id_ranks_first_among_equal_values() -> None:
 
 
 def test_with_the_lowest_high_risk_limit_a_contract_without_risk_is_no_high_risk() -> None:
-    """Hög risk från riskvärde 1 (the lowest allowed): risk 1 × 1 is high risk, a contract with
-    no risk filled in is not."""
+    """Hög risk från riskvärde 1 (the lowest allowed): risk 1 × 1 is high risk and takes a place
+    in tier 2, contracts with no risk filled in are ranked by value for the other place."""
     r = run(
-        [contract(contract_id="A"), contract(contract_id="B", probability=1, consequence=1)],
+        [
+            *(contract(contract_id=f"V{v}", annual_value=v) for v in (4, 3, 2)),
+            contract(contract_id="R", annual_value=1, probability=1, consequence=1),
+        ],
         settings=[setting("Hög risk från riskvärde", 1)],
     )
-    assert [contract_values(r, row, "priority")[0] for row in (2, 3)] == [3, 2]
+    assert [contract_values(r, row, "priority")[0] for row in range(2, 6)] == [2, 3, 3, 2]
