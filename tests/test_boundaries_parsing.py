@@ -4,7 +4,7 @@ Every test names the rule it pins; the values sit exactly on a limit, or one ste
 """
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -368,3 +368,23 @@ def test_an_extension_of_one_month_counts_one_of_zero_does_not(
     """`Ingen`, `Nej` and `-` mean no option; so does an option of zero months."""
     option, _ = parse_extension_option(text)
     assert (option.extensions_months if option else None) == months
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(time(13, 45), "13:45"), (time(13, 45, 30), "13:45:30")]
+)
+def test_a_time_as_text_shows_seconds_only_when_there_are_some(value: time, text: str) -> None:
+    """Text: all text, numbers and times as the officer sees them."""
+    assert parse_text(value) == (text, None)
+
+
+def test_text_of_a_string_subclass_is_read_as_its_text() -> None:
+    class Label(str):
+        pass
+
+    assert parse_text(Label("  Städtjänster ")) == ("Städtjänster", None)
+
+
+@pytest.mark.parametrize("value", [object(), [1, 2], b"bytes"])
+def test_values_no_reader_delivers_are_no_text(value: Any) -> None:
+    assert code_of(parse_text, value) == "invalid-text"
