@@ -271,3 +271,19 @@ def test_a_contract_without_a_next_follow_up_does_not_stop_the_count() -> None:
         1,
         1,
     )
+
+
+def test_a_deviation_without_avtals_id_or_on_a_contract_without_name_is_planned_blank() -> None:
+    """Kontroll av avvikelse för varje öppen avvikelse, also one on a row with errors: no
+    Avtals-ID on the deviation, no name or supplier on its contract."""
+    r = run(
+        [contract(owner="Eva"), contract(contract_id="A2", name=None, supplier=None)],
+        deviations=[
+            deviation(deviation_id="D5", contract_id="A2"),
+            deviation(deviation_id="D6", contract_id=None),
+        ],
+    )
+    assert [p.cells()[2:] for p in r.plan if p.activity.startswith("Kontroll")] == [
+        ["", "", "", None, "Kontroll av avvikelse D6 (steg 0)", "", "", "Planerad"],
+        ["A2", "", "", 3, "Kontroll av avvikelse D5 (steg 0)", "", "", "Planerad"],
+    ]
