@@ -9,8 +9,9 @@
 # mutmut works on a copy of the sources and tests in .mutation/ (git-ignored; mutmut's own copy
 # with the mutants is .mutation/mutants/). Results are kept there between runs: a second run only
 # tests the mutants of functions that changed. `MUTATION_FRESH=1` starts from scratch. To look at a
-# survivor: `cd .mutation && ../.venv/bin/mutmut show NAME`. Runs under `nice` so it can share the
-# machine; MUTATION_CHILDREN sets how many mutants run at once (default: every core).
+# survivor: `cd .mutation && ../.venv/bin/mutmut show NAME`; `MUTANTS="NAME ..."` (names or globs)
+# tests only those mutants again, e.g. the survivors after new tests. Runs under `nice` so it can
+# share the machine; MUTATION_CHILDREN sets how many mutants run at once (default: every core).
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/.."
@@ -89,8 +90,9 @@ PY
         echo "    no:cacheprovider"
     } > "$work/setup.cfg"
     children=${MUTATION_CHILDREN:-$(nproc)}
+    read -r -a only <<<"${MUTANTS:-}"
     (cd "$work" && CI=1 nice -n 10 ../.venv/bin/mutmut run --max-children "$children" \
-        >mutmut.log 2>&1) || {
+        "${only[@]}" >mutmut.log 2>&1) || {
         tail -n 30 "$work/mutmut.log" >&2
         exit 1
     }
