@@ -320,7 +320,8 @@ def test_serial_numbers_with_a_fraction_in_the_1904_date_system() -> None:
 def test_minus_zero_kronor_is_zero() -> None:
     """Belopp ≥ 0: a cell holding −0 is 0 kr, written without a sign."""
     kronor = parse_amount(-0.0)[0]
-    assert kronor == 0.0 and math.copysign(1.0, kronor or 0.0) == 1.0
+    assert kronor is not None
+    assert (kronor, math.copysign(1.0, kronor)) == (0.0, 1.0)
 
 
 @pytest.mark.parametrize(
