@@ -175,3 +175,18 @@ def test_exactly_two_copies_of_a_contract_id_are_both_flagged() -> None:
         (2, "duplicate-contract-id", "Avtals-ID 'A1' finns på flera rader (2, 3)."),
         (3, "duplicate-contract-id", "Avtals-ID 'A1' finns på flera rader (2, 3)."),
     ]
+
+
+def test_a_finding_shows_the_value_of_its_cell() -> None:
+    """Varje problem blir en anmärkning med blad, rad, kolumn, värde och ett meddelande: the
+    motivation written without a priority, the `Ja` of a central follow-up on no call-off."""
+    r = run(
+        [
+            contract(motivation="Viktigt för skolorna"),
+            contract(contract_id="A2", form="Ramavtal", central_follows_up="Ja"),
+        ]
+    )
+    assert [(f.row, f.code, f.value) for f in r.findings] == [
+        (2, "motivation-without-priority", "Viktigt för skolorna"),
+        (3, "central-follow-up-not-call-off", "Ja"),
+    ]
