@@ -190,3 +190,24 @@ def test_a_finding_shows_the_value_of_its_cell() -> None:
         (2, "motivation-without-priority", "Viktigt för skolorna"),
         (3, "central-follow-up-not-call-off", "Ja"),
     ]
+
+
+def test_follow_up_and_deviation_findings_show_their_values_after_a_row_without_date() -> None:
+    """A follow-up without Datum is skipped by the date checks, not the rows after it; each
+    finding carries its cell's value (the unknown id, the future date, the step taken)."""
+    r = run(
+        [contract()],
+        [
+            follow_up(date=None),
+            follow_up(date=date(2025, 3, 15)),
+            follow_up(contract_id="X9"),
+        ],
+        [deviation(contract_id="X9"), deviation(deviation_id="D2", step=4, severity="Låg")],
+    )
+    assert [(f.sheet, f.row, f.code, f.value) for f in r.findings] == [
+        ("Avvikelser", 2, "unknown-contract", "X9"),
+        ("Avvikelser", 3, "termination-on-minor", 4),
+        ("Uppföljningar", 2, "missing-value", None),
+        ("Uppföljningar", 3, "follow-up-in-future", date(2025, 3, 15)),
+        ("Uppföljningar", 4, "unknown-contract", "X9"),
+    ]
