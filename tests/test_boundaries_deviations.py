@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from helpers import contract, deviation, deviation_values, log_records, run
+from helpers import contract, contract_values, deviation, deviation_values, log_records, run
 
 from avtalsbok.core.engine import Result
 
@@ -263,3 +263,9 @@ def test_the_action_plan_deadline_of_an_overdue_deviation_is_kept_for_the_report
         False,
         False,
     )
+
+
+def test_a_blank_step_is_step_0_in_the_highest_step() -> None:
+    """Per avtal: `Högsta steg` det högsta steget bland de öppna (tomt steg räknas som 0)."""
+    r = run([contract()], deviations=[deviation()])
+    assert contract_values(r, 2, "open_deviations", "highest_step") == (1, 0)
