@@ -162,9 +162,9 @@ def test_every_deviation_check_names_its_dates_and_values() -> None:
         (4, "H", "Status Stängd men inget datum i Åtgärdad."),
         (5, "I", "Åtgärdad är ifyllt men status är Öppen."),
         (7, "J", "Steg 4 (uppsägning/hävning) på en avvikelse med allvarlighetsgrad Låg."),
-        (10, "A", "Avvikelse-ID 'D9' finns på flera rader (10, 11)."),
+        (10, "A", "Avvikelse-ID ”D9” finns på flera rader (10, 11)."),
         (10, "C", "Upptäckt-datumet 2025-03-15 ligger i framtiden."),
-        (11, "A", "Avvikelse-ID 'D9' finns på flera rader (10, 11)."),
+        (11, "A", "Avvikelse-ID ”D9” finns på flera rader (10, 11)."),
     ]
 
 
@@ -172,8 +172,8 @@ def test_exactly_two_copies_of_a_contract_id_are_both_flagged() -> None:
     """`duplicate-contract-id`: samma Avtals-ID på flera rader, på varje kopia."""
     r = run([contract(), contract()])
     assert [(f.row, f.code, f.message) for f in r.findings] == [
-        (2, "duplicate-contract-id", "Avtals-ID 'A1' finns på flera rader (2, 3)."),
-        (3, "duplicate-contract-id", "Avtals-ID 'A1' finns på flera rader (2, 3)."),
+        (2, "duplicate-contract-id", "Avtals-ID ”A1” finns på flera rader (2, 3)."),
+        (3, "duplicate-contract-id", "Avtals-ID ”A1” finns på flera rader (2, 3)."),
     ]
 
 
