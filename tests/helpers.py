@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from avtalsbok.core import schema
@@ -65,6 +66,11 @@ def deviation(**overrides: Any) -> Record:
     return _row(schema.AVVIKELSER_SHEET, defaults, overrides)
 
 
+def index_value(series: str, month: Any, value: Any) -> Record:
+    """One row of `Index`: a series' published value for a month."""
+    return {"Serie": series, "Månad": month, "Värde": value}
+
+
 def setting(key: str, value: Any) -> Record:
     """One row of `Inställningar`."""
     return {"Inställning": key, "Värde": value}
@@ -82,6 +88,7 @@ def book(
     deviations: Iterable[Record] = (),
     settings: Iterable[Record] = (),
     log: Iterable[Record] = (),
+    index: Iterable[Record] = (),
 ) -> BookInput:
     """A book with the given rows; sheets without rows are left out (as optional sheets)."""
     sheets = {
@@ -90,6 +97,7 @@ def book(
         schema.AVVIKELSER: list(deviations),
         schema.INSTALLNINGAR: list(settings),
         schema.HANDELSELOGG: list(log),
+        schema.INDEX: list(index),
     }
     return BookInput.from_records({k: v for k, v in sheets.items() if v or k == schema.AVTAL})
 
@@ -101,11 +109,14 @@ def run(
     settings: Iterable[Record] = (),
     log: Iterable[Record] = (),
     *,
+    index: Iterable[Record] = (),
     today: date | None = TODAY,
     now: datetime | None = None,
 ) -> Result:
     """Evaluate a book built from the given rows."""
-    return evaluate(book(contracts, follow_ups, deviations, settings, log), today=today, now=now)
+    return evaluate(
+        book(contracts, follow_ups, deviations, settings, log, index), today=today, now=now
+    )
 
 
 def flatten(findings: Iterable[Finding]) -> list[Flat]:
@@ -128,3 +139,14 @@ def deviation_values(result: Result, row: int, *keys: str) -> tuple[Any, ...]:
     """Computed values of one `Avvikelser` row."""
     values = result.computed[schema.AVVIKELSER][row]
     return tuple(getattr(values, k) for k in keys)
+
+
+RULES = Path(__file__).resolve().parent.parent / "docs" / "regler.md"
+
+
+def documented(*phrases: str) -> None:
+    """Each phrase stands in docs/regler.md (a worked example the test also computes); line
+    breaks and runs of spaces in the document count as one space."""
+    text = " ".join(RULES.read_text(encoding="utf-8").split())
+    missing = [p for p in phrases if p not in text]
+    assert not missing, f"docs/regler.md lacks {missing}"

@@ -35,13 +35,13 @@ def test_award_decision_after_start_is_a_warning() -> None:
 
 def test_manual_priority_requires_a_motivation() -> None:
     r = run([contract(manual_priority=3)])
-    assert flatten(r.findings) == [("Avtal", 2, "W", "manual-priority-without-motivation")]
+    assert flatten(r.findings) == [("Avtal", 2, "AB", "manual-priority-without-motivation")]
     assert contract_values(r, 2, "priority_reason") == ("Manuell prioritet 3: motivering saknas",)
 
 
 def test_a_motivation_without_manual_priority_is_a_warning() -> None:
     r = run([contract(motivation="Viktigt för skolorna")])
-    assert flatten(r.findings) == [("Avtal", 2, "W", "motivation-without-priority")]
+    assert flatten(r.findings) == [("Avtal", 2, "AB", "motivation-without-priority")]
 
 
 @pytest.mark.parametrize(("form", "shown"), [("Ramavtal", "Ramavtal"), (None, "tom")])
@@ -56,7 +56,7 @@ def test_central_follow_up_on_a_call_off_is_fine() -> None:
     assert r.findings == []
 
 
-@pytest.mark.parametrize(("probability", "consequence", "column"), [(3, None, "P"), (None, 2, "O")])
+@pytest.mark.parametrize(("probability", "consequence", "column"), [(3, None, "Q"), (None, 2, "P")])
 def test_risk_needs_both_probability_and_consequence(
     probability: int | None, consequence: int | None, column: str
 ) -> None:
@@ -69,7 +69,7 @@ def test_notice_longer_than_the_whole_term_is_a_warning() -> None:
     r = run(
         [contract(notice_months=6, **short), contract(contract_id="A2", notice_months=5, **short)]
     )
-    assert flatten(r.findings) == [("Avtal", 2, "L", "notice-exceeds-term")]
+    assert flatten(r.findings) == [("Avtal", 2, "M", "notice-exceeds-term")]
     assert r.findings[0].message == "Uppsägningstiden (6 mån) är längre än hela avtalstiden."
 
 

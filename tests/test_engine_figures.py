@@ -32,7 +32,7 @@ def small_book() -> Result:
             owner="Eva",
             email="eva@kommun.se",
         ),
-        # Ends in 78 days; followed up last May.
+        # Ends in 78 days, no extension: a new procurement is due; followed up last May.
         contract(contract_id="A2", supplier="Beta AB", end=date(2025, 5, 31), annual_value=300_000),
         # Awarded on 10 March, starts in April: the start-up meeting is due.
         contract(
@@ -111,8 +111,11 @@ def test_every_key_figure_of_a_small_book() -> None:
         active=4,
         not_started=1,
         ended=1,
-        expiring=1,
+        expiring=0,
         extension_decisions=1,
+        procurements=1,  # A2
+        evaluations_due=2,  # A2's end on 2025-05-31, A5's decision on 2025-06-02
+        price_adjustments_90=0,
         follow_ups_overdue=1,  # A5, due 2025-01-02
         follow_ups_due_30=1,  # A3's start-up meeting on 2025-03-21
         follow_ups_due_90=3,  # and A2 on 2025-05-02, A1 on 2025-05-12
@@ -148,8 +151,11 @@ def test_the_summary_of_a_small_book() -> None:
         "warnings": 3,
         "follow_ups_overdue": 1,
         "follow_ups_due_30": 1,
-        "expiring": 1,
+        "expiring": 0,
         "extension_decisions": 1,
+        "procurements": 1,
+        "evaluations_due": 2,
+        "price_adjustments_90": 0,
         "open_deviations": 2,
         "overdue_action_plans": 1,
         "tiers": [1, 2, 1],
@@ -164,6 +170,8 @@ def test_the_twelve_month_plan_of_a_small_book() -> None:
         (date(2025, 2, 10), "A1", 1, "Kontroll av avvikelse D1 (steg 1)", "Försenad"),
         (date(2025, 3, 21), "A3", 2, "Uppstartsmöte", "Inom 30 dagar"),
         (date(2025, 3, 24), "A2", 2, "Kontroll av avvikelse D2 (steg 0)", "Planerad"),
+        (date(2025, 4, 1), "A2", 2, "Utvärdering inför avtalsslut", "Inom 30 dagar"),
+        (date(2025, 4, 3), "A5", 3, "Utvärdering inför förlängningsbeslut", "Inom 30 dagar"),
         (date(2025, 5, 2), "A2", 2, "Statistikuppföljning + uppföljningsmöte", "Planerad"),
         (date(2025, 5, 12), "A1", 1, "Statistikuppföljning + utvecklingsmöte", "Planerad"),
         (date(2025, 6, 2), "A5", 3, "Beslut om förlängning senast", "Förlängningsbeslut krävs"),
@@ -214,6 +222,7 @@ def test_the_plan_stops_at_the_end_and_after_twelve_months() -> None:
     assert [(p.contract_id, p.date) for p in r.plan] == [
         ("A1", date(2025, 7, 3)),
         ("A2", date(2025, 7, 3)),
+        ("A1", date(2025, 9, 1)),  # the evaluation before its end
         ("A2", date(2025, 11, 3)),
         ("A2", date(2026, 3, 3)),
     ]

@@ -237,7 +237,10 @@ def test_extension_decision_is_end_minus_notice_minus_lead_time_on_a_business_da
 @pytest.mark.parametrize("option", [None, "Ingen", "-"])
 def test_no_extension_option_no_decision(option: str | None) -> None:
     r = run([contract(end=date(2025, 9, 30), notice_months=3, extension_option=option)])
-    assert contract_values(r, 2, "extension_deadline", "contract_status") == (None, "Aktivt")
+    assert contract_values(r, 2, "extension_deadline", "contract_status") == (
+        None,
+        "Ny upphandling krävs",
+    )
 
 
 # --- Contract status --------------------------------------------------------------------------
@@ -249,9 +252,14 @@ def test_no_extension_option_no_decision(option: str | None) -> None:
         ({"start": date(2025, 3, 15)}, "Ej startat"),
         ({"start": date(2025, 3, 14)}, "Aktivt"),
         ({}, "Aktivt"),
-        ({"end": date(2025, 6, 13)}, "Aktivt"),  # 91 days left
-        ({"end": date(2025, 6, 12)}, "Löper ut"),  # 90 days left
-        ({"end": date(2025, 3, 14)}, "Löper ut"),  # the last day
+        # No extension left: a new procurement by the end − 12 months, moved to a weekday.
+        ({"end": date(2026, 6, 15)}, "Aktivt"),  # by Monday 2025-06-16: 94 days left
+        ({"end": date(2026, 6, 12)}, "Ny upphandling krävs"),  # by 2025-06-12: 90 days left
+        ({"end": date(2025, 6, 12)}, "Ny upphandling krävs"),  # its day has passed
+        # An extension left but its decision day passed (2025-02-10): only the end is near.
+        ({"end": date(2025, 6, 13), "notice_months": 3, **OPTION}, "Aktivt"),  # 91 days
+        ({"end": date(2025, 6, 12), "notice_months": 3, **OPTION}, "Löper ut"),  # 90 days
+        ({"end": date(2025, 3, 14), **OPTION}, "Löper ut"),  # the last day
         ({"end": date(2025, 3, 13)}, "Upphört"),
         # Decide by 2025-06-02 (2025-06-30 − 30 days is a Saturday): 80 days left.
         ({"end": date(2025, 9, 30), "notice_months": 3, **OPTION}, "Förlängningsbeslut krävs"),
@@ -275,7 +283,7 @@ def test_an_ended_contract_has_no_next_follow_up() -> None:
 
 
 def test_the_expiry_warning_is_a_setting() -> None:
-    rows = [contract(end=date(2025, 5, 1))]
+    rows = [contract(end=date(2025, 5, 1), notice_months=3, **OPTION)]
     assert contract_values(run(rows), 2, "contract_status") == ("Löper ut",)
     short = run(rows, settings=[setting("Varning före avtalsslut (dagar)", 30)])
     assert contract_values(short, 2, "contract_status") == ("Aktivt",)

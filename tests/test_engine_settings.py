@@ -193,10 +193,10 @@ def test_idag_must_leave_room_for_a_twelve_month_plan(value: Any) -> None:
 
 
 def test_idag_from_the_settings_is_the_reference_date() -> None:
-    rows = [contract(end=date(2025, 2, 28))]
+    rows = [contract(end=date(2025, 2, 28), extension_option="1+1")]
     r = run(rows, settings=[setting("Idag", date(2025, 1, 15))], today=None)
     assert r.today == date(2025, 1, 15)
-    assert r.computed[schema.AVTAL][2].contract_status == "Löper ut"
+    assert r.computed[schema.AVTAL][2].contract_status == "Förlängningsbeslut krävs"
 
 
 def test_an_explicit_date_overrides_idag() -> None:

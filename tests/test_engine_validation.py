@@ -118,7 +118,7 @@ def test_a_blank_row_is_skipped_and_its_computed_cells_cleared() -> None:
 def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
     row = {**contract(), "Avtalsnummer": "X9"}
     r = run([row])
-    assert flatten(r.findings) == [("Avtal", 1, "Y", "duplicate-column")]
+    assert flatten(r.findings) == [("Avtal", 1, "AD", "duplicate-column")]
     assert r.findings[0].message == "Rubriken Avtalsnummer finns två gånger; kolumn A används."
 
 
@@ -130,28 +130,35 @@ def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
         ("start", True, "I", "invalid-date"),
         ("start", "7 maj 2024", "I", "date-as-text"),
         ("start", "2024-05-07", "I", "date-as-text"),
-        ("annual_value", "mycket", "M", "invalid-amount"),
-        ("annual_value", "1 200 000 kr", "M", "amount-as-text"),
-        ("annual_value", "1,2 mkr", "M", "amount-as-text"),
-        ("annual_value", -5, "M", "negative-amount"),
-        ("critical", "kanske", "N", "invalid-bool"),
-        ("notice_months", "tre", "L", "invalid-integer"),
-        ("notice_months", 2.5, "L", "invalid-integer"),
-        ("notice_months", 121, "L", "out-of-range"),
-        ("notice_months", "3 mån", "L", "months-as-text"),
-        ("notice_months", "1,5 mån", "L", "invalid-integer"),
-        ("notice_months", "11 år", "L", "out-of-range"),
-        ("probability", 5, "O", "out-of-range"),
-        ("manual_priority", 4, "V", "out-of-range"),
-        ("price_month", "trettonde", "S", "out-of-range"),
+        ("annual_value", "mycket", "N", "invalid-amount"),
+        ("annual_value", "1 200 000 kr", "N", "amount-as-text"),
+        ("annual_value", "1,2 mkr", "N", "amount-as-text"),
+        ("annual_value", -5, "N", "negative-amount"),
+        ("critical", "kanske", "O", "invalid-bool"),
+        ("notice_months", "tre", "M", "invalid-integer"),
+        ("notice_months", 2.5, "M", "invalid-integer"),
+        ("notice_months", 121, "M", "out-of-range"),
+        ("notice_months", "3 mån", "M", "months-as-text"),
+        ("notice_months", "1,5 mån", "M", "invalid-integer"),
+        ("notice_months", "11 år", "M", "out-of-range"),
+        ("probability", 5, "P", "out-of-range"),
+        ("manual_priority", 4, "AA", "out-of-range"),
+        ("price_month", "trettonde", "T", "out-of-range"),
         ("org_number", "12345", "D", "invalid-org-number"),
         ("org_number", "556036-0794", "D", "org-number-checksum"),
         ("org_number", "880101-1233", "D", "org-number-personal"),
-        ("email", "kalle@", "U", "invalid-email"),
-        ("email", "Kalle Anka <kalle@kommun.se>", "U", "invalid-email"),
+        ("email", "kalle@", "Z", "invalid-email"),
+        ("email", "Kalle Anka <kalle@kommun.se>", "Z", "invalid-email"),
         ("extension_option", "ibland", "K", "invalid-option"),
         ("form", "Direktupphandling", "F", "unknown-choice"),
-        ("price_index", "Guldpris", "R", "unknown-choice"),
+        ("extensions_used", -1, "L", "out-of-range"),
+        ("extensions_used", 1.5, "L", "invalid-integer"),
+        ("base_month", "våren 2024", "U", "invalid-month"),
+        ("base_month", "2024-13", "U", "invalid-month"),
+        ("index_share", "nittio", "V", "invalid-percent"),
+        ("index_share", 120, "V", "out-of-range"),
+        ("price_threshold", "2,5 %", "W", "number-as-text"),
+        ("last_price_adjustment", "nyss", "X", "invalid-date"),
         ("name", "#N/A", "B", "invalid-text"),
     ],
 )
@@ -164,6 +171,14 @@ def test_each_cell_type_reports_its_error_or_warning_at_the_cell(
     assert finding.level is CATALOGUE[code][0]
     assert finding.value == value
     assert finding.header == schema.AVTAL_SHEET.column(key).header
+
+
+def test_an_unknown_index_series_is_kept_as_written_and_needs_its_month() -> None:
+    r = run([contract(price_index="Guldpris")])
+    assert flatten(r.findings) == [
+        ("Avtal", 2, "S", "unknown-choice"),
+        ("Avtal", 2, "T", "price-month-missing"),
+    ]
 
 
 def test_text_values_are_used_as_interpreted() -> None:
@@ -231,7 +246,7 @@ def test_a_row_with_an_error_still_gets_every_other_computed_value() -> None:
     r = run([contract(annual_value="mycket", critical="Ja", end="31/13/2026"), *fillers(9)])
     assert flatten(r.findings) == [
         ("Avtal", 2, "J", "invalid-date"),
-        ("Avtal", 2, "M", "invalid-amount"),
+        ("Avtal", 2, "N", "invalid-amount"),
     ]
     values = r.computed[schema.AVTAL][2]
     assert values.priority == 1

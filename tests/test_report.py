@@ -18,8 +18,10 @@ from libreoffice import libreoffice_csv, needs_libreoffice
 
 from avtalsbok.cli import main
 from avtalsbok.core.findings import make
+from avtalsbok.core.schema import DECISION_SUBJECTS
 from avtalsbok.demo import generate
 from avtalsbok.report.location import file_uri, full_path
+from avtalsbok.report.decisions import EVALUATIONS_DUE, PROCUREMENTS
 from avtalsbok.report.records import BookRecord, BookStatus, book_record
 from avtalsbok.report.totals import Totals
 from avtalsbok.report.workbook import (
@@ -70,6 +72,8 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
         BOOKS,
         OVERDUE,
         LATE_DEVIATIONS,
+        PROCUREMENTS,
+        EVALUATIONS_DUE,
         EVALUATION,
         SUPPLIERS,
         FINDINGS,
@@ -93,6 +97,14 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
     assert len(late) == sum(r.summary["overdue_action_plans"] for r in records) > 0
     assert all(isinstance(row[2], str) and row[2].startswith("AVV-") for row in late)
     assert all(row[8] is not None and row[9] > 0 for row in late)  # deadline and days past it
+    procurements = _rows(wb, PROCUREMENTS)
+    assert len(procurements) == sum(r.summary["procurements"] for r in records) > 0
+    assert all(row[6] == (row[5].date() - TODAY).days for row in procurements)  # days left
+    assert all(row[7] is not None for row in procurements)  # the latest possible end
+    due = _rows(wb, EVALUATIONS_DUE)
+    assert len(due) == sum(r.summary["evaluations_due"] for r in records) > 0
+    assert {row[5] for row in due} == set(DECISION_SUBJECTS)
+    assert all(row[7] < row[6] for row in due)  # evaluated before the decision
     found = _rows(wb, FINDINGS)
     assert len(found) == sum(len(r.findings) for r in records) > 0
     assert {row[7] for row in found} == {"Fel", "Varning"}
@@ -220,6 +232,8 @@ def test_libreoffice_opens_the_report(tmp_path: Path, records: list[BookRecord])
         BOOKS,
         OVERDUE,
         LATE_DEVIATIONS,
+        PROCUREMENTS,
+        EVALUATIONS_DUE,
         EVALUATION,
         SUPPLIERS,
         FINDINGS,
@@ -227,6 +241,7 @@ def test_libreoffice_opens_the_report(tmp_path: Path, records: list[BookRecord])
     assert sheets[OVERSIKT][0][0] == "Avtalsuppföljning – samlad rapport"
     assert sheets[BOOKS][1][:3] == ["Skola", "avtal.xlsx", "OK"]
     assert len(sheets[OVERDUE]) - 1 == sum(r.summary["follow_ups_overdue"] for r in records)
+    assert len(sheets[PROCUREMENTS]) - 1 == sum(r.summary["procurements"] for r in records)
     assert re.fullmatch(r"2026-11-02( 00:00:00)?", sheets[OVERSIKT][1][1])
 
 

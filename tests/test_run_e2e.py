@@ -129,6 +129,7 @@ def test_run_leaves_every_part_it_does_not_own_byte_identical(clean_book: Path) 
             schema.AVVIKELSER,
             schema.OVERSIKT,
             schema.UPPFOLJNINGSPLAN,
+            schema.UTVARDERING,
             schema.FEL,
             schema.HANDELSELOGG,
         )
@@ -286,6 +287,7 @@ def test_officer_made_book_gets_computed_columns_and_sheets(tmp_path: Path) -> N
     assert set(wb.sheetnames[2:]) == {
         schema.OVERSIKT,
         schema.UPPFOLJNINGSPLAN,
+        schema.UTVARDERING,
         schema.FEL,
         schema.HANDELSELOGG,
     }

@@ -37,9 +37,14 @@ class AvtalComputed(NamedTuple):
     next_follow_up_kind: str | None
     follow_up_status: str | None
     extension_deadline: date | None
+    extensions_left: int | None
+    latest_end: date | None
+    procurement_deadline: date | None
     contract_status: str
     open_deviations: int
     highest_step: int | None
+    next_price_adjustment: date | None
+    index_change: float | None
     check: str
 
 
@@ -132,7 +137,7 @@ def follow_up_forms(settings: Settings) -> Forms:
 
 def avtal_row(state: ContractState, check: str, forms: Forms) -> AvtalComputed:
     """The computed `Avtal` row of a contract's final state."""
-    c, tier, s = state.contract, state.tier, state.schedule
+    c, tier, s, term = state.contract, state.tier, state.schedule, state.term
     return AvtalComputed(
         priority=tier.tier,
         priority_reason=tier.reason,
@@ -142,9 +147,14 @@ def avtal_row(state: ContractState, check: str, forms: Forms) -> AvtalComputed:
         next_follow_up_kind=s.next_kind,
         follow_up_status=s.follow_up_status,
         extension_deadline=state.extension_deadline,
+        extensions_left=term.extensions_left,
+        latest_end=term.latest_end,
+        procurement_deadline=term.procurement_deadline,
         contract_status=state.status,
         open_deviations=state.deviations.open,
         highest_step=state.deviations.highest_step,
+        next_price_adjustment=state.price.next_date,
+        index_change=state.price.change,
         check=check,
     )
 

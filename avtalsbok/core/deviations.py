@@ -44,6 +44,14 @@ def current_status(d: Deviation) -> str:
     return "Åtgärdad" if d.remedied else DEFAULT_STATUS
 
 
+def logged_step(e: LogEntry) -> int | None:
+    """The step a log entry of a step change records (`2 Skriftlig varning` → 2), else None."""
+    if e.event != EVENT_STEP:
+        return None
+    match = _LEADING_INT.match(e.to_value or "")
+    return int(match.group(1)) if match else None
+
+
 def _logged_states(log: list[LogEntry]) -> dict[str, _Logged]:
     """The last logged status and step of each deviation, in log order."""
     states: dict[str, _Logged] = defaultdict(_Logged)
@@ -61,9 +69,9 @@ def _logged_states(log: list[LogEntry]) -> dict[str, _Logged]:
             state.status = e.to_value
         elif e.event == EVENT_STEP:
             state.registered = True
-            match = _LEADING_INT.match(e.to_value or "")
-            if match:
-                state.step = int(match.group(1))
+            step = logged_step(e)
+            if step is not None:
+                state.step = step
                 # A step found at registration was taken on an unknown day: the clock runs
                 # from detection, as on the run that registered it.
                 if e.from_value and e.timestamp:

@@ -16,11 +16,13 @@ from typing import Any, TypeVar
 from . import schema, stages
 from .book import BookInput
 from .computed import Computed, LogRow, computed_rows
+from .evaluation import sheet_rows
 from .figures import PlanRow, key_figures, plan
 from .findings import Finding, Level, display_value, sort_key
 from .models import Contract, Deviation
 from .overview import KeyFigures
 from .overview import grid as overview_grid
+from .prices import Indexes
 from .settings import Settings
 from .stages import Staged
 from .state import ContractState, DeviationState
@@ -37,7 +39,8 @@ class Result:
     for a row found blank (its stale computed cells are cleared). `sheets()`: the regenerated
     sheets as grids from A1. `log_rows`: rows to append to `Händelselogg`. `states`: the state
     of each contract, in sheet order; `contracts` and `deviations` are the parsed rows,
-    `deviation_states` the deviations' state by Excel row, for reports built on a run.
+    `deviation_states` the deviations' state by Excel row, for reports built on a run;
+    `indexes` the `Index` sheet's values, `evaluations` the rows of `Utvärdering`.
     """
 
     book: str
@@ -54,6 +57,8 @@ class Result:
     deviations: list[Deviation] = field(default_factory=list)
     deviation_states: dict[int, DeviationState] = field(default_factory=dict)
     states: list[ContractState] = field(default_factory=list)
+    indexes: Indexes = field(default_factory=lambda: Indexes({}))
+    evaluations: list[list[Any]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -68,10 +73,12 @@ class Result:
         return self.errors == 0
 
     def sheets(self) -> dict[str, list[list[Any]]]:
-        """The regenerated sheets `Översikt`, `Uppföljningsplan` and `Fel` as grids from A1."""
+        """The regenerated sheets `Översikt`, `Uppföljningsplan`, `Utvärdering` and `Fel` as
+        grids from A1."""
         return {
             schema.OVERSIKT: overview_grid(self.figures),
             schema.UPPFOLJNINGSPLAN: [list(schema.PLAN_HEADERS)] + [r.cells() for r in self.plan],
+            schema.UTVARDERING: [list(schema.EVALUATION_HEADERS), *self.evaluations],
             schema.FEL: [list(schema.FEL_HEADERS)] + [fel_row(f) for f in self.findings],
         }
 
@@ -93,6 +100,9 @@ class Result:
             "follow_ups_due_30": f.follow_ups_due_30,
             "expiring": f.expiring,
             "extension_decisions": f.extension_decisions,
+            "procurements": f.procurements,
+            "evaluations_due": len(self.evaluations),
+            "price_adjustments_90": f.price_adjustments_90,
             "open_deviations": f.open_deviations,
             "overdue_action_plans": f.overdue_action_plans,
             "tiers": [t[0] for t in f.tiers],
@@ -142,6 +152,9 @@ def evaluate(
     states = keep(stages.plan_follow_ups(states, ctx))
     deviations = keep(stages.follow_deviations(rows, ctx))
     states = keep(stages.count_deviations(states, rows, deviations))
+    states = keep(stages.review(states, rows, ctx))
+    indexes = keep(stages.index_values(rows))
+    states = keep(stages.adjust_prices(states, rows, indexes, ctx))
 
     findings = sorted(found, key=sort_key)
     plan_rows = plan(states, rows, deviations.states, ctx)
@@ -160,4 +173,6 @@ def evaluate(
         deviations=rows.deviations,
         deviation_states=deviations.states,
         states=states,
+        indexes=indexes,
+        evaluations=sheet_rows(states, ctx),
     )

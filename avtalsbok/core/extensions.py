@@ -1,59 +1,74 @@
-"""The extensions a contract has left, and the latest date it can run to with all of them.
+"""Rule: a contract's extensions used and left, its latest possible end, and the day a new
+procurement must start by.
 
-An option written with its base term (`2+1+1`: two years and two extensions of one year) tells
-how many extensions are already used: the end date has moved past the base term by them. An
-option without a base term (`12 mån`, `2x12 mån`) is taken as what is left.
+`Slutdatum` is the current end: the officer moves it when an extension is used and counts the
+extension in `Utnyttjade förlängningar`. The extensions left are the option's periods after
+the used ones; each is added to the end in turn as Lag (1930:173) 1 § counts months. The
+latest end is an end date, not a deadline, so it is not moved to a weekday; the procurement
+deadline (latest end − the lead time) is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-
-from .calendar import add_months
+from .calendar import add_months, next_business_day
+from .findings import Finding
 from .models import Contract
-
-#: How far before the end of a term (base plus extensions) an end date may lie and still count
-#: as that term: end dates are often written as the day before, or at a month's end.
-_SLACK = timedelta(days=31)
-
-
-@dataclass(frozen=True)
-class ExtensionsLeft:
-    """The extensions still to decide on (months each), and the end date with all of them."""
-
-    months: tuple[int, ...]
-    max_extent: date | None
-
-    @property
-    def text(self) -> str:
-        """`2 × 12 mån`, `12 + 6 mån` or `Ingen` as the catalogue shows it."""
-        if not self.months:
-            return "Ingen"
-        if len(set(self.months)) == 1 and len(self.months) > 1:
-            return f"{len(self.months)} × {self.months[0]} mån"
-        return " + ".join(str(m) for m in self.months) + " mån"
+from .settings import Settings
+from .state import Term
+from .validate import ColumnMap
 
 
-def extensions_left(c: Contract) -> ExtensionsLeft:
-    """What `c`'s extension option has left at its current end date."""
+def _periods(c: Contract) -> tuple[int, ...]:
+    """The option's extension periods in months (none without an option)."""
     option = c.extension_option
-    if option is None or not option.extensions_months or c.end is None:
-        return ExtensionsLeft((), c.end)
-    months = option.extensions_months
-    used = 0
-    if option.base_years is not None and c.start is not None:
-        term = option.base_years * 12
-        for length in months:
-            term += length
-            try:
-                if c.end < add_months(c.start, term) - _SLACK:
-                    break
-            except OverflowError:
-                break
-            used += 1
-    left = months[used:]
+    return option.extensions_months if option is not None else ()
+
+
+def term(c: Contract, settings: Settings) -> Term:
+    """The contract's extensions left, latest possible end and procurement deadline.
+
+    Extensions left are blank without an option (and 0 when more were used than it has); an
+    end outside the years 1–9999 leaves the dates blank.
+    """
+    periods = _periods(c)
+    left = periods[c.extensions_used or 0 :]
+    extensions_left = len(left) if periods else None
+    if c.end is None:
+        return Term(extensions_left, None, None, left)
     try:
-        return ExtensionsLeft(left, add_months(c.end, sum(left)))
+        latest = c.end
+        for months in left:
+            latest = add_months(latest, months)
     except OverflowError:
-        return ExtensionsLeft(left, None)
+        return Term(extensions_left, None, None, left)
+    try:
+        deadline = next_business_day(add_months(latest, -settings.procurement_lead_months))
+    except OverflowError:
+        return Term(extensions_left, latest, None, left)
+    return Term(extensions_left, latest, deadline, left)
+
+
+def _count(n: int) -> str:
+    if n == 0:
+        return "ingen förlängning"
+    return f"{n} förlängning" if n == 1 else f"{n} förlängningar"
+
+
+def check_used(contracts: list[Contract], columns: ColumnMap) -> list[Finding]:
+    """An error for each contract that has used more extensions than its option has."""
+    found = []
+    for c in contracts:
+        used, periods = c.extensions_used or 0, _periods(c)
+        if used > len(periods):
+            option = c.extension_option
+            found.append(
+                columns.at(
+                    "extensions_used",
+                    c.row,
+                    "extensions-exceeded",
+                    used,
+                    option=f"”{option.text}”" if option is not None else "(tom)",
+                    periods=_count(len(periods)),
+                )
+            )
+    return found

@@ -6,12 +6,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from . import schema
+from . import evaluation, prices, schema
 from .calendar import add_months
 from .findings import Finding, Level
-from .models import Contract, FollowUp
+from .models import Contract
 from .overview import SEVERITY_ORDER, KeyFigures, next_months
-from .schedule import DECISION, ENDED, EXPIRING, KIND_BY_TIER, NOT_STARTED, planned_dates
+from .schedule import (
+    DECISION,
+    ENDED,
+    EXPIRING,
+    KIND_BY_TIER,
+    NOT_STARTED,
+    PROCUREMENT,
+    planned_dates,
+)
 from .state import ContractState, DeviationState, Rows, RunContext
 
 #: The plan's activity for an extension decision coming up.
@@ -48,18 +56,14 @@ class PlanRow:
         ]
 
 
-def is_audit(f: FollowUp) -> bool:
-    """An audit (revision), by type or by method."""
-    return f.type == schema.AUDIT_TYPE or f.method == schema.AUDIT_TYPE
-
-
 def plan(
     states: list[ContractState],
     rows: Rows,
     deviation_states: dict[int, DeviationState],
     ctx: RunContext,
 ) -> list[PlanRow]:
-    """Every planned follow-up, extension decision and deviation check before today + 12 months.
+    """Every planned follow-up, extension decision, evaluation before a decision, price
+    adjustment and deviation check before today + 12 months.
 
     Overdue follow-ups are listed too, at their date, so nothing late drops out of the plan.
     """
@@ -96,6 +100,12 @@ def plan(
         deadline = state.extension_deadline
         if deadline and state.status != ENDED and today <= deadline < horizon:
             add(deadline, DECISION_ACTIVITY, state.status)
+        for item in (
+            evaluation.plan_item(state, horizon, ctx),
+            prices.plan_item(state, horizon, ctx),
+        ):
+            if item is not None:
+                add(*item)
     tier_of = {s.row: s.tier.tier for s in states}
     for d in rows.deviations:
         dev = deviation_states[d.row]
@@ -165,7 +175,7 @@ def key_figures(
     performed = [f for f in rows.follow_ups if f.date is not None and f.date <= today]
     followed_ids = {f.contract_id for f in performed}
     with_condition = [c for c in rows.contracts if c.sustainability]
-    audits = [f for f in performed if is_audit(f)]
+    audits = [f for f in performed if f.is_audit]
     supplier_of = {c.contract_id: c.supplier or "" for c in rows.contracts if c.contract_id}
     per_supplier: dict[str, list[float]] = defaultdict(list)
     for f in audits:
@@ -185,6 +195,13 @@ def key_figures(
         ended=statuses.get(ENDED, 0),
         expiring=statuses.get(EXPIRING, 0),
         extension_decisions=statuses.get(DECISION, 0),
+        procurements=statuses.get(PROCUREMENT, 0),
+        evaluations_due=len(evaluation.due(states, today, settings)),
+        price_adjustments_90=sum(
+            1
+            for s in active
+            if s.price.next_date is not None and 0 <= (s.price.next_date - today).days <= 90
+        ),
         follow_ups_overdue=overdue,
         follow_ups_due_30=due30,
         follow_ups_due_90=due90,

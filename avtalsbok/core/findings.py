@@ -114,6 +114,13 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
         E,
         "{quoted} är ingen förlängningsoption. Skriv t.ex. 1+1, 2+1+1, 12 mån eller 2x12 mån.",
     ),
+    "invalid-month": (E, "{quoted} är ingen månad. Skriv ÅÅÅÅ-MM, t.ex. 2024-05, eller maj 2024."),
+    "invalid-percent": (E, "{quoted} är ingen procentsats. Skriv ett tal 0–100, t.ex. 90."),
+    "number-as-text": (W, "Talet är skrivet som text ({quoted}) och tolkades som {parsed}."),
+    "invalid-index-value": (
+        E,
+        "{quoted} är inget indexvärde. Skriv ett positivt tal, t.ex. 412,37.",
+    ),
     "unknown-choice": (W, "{quoted} finns inte i listan för {header}: {allowed}."),
     "invalid-text": (E, "{quoted} kan inte användas som {header}."),
     # --- rows against each other ------------------------------------------------------------
@@ -154,6 +161,30 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "termination-on-minor": (
         W,
         "Steg 4 (uppsägning/hävning) på en avvikelse med allvarlighetsgrad {severity}.",
+    ),
+    "extensions-exceeded": (
+        E,
+        "{value} utnyttjade förlängningar, men förlängningsoptionen {option} har {periods}.",
+    ),
+    "index-conflict": (
+        E,
+        "Serien {series} har redan värdet {first} för {month} (rad {other}); här står {value}.",
+    ),
+    "index-missing": (
+        W,
+        "Indexvärde saknas för {series} {month} på bladet Index; Indexförändring (%) kan inte "
+        "räknas.",
+    ),
+    "price-month-missing": (W, "Justeringsmånad saknas; Nästa prisjustering kan inte räknas."),
+    "index-share-fraction": (
+        W,
+        "Andel av index {value} % ser ut som en bråkdel från en procentformaterad cell; "
+        "skriv 90 för 90 %.",
+    ),
+    "below-threshold": (
+        W,
+        "Under tröskeln: indexförändringen {change} % är mindre än tröskeln {threshold} % "
+        "och tillämpas inte.",
     ),
     "tier-overfilled": (
         W,

@@ -19,7 +19,7 @@ from pydantic import ConfigDict, PlainValidator, ValidationInfo
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
-from . import cells, schema
+from . import cells, indexcells, schema
 from .cells import ExtensionOption
 
 Warn = tuple[str, dict[str, Any]] | None
@@ -64,8 +64,11 @@ def _tolerant(
     return PlainValidator(validate)
 
 
-def _dated(parse: Callable[[Any, bool], tuple[Any, Warn]], plain_type: type) -> PlainValidator:
-    """Like `_tolerant`, for parsers that must know the book's date system (1900 or 1904)."""
+def _dated(
+    parse: Callable[[Any, bool], tuple[Any, Warn]], plain_type: type | None
+) -> PlainValidator:
+    """Like `_tolerant`, for parsers that must know the book's date system (1900 or 1904);
+    without `plain_type` every value goes through the parser."""
 
     # A date before Excel's first day goes to the parser, which refuses it.
     first: date = cells.FIRST_EXCEL_DAY
@@ -131,6 +134,15 @@ OrgNumber = Annotated[str | None, _tolerant(_recurring(cells.parse_org_number))]
 Email = Annotated[str | None, _tolerant(_recurring(cells.parse_email))]
 Option = Annotated[ExtensionOption | None, _tolerant(_recurring(cells.parse_extension_option))]
 Month = Annotated[int | None, _tolerant(_recurring(cells.parse_month))]
+YearMonth = Annotated[date | None, _dated(indexcells.parse_year_month, None)]
+Percent = Annotated[
+    float | None,
+    _tolerant(indexcells.parse_percent, plain_type=float, plain=lambda x: 0.0 <= x <= 100.0),
+]
+IndexValue = Annotated[
+    float | None,
+    _tolerant(indexcells.parse_index_value, plain_type=float, plain=_amount_is_plain),
+]
 
 
 #: Rows are slotted dataclasses: a region-wide book holds hundreds of thousands of them at once,
@@ -160,6 +172,7 @@ class Contract(Row):
     start: Day = None
     end: Day = None
     extension_option: Option = None
+    extensions_used: Annotated[int | None, _int(0, 99)] = None
     notice_months: Annotated[int | None, _months(0, 120)] = None
     annual_value: Amount = None
     critical: Flag = None
@@ -168,6 +181,10 @@ class Contract(Row):
     sustainability: Flag = None
     price_index: Annotated[str | None, _choice(schema.PRICE_INDEXES)] = None
     price_month: Month = None
+    base_month: YearMonth = None
+    index_share: Percent = None
+    price_threshold: Percent = None
+    last_price_adjustment: Day = None
     owner: Text = None
     email: Email = None
     manual_priority: Annotated[int | None, _int(1, 3)] = None
@@ -198,6 +215,11 @@ class FollowUp(Row):
     cost: Amount = None
     result: Annotated[str | None, _choice(schema.FOLLOW_UP_RESULTS)] = None
     comment: Text = None
+
+    @property
+    def is_audit(self) -> bool:
+        """An audit (revision), by type or by method."""
+        return self.type == schema.AUDIT_TYPE or self.method == schema.AUDIT_TYPE
 
 
 @dataclass(slots=True, config=_CONFIG)
@@ -237,9 +259,19 @@ class LogEntry(Row):
     source: Text = None
 
 
+@dataclass(slots=True, config=_CONFIG)
+class IndexValueRow(Row):
+    """One published index value, from the `Index` sheet: a series' value for a month."""
+
+    series: Text = None
+    month: YearMonth = None
+    value: IndexValue = None
+
+
 MODELS: dict[str, type[Row]] = {
     schema.AVTAL: Contract,
     schema.UPPFOLJNINGAR: FollowUp,
     schema.AVVIKELSER: Deviation,
     schema.HANDELSELOGG: LogEntry,
+    schema.INDEX: IndexValueRow,
 }

@@ -44,6 +44,9 @@ class KeyFigures:
     ended: int = 0
     expiring: int = 0
     extension_decisions: int = 0
+    procurements: int = 0
+    evaluations_due: int = 0
+    price_adjustments_90: int = 0
     follow_ups_overdue: int = 0
     follow_ups_due_30: int = 0
     follow_ups_due_90: int = 0
@@ -131,6 +134,9 @@ def blocks(f: KeyFigures) -> list[Block]:
                 ("Upphörda avtal", f.ended),
                 ("Avtal som löper ut", f.expiring),
                 ("Förlängningsbeslut krävs", f.extension_decisions),
+                ("Ny upphandling krävs", f.procurements),
+                ("Utvärderingar inför beslut", f.evaluations_due),
+                ("Prisjusteringar inom 90 dagar", f.price_adjustments_90),
                 ("Försenade uppföljningar", f.follow_ups_overdue),
                 ("Uppföljningar inom 30 dagar", f.follow_ups_due_30),
                 ("Uppföljningar inom 90 dagar", f.follow_ups_due_90),

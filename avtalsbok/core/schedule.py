@@ -12,9 +12,9 @@ from . import schema
 from .calendar import add_months, add_months_business, next_business_day
 from .models import Contract
 from .settings import Settings
-from .state import UNSCHEDULED, ContractState, RunContext, Schedule
+from .state import UNSCHEDULED, ContractState, RunContext, Schedule, Term
 
-NOT_STARTED, ACTIVE, EXPIRING, DECISION, ENDED = schema.CONTRACT_STATUSES
+NOT_STARTED, ACTIVE, EXPIRING, DECISION, ENDED, PROCUREMENT = schema.CONTRACT_STATUSES
 
 KIND_BY_TIER = {
     1: "Statistikuppföljning + utvecklingsmöte",
@@ -66,9 +66,10 @@ def extension_deadline(c: Contract, settings: Settings) -> date | None:
         return None
 
 
-def contract_status(c: Contract, deadline: date | None, ctx: RunContext) -> str:
-    """`Ej startat`, `Aktivt`, `Löper ut`, `Förlängningsbeslut krävs` or `Upphört`, given the
-    contract's extension deadline (`extension_deadline`)."""
+def contract_status(c: Contract, deadline: date | None, term: Term, ctx: RunContext) -> str:
+    """`Ej startat`, `Aktivt`, `Löper ut`, `Förlängningsbeslut krävs`, `Ny upphandling krävs`
+    or `Upphört`, given the contract's extension deadline (`extension_deadline`) and term
+    (`extensions.term`)."""
     today, settings = ctx.today, ctx.settings
     if c.start and today < c.start:
         return NOT_STARTED
@@ -77,6 +78,9 @@ def contract_status(c: Contract, deadline: date | None, ctx: RunContext) -> str:
     warn = settings.expiry_warning_days
     if deadline and 0 <= (deadline - today).days <= warn:
         return DECISION
+    procurement = term.procurement_deadline
+    if not term.extensions_left and procurement and (procurement - today).days <= warn:
+        return PROCUREMENT
     if c.end and (c.end - today).days <= warn:
         return EXPIRING
     return ACTIVE

@@ -25,6 +25,7 @@ class ValueType(StrEnum):
     DATE = "date"
     DATETIME = "datetime"
     AMOUNT = "amount"
+    NUMBER = "number"
     INTEGER = "integer"
     BOOL = "bool"
 
@@ -80,11 +81,13 @@ OVERSIKT = "Översikt"
 UPPFOLJNINGSPLAN = "Uppföljningsplan"
 FEL = "Fel"
 INSTRUKTIONER = "Instruktioner"
+INDEX = "Index"
+UTVARDERING = "Utvärdering"
 
 #: Sheets the engine reads (in this order).
-INPUT_SHEETS = (AVTAL, UPPFOLJNINGAR, AVVIKELSER, INSTALLNINGAR, HANDELSELOGG)
+INPUT_SHEETS = (AVTAL, UPPFOLJNINGAR, AVVIKELSER, INDEX, INSTALLNINGAR, HANDELSELOGG)
 #: Sheets the engine regenerates entirely on every run.
-COMPUTED_SHEETS = (OVERSIKT, UPPFOLJNINGSPLAN, FEL)
+COMPUTED_SHEETS = (OVERSIKT, UPPFOLJNINGSPLAN, UTVARDERING, FEL)
 #: Sheet order of the template.
 ALL_SHEETS = (
     INSTRUKTIONER,
@@ -93,8 +96,10 @@ ALL_SHEETS = (
     UPPFOLJNINGAR,
     AVVIKELSER,
     UPPFOLJNINGSPLAN,
+    UTVARDERING,
     FEL,
     HANDELSELOGG,
+    INDEX,
     INSTALLNINGAR,
 )
 
@@ -125,6 +130,8 @@ CATEGORIES = (
     "Övrigt",
 )
 PRICE_INDEXES = ("KPI", "AKI", "NPI", "Byggkostnadsindex", "Fast pris", "Ingen")
+#: The choices of `Prisjustering` that are no index series: the price is not adjusted.
+NO_PRICE_INDEX = ("Fast pris", "Ingen")
 MONTHS_SV = (
     "januari",
     "februari",
@@ -178,7 +185,18 @@ PRIORITIES = ("1", "2", "3")
 CHECK_OK = "OK"
 STATUS_PLANNED = "Planerad"
 STATUS_NONE = "Ingen – avtalet upphör"
-CONTRACT_STATUSES = ("Ej startat", "Aktivt", "Löper ut", "Förlängningsbeslut krävs", "Upphört")
+CONTRACT_STATUSES = (
+    "Ej startat",
+    "Aktivt",
+    "Löper ut",
+    "Förlängningsbeslut krävs",
+    "Upphört",
+    "Ny upphandling krävs",
+)
+#: What `Utvärdering` says is to be decided: an extension, or the contract's end.
+DECISION_SUBJECTS = ("Förlängningsbeslut", "Avtalet upphör")
+#: The mark in a row's `Kontroll` of an index change too small to apply.
+BELOW_THRESHOLD = "Under tröskeln"
 
 COMPUTED_NOTE = "Beräknas – skriv inte här"
 
@@ -237,6 +255,13 @@ AVTAL_SHEET = SheetDef(
         ),
         _C("Förlängningsoption", "extension_option", width=14, aliases=("Förlängning", "Option")),
         _C(
+            "Utnyttjade förlängningar",
+            "extensions_used",
+            type=_T.INTEGER,
+            width=12,
+            aliases=("Använda förlängningar", "Nyttjade förlängningar"),
+        ),
+        _C(
             "Uppsägningstid (mån)",
             "notice_months",
             type=_T.INTEGER,
@@ -289,6 +314,22 @@ AVTAL_SHEET = SheetDef(
             width=12,
             aliases=("Prisjusteringsmånad",),
         ),
+        _C("Basmånad", "base_month", width=12, aliases=("Basmånad index", "Indexbasmånad")),
+        _C(
+            "Andel av index (%)",
+            "index_share",
+            type=_T.NUMBER,
+            width=10,
+            aliases=("Andel av index", "Indexandel (%)", "Indexandel"),
+        ),
+        _C("Tröskel (%)", "price_threshold", type=_T.NUMBER, width=10, aliases=("Tröskel",)),
+        _C(
+            "Senaste prisjustering",
+            "last_price_adjustment",
+            type=_T.DATE,
+            width=12,
+            aliases=("Senast prisjusterat", "Senaste indexjustering"),
+        ),
         _C("Avtalsansvarig", "owner", width=20, aliases=("Ansvarig",)),
         _C("E-post", "email", width=26, aliases=("Epost", "E-postadress", "Mejl")),
         _C("Manuell prioritet", "manual_priority", type=_T.INTEGER, choices=PRIORITIES, width=10),
@@ -308,9 +349,14 @@ AVTAL_SHEET = SheetDef(
         _C("Nästa uppföljningstyp", "next_follow_up_kind", kind=_K, width=32),
         _C("Uppföljningsstatus", "follow_up_status", kind=_K, width=20),
         _C("Förlängning beslut senast", "extension_deadline", kind=_K, type=_T.DATE, width=14),
+        _C("Förlängningar kvar", "extensions_left", kind=_K, type=_T.INTEGER, width=11),
+        _C("Senaste möjliga slutdatum", "latest_end", kind=_K, type=_T.DATE, width=14),
+        _C("Ny upphandling senast", "procurement_deadline", kind=_K, type=_T.DATE, width=14),
         _C("Avtalsstatus", "contract_status", kind=_K, width=22),
         _C("Öppna avvikelser", "open_deviations", kind=_K, type=_T.INTEGER, width=10),
         _C("Högsta steg", "highest_step", kind=_K, type=_T.INTEGER, width=9),
+        _C("Nästa prisjustering", "next_price_adjustment", kind=_K, type=_T.DATE, width=14),
+        _C("Indexförändring (%)", "index_change", kind=_K, type=_T.NUMBER, width=12),
         _C("Kontroll", "check", kind=_K, width=40),
     ),
 )
@@ -421,6 +467,16 @@ INSTALLNINGAR_SHEET = SheetDef(
     ),
 )
 
+INDEX_SHEET = SheetDef(
+    name=INDEX,
+    table="Indexvarden",
+    columns=(
+        _C("Serie", "series", required=True, width=18, aliases=("Index", "Indexserie")),
+        _C("Månad", "month", required=True, width=12, aliases=("Period", "Indexmånad")),
+        _C("Värde", "value", type=_T.NUMBER, required=True, width=12, aliases=("Indexvärde",)),
+    ),
+)
+
 DATA_SHEETS: dict[str, SheetDef] = {
     s.name: s
     for s in (
@@ -428,6 +484,7 @@ DATA_SHEETS: dict[str, SheetDef] = {
         UPPFOLJNINGAR_SHEET,
         AVVIKELSER_SHEET,
         HANDELSELOGG_SHEET,
+        INDEX_SHEET,
         INSTALLNINGAR_SHEET,
     )
 }
@@ -447,6 +504,25 @@ PLAN_HEADERS = (
     "Avtalsansvarig",
     "E-post",
     "Status",
+)
+EVALUATION_HEADERS = (
+    "Avtals-ID",
+    "Avtalsnamn",
+    "Leverantör",
+    "Avtalsansvarig",
+    "E-post",
+    "Beslut",
+    "Beslutsdatum",
+    "Utvärdera senast",
+    "Hållbarhetsvillkor",
+    "Uppföljningar",
+    "Senaste uppföljning",
+    "Revisioner",
+    "Kostnad revisioner (kr)",
+    "Avvikelser totalt",
+    "Öppna avvikelser",
+    "Högsta steg någonsin",
+    "Förlängningar kvar",
 )
 FEL_HEADERS = ("Blad", "Rad", "Kolumn", "Rubrik", "Värde", "Nivå", "Kod", "Meddelande")
 

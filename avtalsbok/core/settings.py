@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from . import cells
+from . import cells, indexcells
 from .book import SheetInput
 from .findings import Finding, make
 from .overview import STEP_NAMES_DEFAULT
@@ -41,6 +41,10 @@ class Settings:
     startup_window_months: int = 12
     extension_lead_days: int = 30
     expiry_warning_days: int = 90
+    procurement_lead_months: int = 12
+    evaluation_window_months: int = 6
+    evaluation_lead_days: int = 60
+    price_threshold: float = 0.0
     soon_days: int = 30
     high_risk_threshold: int = 9
     plan_days: tuple[int, int, int, int] = (60, 30, 14, 7)
@@ -103,6 +107,15 @@ def _share(v: Any) -> float:
     if not 0 <= n <= 100:
         raise _Bad
     return round(n, 4)
+
+
+def _percent(v: Any) -> float:
+    """A percentage as written: `2` or `2 %` is 2 % (thresholds below 1 % are common, so a
+    fraction is not read as a percent-formatted cell)."""
+    n = indexcells.parse_percent(v)[0]
+    if n is None:
+        raise _Bad
+    return n
 
 
 def _int(lo: int, hi: int) -> Callable[[Any], int]:
@@ -282,6 +295,38 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "före slutdatum respektive beslutsdag.",
         _int(0, 730),
         "expiry_warning_days",
+    ),
+    SettingDef(
+        "Framförhållning ny upphandling (mån)",
+        _D.procurement_lead_months,
+        "Ny upphandling senast = senaste möjliga slutdatum (slutdatum + förlängningar som "
+        "finns kvar) − så här många månader, flyttat till vardag.",
+        _int(0, 120),
+        "procurement_lead_months",
+    ),
+    SettingDef(
+        "Utvärdering inom (mån)",
+        _D.evaluation_window_months,
+        "Bladet Utvärdering visar aktiva avtal vars förlängningsbeslut (eller, utan förlängning "
+        "kvar, slutdatum) infaller inom så här många månader.",
+        _int(1, 60),
+        "evaluation_window_months",
+    ),
+    SettingDef(
+        "Utvärdering före beslut (dagar)",
+        _D.evaluation_lead_days,
+        "Uppföljningsplanen och påminnelserna tar upp utvärderingen så här många dagar före "
+        "förlängningsbeslutet eller avtalsslutet, flyttat till vardag.",
+        _int(0, 730),
+        "evaluation_lead_days",
+    ),
+    SettingDef(
+        "Tröskel prisjustering (%)",
+        _D.price_threshold,
+        "En indexförändring vars belopp är mindre än så här många procent tillämpas inte, "
+        "när avtalets Tröskel (%) är tom.",
+        _percent,
+        "price_threshold",
     ),
     SettingDef(
         "Snart-gräns uppföljning (dagar)",

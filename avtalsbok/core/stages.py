@@ -1,10 +1,11 @@
 """The engine's stages, in the order a run takes them; each returns `(data, findings)`.
 
-context → parse → check → open states → tiers → schedule → deviations → (plan, figures and
-computed rows in `engine`). Each stage is a small pure function of the context and what the
-stages before it made; the rules themselves live in `checks`, `schedule`, `tiers` and
-`deviations`. A new stage goes here, in its place in `engine.evaluate`, and adds its part to
-`ContractState` (or to a state of its own) with `_replace`.
+context → parse → check → open states → tiers → schedule → deviations → reviews → index
+values → prices → (plan, figures and computed rows in `engine`). Each stage is a small pure
+function of the context and what the stages before it made; the rules themselves live in
+`checks`, `extensions`, `schedule`, `tiers`, `deviations`, `evaluation` and `prices`. A new
+stage goes here, in its place in `engine.evaluate`, and adds its part to `ContractState` (or
+to a record of its own) with `_replace`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from .book import BookInput
 from .checks import check_contracts, check_deviations, check_follow_ups
 from .computed import LogRow
 from .deviations import evaluate_deviations, summaries
+from .evaluation import with_reviews
+from .extensions import check_used, term
 from .findings import Finding, make
-from .models import Contract, Deviation, FollowUp, LogEntry
+from .models import Contract, Deviation, FollowUp, IndexValueRow, LogEntry
+from .prices import Indexes, read_indexes, with_prices
 from .schedule import contract_status, extension_deadline, schedule
 from .settings import parse_settings
 from .state import ContractState, DeviationState, Rows, RunContext
@@ -66,12 +70,13 @@ def parse(book: BookInput) -> Staged[Rows]:
     contracts: list[Contract] = sheet(schema.AVTAL, Contract)
     follow_ups: list[FollowUp] = sheet(schema.UPPFOLJNINGAR, FollowUp)
     deviations: list[Deviation] = sheet(schema.AVVIKELSER, Deviation)
+    index: list[IndexValueRow] = sheet(schema.INDEX, IndexValueRow)
     log, log_found = _log_entries(book)
     by_id: dict[str, Contract] = {}
     for c in contracts:
         if c.contract_id:
             by_id.setdefault(c.contract_id, c)
-    rows = Rows(contracts, follow_ups, deviations, log, columns, blank, by_id)
+    rows = Rows(contracts, follow_ups, deviations, log, index, columns, blank, by_id)
     return rows, found + log_found
 
 
@@ -96,13 +101,15 @@ def check(rows: Rows, ctx: RunContext) -> Staged[Rows]:
     """Rows read against each other (duplicate ids, dates in order, unknown contracts, ...)."""
     columns = rows.columns
     found = check_contracts(rows.contracts, columns[schema.AVTAL])
+    found += check_used(rows.contracts, columns[schema.AVTAL])
     found += check_follow_ups(rows.follow_ups, columns[schema.UPPFOLJNINGAR], rows.by_id, ctx.today)
     found += check_deviations(rows.deviations, columns[schema.AVVIKELSER], rows.by_id, ctx.today)
     return rows, found
 
 
 def open_states(rows: Rows, ctx: RunContext) -> Staged[list[ContractState]]:
-    """A state per contract: its extension deadline, its status, its last follow-up performed."""
+    """A state per contract: its term (extensions left, latest end, procurement deadline), its
+    extension deadline (while an extension is left), its status, its last follow-up."""
     today, settings = ctx.today, ctx.settings
     last_done: dict[str, date] = {}
     for fu in rows.follow_ups:
@@ -111,9 +118,11 @@ def open_states(rows: Rows, ctx: RunContext) -> Staged[list[ContractState]]:
             last_done[ident] = day
     states = []
     for c in rows.contracts:
-        deadline = extension_deadline(c, settings)
-        status = contract_status(c, deadline, ctx)
-        states.append(ContractState(c, status, deadline, last_done.get(c.contract_id or "")))
+        life = term(c, settings)
+        deadline = extension_deadline(c, settings) if life.extensions_left else None
+        status = contract_status(c, deadline, life, ctx)
+        last = last_done.get(c.contract_id or "")
+        states.append(ContractState(c, status, deadline, last, life))
     return states, []
 
 
@@ -146,3 +155,20 @@ def count_deviations(
         else s._replace(deviations=summary)
         for s in states
     ], []
+
+
+def review(states: list[ContractState], rows: Rows, ctx: RunContext) -> Staged[list[ContractState]]:
+    """Each contract's history and the decision its evaluation prepares (see `evaluation`)."""
+    return with_reviews(states, rows, ctx), []
+
+
+def index_values(rows: Rows) -> Staged[Indexes]:
+    """The `Index` sheet's values by series and month; conflicting rows are findings."""
+    return read_indexes(rows.index, rows.columns[schema.INDEX])
+
+
+def adjust_prices(
+    states: list[ContractState], rows: Rows, indexes: Indexes, ctx: RunContext
+) -> Staged[list[ContractState]]:
+    """Each contract's next price adjustment and index change (see `prices`)."""
+    return with_prices(states, indexes, rows.columns[schema.AVTAL], ctx)

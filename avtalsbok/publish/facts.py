@@ -11,12 +11,11 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from ..core import schema
+from ..core import evaluation, prices, schema
 from ..core.engine import Result
-from ..core.extensions import ExtensionsLeft, extensions_left
 from ..core.figures import DECISION_ACTIVITY, PlanRow
 from ..core.schedule import ENDED, KIND_BY_TIER, MEETING_BY_TIER, NOT_STARTED
-from ..core.state import ContractState
+from ..core.state import ContractState, Term
 
 #: The plan's text of a deviation check, `Kontroll av avvikelse D1 (steg 2)`: which deviation.
 _DEVIATION_CHECK = re.compile(r"Kontroll av avvikelse (?P<id>.*) \(steg \d+\)")
@@ -36,9 +35,10 @@ class Kind:
     milestone: str | None
 
 
-#: Plan activities → kinds. A new kind of plan item (an evaluation before a decision, a price
-#: adjustment) is one entry here; an activity not listed is still put in the calendar, under
-#: its own text, but not published.
+#: Plan activities → kinds: a new kind of plan item is one entry here. A price adjustment
+#: (`Prisjustering (KPI)`, one activity per series) is a kind of its own in `kind_of`, not
+#: published; an activity not listed is still put in the calendar, under its own text, but
+#: not published.
 KINDS: dict[str, Kind] = {
     schema.STARTUP_TYPE: Kind("uppstart", schema.STARTUP_TYPE, "assessment"),
     **{
@@ -46,6 +46,10 @@ KINDS: dict[str, Kind] = {
         for tier, activity in KIND_BY_TIER.items()
     },
     DECISION_ACTIVITY: Kind("forlangning", "Förlängningsbeslut", "approval"),
+    **{
+        activity: Kind("utvardering", activity, "assessment")
+        for activity in evaluation.ACTIVITIES.values()
+    },
 }
 
 
@@ -53,6 +57,8 @@ def kind_of(activity: str) -> Kind:
     """The kind of a plan activity."""
     if found := KINDS.get(activity):
         return found
+    if activity.startswith(prices.ACTIVITY + " ("):
+        return Kind("prisjustering", activity, None)
     if m := _DEVIATION_CHECK.fullmatch(activity):
         return Kind(f"avvikelse/{m['id']}", f"Kontroll av avvikelse {m['id']}", None)
     return Kind(activity, activity, None)
@@ -81,7 +87,7 @@ class ContractFacts:
     form: str
     start: date | None
     end: date | None
-    extensions: ExtensionsLeft
+    extensions: Term
     annual_value: float | None
     how_to_order: str
     owner: str
@@ -191,7 +197,7 @@ def _facts(state: ContractState, personal: bool) -> ContractFacts:
         form=c.form or "",
         start=c.start,
         end=c.end,
-        extensions=extensions_left(c),
+        extensions=state.term,
         annual_value=c.annual_value,
         how_to_order=c.how_to_order or "",
         owner=c.owner or "",

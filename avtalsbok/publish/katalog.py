@@ -155,8 +155,8 @@ def _row(book: BookExport, c: ContractFacts) -> str:
         supplier += f"<br>{e(c.org_number)}"
     period = f"{_day(c.start)} – {_day(c.end)}"
     extension = c.extensions.text
-    if c.extensions.months and c.extensions.max_extent:
-        extension += f", längst till {c.extensions.max_extent.isoformat()}"
+    if c.extensions.periods_left and c.extensions.latest_end:
+        extension += f", längst till {c.extensions.latest_end.isoformat()}"
     contact = e(c.owner)
     if c.email:
         link = f'<a href="mailto:{e(c.email)}">{e(c.email)}</a>'

@@ -149,8 +149,8 @@ def _period(c: ContractFacts) -> dict[str, Any]:
         period["startDate"] = _moment(c.start)
     if c.end:
         period["endDate"] = _moment(c.end)
-    if c.extensions.max_extent:
-        period["maxExtentDate"] = _moment(c.extensions.max_extent)
+    if c.extensions.latest_end:
+        period["maxExtentDate"] = _moment(c.extensions.latest_end)
     return period
 
 

@@ -2,7 +2,9 @@
 
 A batch worker, `avtalsbok report` and the reminders all turn a book into the same
 `BookRecord`: how the run went, the book's key figures, its overdue and upcoming follow-ups,
-extension decisions, deviations past their deadline, evaluation figures and findings. Only
+extension decisions, evaluations and price adjustments, the contracts that need a new
+procurement or an evaluation before a decision, deviations past their deadline, evaluation
+figures and findings. Only
 what the report and the e-mails need travels back from a worker, never a whole result.
 """
 
@@ -15,13 +17,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ..core import evaluation, prices
 from ..core.engine import Result
 from ..core.figures import DECISION_ACTIVITY, FOLLOW_UP_ACTIVITIES, PlanRow
 from ..core.findings import Finding, Level, display_value
 from ..core.models import Contract
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
-from ..core.schedule import DECISION, KIND_BY_TIER, MEETING_BY_TIER
+from ..core.schedule import DECISION, KIND_BY_TIER, MEETING_BY_TIER, PROCUREMENT
 from ..core.schema import STARTUP_TYPE
+from ..core.state import ContractState
 from ..publish.facts import BookExport, book_export
 from ..workbook.atomic import OPEN_IN_PROGRAM, UNKNOWN_OWNER, owner_of
 from ..workbook.runner import Outcome, process
@@ -69,6 +73,28 @@ class LateDeviation:
 
 
 @dataclass(frozen=True, slots=True)
+class ContractDue:
+    """A contract that needs a new procurement (`subject` `Ny upphandling`, `day` the day it
+    must start by) or an evaluation before a decision (`subject` the decision, `day` its date,
+    `evaluate_by` the day to evaluate by)."""
+
+    contract_id: str
+    contract_name: str
+    supplier: str
+    owner: str
+    email: str
+    subject: str
+    day: date | None
+    evaluate_by: date | None
+    latest_end: date | None
+    extensions_left: int | None
+
+
+#: The subject of a contract whose new procurement is due.
+PROCUREMENT_SUBJECT = "Ny upphandling"
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """The regions' evaluation questions for one book."""
 
@@ -87,7 +113,10 @@ class BookRecord:
 
     `follow_ups` holds the follow-ups that are overdue or due within the horizon the record
     was made with; `decisions` the extension decisions due within it or already in their
-    decision window. `owner` names who has the book open when it was skipped.
+    decision window; `contract_life` the evaluations (also late ones) and price adjustments
+    due within it. `procurements` and `evaluations` are the contracts with status `Ny
+    upphandling krävs` and the rows of the book's `Utvärdering`. `owner` names who has the
+    book open when it was skipped.
     """
 
     path: str
@@ -108,6 +137,9 @@ class BookRecord:
     evaluation: Evaluation = Evaluation()
     follow_ups: tuple[DueItem, ...] = ()
     decisions: tuple[DueItem, ...] = ()
+    contract_life: tuple[DueItem, ...] = ()
+    procurements: tuple[ContractDue, ...] = ()
+    evaluations: tuple[ContractDue, ...] = ()
     late_deviations: tuple[LateDeviation, ...] = ()
     findings: tuple[Finding, ...] = ()
     recipients: tuple[str, ...] = ()
@@ -222,12 +254,16 @@ def record_of(
     f = result.figures
     today = result.today
     horizon = today + timedelta(days=max(due_days, 0))
-    follow_ups, decisions = [], []
+    follow_ups, decisions, life = [], [], []
     for row in result.plan:
         if row.activity in FOLLOW_UP_ACTIVITIES and row.date <= horizon:
             follow_ups.append(row)
         elif row.activity == DECISION_ACTIVITY and (row.date <= horizon or row.status == DECISION):
             decisions.append(row)
+        elif row.date <= horizon and (
+            row.activity in _EVALUATIONS or row.activity.startswith(prices.ACTIVITY + " (")
+        ):
+            life.append(row)
     return BookRecord(
         path=path,
         unit=unit,
@@ -254,6 +290,17 @@ def record_of(
         ),
         follow_ups=tuple(follow_ups),
         decisions=tuple(decisions),
+        contract_life=tuple(life),
+        procurements=tuple(
+            _due(s, PROCUREMENT_SUBJECT, s.term.procurement_deadline, None)
+            for s in result.states
+            if s.status == PROCUREMENT
+        ),
+        evaluations=tuple(
+            _due(s, s.review.subject, s.review.decision_date, s.review.evaluate_by)
+            for s in evaluation.due(result.states, today, result.settings)
+            if s.review is not None
+        ),
         late_deviations=_late_deviations(result),
         findings=found,
         recipients=result.settings.report_recipients,
@@ -276,6 +323,8 @@ _FOLLOW_UP_STEPS = {
 }
 DECISION_STEP = "Fatta beslut om förlängning"
 ACTION_PLAN_STEP = "Begär åtgärdsplan"
+EVALUATION_STEP = "Sammanställ hur avtalet har fungerat (bladet Utvärdering)"
+PRICE_STEP = "Justera priset med indexförändringen"
 
 
 def next_step(item: DueItem | LateDeviation) -> str:
@@ -292,7 +341,30 @@ def next_step(item: DueItem | LateDeviation) -> str:
         )
     if item.activity == DECISION_ACTIVITY:
         return DECISION_STEP
+    if item.activity in _EVALUATIONS:
+        return EVALUATION_STEP
+    if item.activity.startswith(prices.ACTIVITY + " ("):
+        return PRICE_STEP
     return _FOLLOW_UP_STEPS[item.activity]
+
+
+_EVALUATIONS = frozenset(evaluation.ACTIVITIES.values())
+
+
+def _due(s: ContractState, subject: str, day: date | None, evaluate_by: date | None) -> ContractDue:
+    c = s.contract
+    return ContractDue(
+        contract_id=c.contract_id or "",
+        contract_name=c.name or "",
+        supplier=c.supplier or "",
+        owner=c.owner or "",
+        email=c.email or "",
+        subject=subject,
+        day=day,
+        evaluate_by=evaluate_by,
+        latest_end=s.term.latest_end,
+        extensions_left=s.term.extensions_left,
+    )
 
 
 def _plain(f: Finding) -> Finding:

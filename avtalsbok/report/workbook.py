@@ -3,7 +3,8 @@
 `Översikt` holds the key figures and native charts (contracts per tier and unit, planned
 follow-ups per month for the next twelve months, open deviations by escalation step); the
 other sheets list one row per book, every overdue follow-up, every open deviation past its
-deadline (each with its next step), the regions' evaluation figures and every finding with its
+deadline (each with its next step), the contracts that need a new procurement or an
+evaluation before a decision, the regions' evaluation figures and every finding with its
 file; `Böcker` links each book's full path. Everything copied from a workbook is written as a
 value of its own type, text always as text, so a cell that an officer typed as `=...` can never
 become a formula; the report holds no formula at all. Same records and date → same bytes.
@@ -27,7 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..core.findings import sort_key
 from ..core.schema import MONTHS_SV
 from ..workbook.atomic import WriteError, atomic_replace, owner_of
-from . import REPORT_CATEGORY
+from . import REPORT_CATEGORY, decisions
 from .location import MAX_EXCEL_LINK, is_windows_path
 from .records import BookRecord, next_step
 from .totals import Figure, Totals
@@ -178,6 +179,20 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
             for r in ordered
             for d in r.late_deviations
         ],
+        fmt,
+    )
+    _table(
+        wb,
+        decisions.PROCUREMENTS,
+        decisions.PROCUREMENT_COLUMNS,
+        decisions.procurement_rows(ordered, today),
+        fmt,
+    )
+    _table(
+        wb,
+        decisions.EVALUATIONS_DUE,
+        decisions.EVALUATION_COLUMNS,
+        decisions.evaluation_rows(ordered),
         fmt,
     )
     _table(wb, EVALUATION, _EVALUATION_COLUMNS, _evaluation_rows(ordered, totals), fmt)

@@ -31,12 +31,18 @@ _SHEET_PURPOSES = {
     "revisioner och hållbarhetsvillkor. Skapas om när du klickar på Uppdatera.",
     schema.AVTAL: "avtalsregistret, ett avtal per rad. Du fyller i avtalets uppgifter; "
     "Uppdatera räknar fram prioritet, uppföljningsform, nästa uppföljning, sista dag för "
-    "förlängningsbeslut, avtalsstatus och öppna avvikelser.",
+    "förlängningsbeslut, förlängningar kvar, när en ny upphandling måste börja, avtalsstatus, "
+    "öppna avvikelser och nästa prisjustering med indexförändringen.",
     schema.UPPFOLJNINGAR: "loggen över genomförda uppföljningar, en uppföljning per rad.",
     schema.AVVIKELSER: "avvikelser hos leverantörerna, en avvikelse per rad, med åtgärdsplan "
     "och eskaleringssteg.",
     schema.UPPFOLJNINGSPLAN: "alla planerade uppföljningar de närmaste tolv månaderna, i "
     "datumordning och med ansvarig. Skapas om när du klickar på Uppdatera.",
+    schema.UTVARDERING: "avtal vars förlängningsbeslut eller slut närmar sig, med underlaget "
+    "för utvärderingen: uppföljningar, revisioner, avvikelser och förlängningar kvar. "
+    "Skapas om när du klickar på Uppdatera.",
+    schema.INDEX: "publicerade indexvärden (t.ex. SCB:s KPI och AKI), ett värde per serie och "
+    "månad, för avtalens prisjusteringar.",
     schema.FEL: "alla fel och varningar med blad, rad, kolumn och ett meddelande om vad som "
     "ska rättas. Skapas om när du klickar på Kontrollera eller Uppdatera.",
     schema.HANDELSELOGG: "varje ändring av en avvikelses status eller eskaleringssteg, med "

@@ -132,6 +132,14 @@ _PLAN_WIDTHS = {
     "E-post": 26.0,
     "Status": 20.0,
 }
+_EVALUATION_WIDTHS = {
+    **_PLAN_WIDTHS,
+    "Beslut": 20.0,
+    "Beslutsdatum": 12.0,
+    "Utvärdera senast": 12.0,
+    "Senaste uppföljning": 12.0,
+    "Kostnad revisioner (kr)": 14.0,
+}
 _FEL_WIDTHS = {
     "Blad": 16.0,
     "Rad": 7.0,
@@ -144,6 +152,10 @@ _FEL_WIDTHS = {
 }
 
 
+#: Headers of the list sheets whose cells are dates.
+_DATE_HEADERS = ("Datum", "Beslutsdatum", "Utvärdera senast", "Senaste uppföljning")
+
+
 def _list_sheet(
     name: str, table: str, headers: Sequence[str], widths: Mapping[str, float]
 ) -> SheetDef:
@@ -154,7 +166,7 @@ def _list_sheet(
             Column(
                 h,
                 h,
-                type=ValueType.DATE if h == "Datum" else ValueType.TEXT,
+                type=ValueType.DATE if h in _DATE_HEADERS else ValueType.TEXT,
                 width=widths.get(h, 14.0),
             )
             for h in headers
@@ -166,6 +178,9 @@ _TABLE_SHEETS: dict[str, SheetDef] = {
     **schema.DATA_SHEETS,
     schema.UPPFOLJNINGSPLAN: _list_sheet(
         schema.UPPFOLJNINGSPLAN, "Uppfoljningsplan", schema.PLAN_HEADERS, _PLAN_WIDTHS
+    ),
+    schema.UTVARDERING: _list_sheet(
+        schema.UTVARDERING, "Utvardering", schema.EVALUATION_HEADERS, _EVALUATION_WIDTHS
     ),
     schema.FEL: _list_sheet(schema.FEL, "Fel", schema.FEL_HEADERS, _FEL_WIDTHS),
 }
@@ -189,7 +204,7 @@ def _not_ok(key: str) -> str:
     return f'=AND({{{key}}}<>"",{{{key}}}<>"{schema.CHECK_OK}")'
 
 
-_EXPIRING, _DECISION, _ENDED = schema.CONTRACT_STATUSES[2:5]
+_EXPIRING, _DECISION, _ENDED, _PROCUREMENT = schema.CONTRACT_STATUSES[2:6]
 _YES = schema.YES_NO[0]
 
 # Rules that colour one cell come first: Excel gives them priority over the whole-row colour.
@@ -198,7 +213,8 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
         _Rule(_begins("follow_up_status", "Försenad"), "orange", "follow_up_status"),
         _Rule(_begins("follow_up_status", "Inom"), "yellow", "follow_up_status"),
         _Rule(
-            f'=OR({{contract_status}}="{_EXPIRING}",{{contract_status}}="{_DECISION}")',
+            f'=OR({{contract_status}}="{_EXPIRING}",{{contract_status}}="{_DECISION}",'
+            f'{{contract_status}}="{_PROCUREMENT}")',
             "amber",
             "contract_status",
         ),
@@ -404,6 +420,7 @@ def _write_header_notes(ws: Worksheet, sheet: SheetDef) -> None:
     sheet_note = {
         schema.HANDELSELOGG: _LOG_NOTE,
         schema.UPPFOLJNINGSPLAN: _REGENERATED_NOTE,
+        schema.UTVARDERING: _REGENERATED_NOTE,
         schema.FEL: _REGENERATED_NOTE,
     }.get(sheet.name)
     for c, col in enumerate(sheet.columns):

@@ -1,0 +1,111 @@
+"""The evaluation before an extension decision or the end: `Utvärdering` and the plan's item."""
+
+from datetime import date
+
+from helpers import contract, deviation, documented, follow_up, log_records, run, setting
+
+from avtalsbok.core import schema
+
+
+def test_the_decision_ahead_and_the_day_to_evaluate_by() -> None:
+    """regler.md 14: the example."""
+    r = run(
+        [
+            contract(end=date(2025, 9, 30), notice_months=3, extension_option="1+1"),
+            contract(contract_id="A2", end=date(2025, 8, 15)),
+            contract(contract_id="A3"),  # ends 2026-12-31: further off than six months
+        ]
+    )
+    sheet = r.sheets()[schema.UTVARDERING]
+    assert sheet[0] == list(schema.EVALUATION_HEADERS)
+    assert [row[0] for row in sheet[1:]] == ["A1", "A2"]
+    assert [(row[5], row[6], row[7]) for row in sheet[1:]] == [
+        ("Förlängningsbeslut", date(2025, 6, 2), date(2025, 4, 3)),
+        ("Avtalet upphör", date(2025, 8, 15), date(2025, 6, 16)),
+    ]
+    planned = [(p.date, p.contract_id, p.activity) for p in r.plan if "Utvärdering" in p.activity]
+    assert planned == [
+        (date(2025, 4, 3), "A1", "Utvärdering inför förlängningsbeslut"),
+        (date(2025, 6, 16), "A2", "Utvärdering inför avtalsslut"),
+    ]  # A3's, on 2026-11-02, is beyond the plan's twelve months
+    assert r.figures.evaluations_due == 2
+    documented(
+        "Slutdatum 2025-09-30, uppsägningstid 3 månader, option `1+1` → beslut senast "
+        "2025-06-02, utvärdera senast torsdag 2025-04-03 (`Utvärdering inför förlängningsbeslut`).",
+        "utan option som slutar fredag 2025-08-15 → `Avtalet upphör`, utvärdera senast måndag "
+        "2025-06-16.",
+    )
+
+
+def test_a_row_answers_the_evaluation_questions() -> None:
+    r = run(
+        [
+            contract(
+                end=date(2025, 6, 30),
+                extension_option="1+1",
+                extensions_used=1,
+                sustainability="Ja",
+                owner="Eva",
+                email="eva@kommun.se",
+            )
+        ],
+        [
+            follow_up(date=date(2024, 5, 2), type="Revision", cost=12_000),
+            follow_up(date=date(2025, 1, 15), method="Revision", cost="3 000"),
+            follow_up(date=date(2024, 1, 10), type="Uppföljningsmöte"),
+            follow_up(date=date(2025, 4, 1)),  # planned, not performed
+        ],
+        [
+            deviation(deviation_id="D1", step=2, status="Stängd", remedied=date(2025, 3, 1)),
+            deviation(deviation_id="D2", detected=date(2025, 3, 10), step=0),
+        ],
+    )
+    assert r.sheets()[schema.UTVARDERING][1] == [
+        "A1",
+        "Städtjänster",
+        "Städbolaget AB",
+        "Eva",
+        "eva@kommun.se",
+        "Avtalet upphör",
+        date(2025, 6, 30),
+        date(2025, 5, 2),  # 2025-05-01 is a holiday
+        "Ja",
+        3,
+        date(2025, 1, 15),
+        2,
+        15_000.0,
+        2,
+        1,
+        2,
+        0,
+    ]
+
+
+def test_the_highest_step_ever_counts_the_logged_steps() -> None:
+    first = run([contract(end=date(2025, 6, 30))], deviations=[deviation(step=3, severity="Hög")])
+    lowered = run(
+        [contract(end=date(2025, 6, 30))],
+        deviations=[deviation(step=1, severity="Hög")],
+        log=log_records(first),
+    )
+    assert lowered.sheets()[schema.UTVARDERING][1][15] == 3
+
+
+def test_an_ended_contract_is_not_evaluated_and_the_window_is_a_setting() -> None:
+    rows = [
+        contract(end=date(2025, 3, 13)),
+        contract(contract_id="A2", end=date(2025, 12, 31)),
+    ]
+    assert len(run(rows).sheets()[schema.UTVARDERING]) == 1  # the header only
+    wide = run(rows, settings=[setting("Utvärdering inom (mån)", 10)])
+    assert [row[0] for row in wide.sheets()[schema.UTVARDERING][1:]] == ["A2"]
+
+
+def test_the_days_before_the_decision_are_a_setting_and_a_late_one_stays_planned() -> None:
+    rows = [contract(end=date(2025, 4, 30))]
+    items = [(p.date, p.status) for p in run(rows).plan if "Utvärdering" in p.activity]
+    assert items == [(date(2025, 3, 3), "Försenad (11 dagar)")]  # 2025-03-01 is a Saturday
+    later = run(rows, settings=[setting("Utvärdering före beslut (dagar)", 14)])
+    assert [(p.date, p.status) for p in later.plan if "Utvärdering" in p.activity] == [
+        (date(2025, 4, 16), "Planerad")
+    ]
