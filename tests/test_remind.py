@@ -123,6 +123,28 @@ def test_the_digest_says_what_is_due_in_text_and_html(records: list[BookRecord])
     assert html is not None and "<h3>Vård – avtal.xlsx</h3>" in html.get_content()
 
 
+def test_evaluations_and_price_adjustments_reach_the_owner() -> None:
+    book = replace(
+        record("Vård"),
+        evaluation_items=(due("V-4", 20, BO, "Bo Ek", "Utvärdering inför avtalsslut"),),
+        price_items=(due("V-5", 9, BO, "Bo Ek", "Prisjustering (KPI)"),),
+    )
+    (bo,) = digests([book]).digests
+    assert (bo.evaluations, bo.price_adjustments, bo.follow_ups) == (1, 1, 0)
+    sender = address("avtalsbok@kommun.se", "Avtalsbok")
+    message = reminder_messages(digests([book]), TODAY, 30, sender)[0].message
+    assert message["Subject"] == (
+        "Påminnelse 2026-11-02: 1 utvärdering och 1 prisjustering att hantera i dina avtal"
+    )
+    text = message.get_body(("plain",))
+    assert text is not None
+    body = text.get_content()
+    assert (
+        "  Utvärderingar inför beslut\n    2026-11-22  V-4 Avtal V-4 (Leverantör AB): "
+        "Utvärdering inför avtalsslut – Inom 30 dagar\n  Prisjusteringar\n    2026-11-11  V-5"
+    ) in body
+
+
 def test_text_from_the_books_is_escaped_in_html() -> None:
     item = replace(due("X-1", 1, ANNA, "Anna <b>Berg</b>"), contract_name="<script>x</script>")
     sender = address("avtalsbok@kommun.se")
@@ -167,9 +189,13 @@ def test_remind_command_over_a_generated_book_writes_one_message_per_owner(
     build_workbook(book, generate(30, seed=4, mistakes=False))
     before = book.read_bytes()
     rec = book_record(str(book), "Skola", today=TODAY, write=False, due_days=14)
-    owners = {i.email.lower() for i in (*rec.follow_ups, *rec.decisions)} | {
-        d.email.lower() for d in rec.late_deviations
-    }
+    items = (*rec.follow_ups, *rec.decisions, *rec.evaluation_items, *rec.price_items)
+    owners = {i.email.lower() for i in items} | {d.email.lower() for d in rec.late_deviations}
+    assert rec.evaluation_items  # a late one among them
+    assert all(i.activity.startswith("Utvärdering inför ") for i in rec.evaluation_items)
+    assert all(i.activity.startswith("Prisjustering (") for i in rec.price_items)
+    planned = (*rec.follow_ups, *rec.evaluation_items, *rec.price_items)
+    assert all(i.date <= TODAY + timedelta(days=14) for i in planned)
     out = io.StringIO()
     args = ["remind", str(tmp_path), "--today", "2026-11-02", "--days", "14", "--json"]
     assert main([*args, "--outbox", str(tmp_path / "utkorg")], out) == 0
@@ -177,7 +203,6 @@ def test_remind_command_over_a_generated_book_writes_one_message_per_owner(
     assert summary["reminders"] == len(owners - {""}) > 0
     assert [m["status"] for m in summary["mail"]] == ["sent"] * summary["reminders"]
     assert len(list((tmp_path / "utkorg").glob("paminnelse-*.eml"))) == summary["reminders"]
-    assert all(i.date <= TODAY + timedelta(days=14) for i in rec.follow_ups)
     assert book.read_bytes() == before  # reminders only read the book
     again = io.StringIO()
     assert main([*args, "--outbox", str(tmp_path / "utkorg")], again) == 0

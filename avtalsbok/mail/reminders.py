@@ -2,11 +2,11 @@
 
 An owner is known by the `E-post` column of `Avtal`. Their digest lists, grouped by book, the
 follow-ups due within the chosen number of days or already overdue, the extension decisions
-coming up, and the deviations on their contracts whose action-plan deadline has passed. Each
-book is named with its full path and a link to it; each item says when it is due counted from
-the reminder's date (`om 5 dagar`, `försenad 12 dagar`) and what to do next. Replies go to the
-books' `Svarsadress`. Items whose contract has no usable e-mail address cannot be sent and are
-counted instead.
+coming up, the evaluations before a decision and the price adjustments due, and the deviations
+on their contracts whose action-plan deadline has passed. Each book is named with its full path
+and a link to it; each item says when it is due counted from the reminder's date (`om 5
+dagar`, `försenad 12 dagar`) and what to do next. Replies go to the books' `Svarsadress`.
+Items whose contract has no usable e-mail address cannot be sent and are counted instead.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class BookItems:
     #: the book's full path, and where replies about it go
     location: str = ""
     reply_to: tuple[str, ...] = ()
+    evaluations: tuple[DueItem, ...] = ()
+    price_adjustments: tuple[DueItem, ...] = ()
 
     @property
     def label(self) -> str:
@@ -73,6 +75,14 @@ class Digest:
                 seen.setdefault(email.lower(), email)
         return tuple(seen.values())
 
+    @property
+    def evaluations(self) -> int:
+        return sum(len(b.evaluations) for b in self.books)
+
+    @property
+    def price_adjustments(self) -> int:
+        return sum(len(b.price_adjustments) for b in self.books)
+
 
 @dataclass(frozen=True)
 class Digests:
@@ -88,6 +98,8 @@ class _Bucket:
     follow_ups: list[DueItem] = field(default_factory=list)
     decisions: list[DueItem] = field(default_factory=list)
     deviations: list[LateDeviation] = field(default_factory=list)
+    evaluations: list[DueItem] = field(default_factory=list)
+    price_adjustments: list[DueItem] = field(default_factory=list)
 
 
 def digests(records: Sequence[BookRecord]) -> Digests:
@@ -123,6 +135,12 @@ def digests(records: Sequence[BookRecord]) -> Digests:
         for item in r.decisions:
             if b := bucket(item.email, item.owner, r, item.contract_id):
                 b.decisions.append(item)
+        for item in r.evaluation_items:
+            if b := bucket(item.email, item.owner, r, item.contract_id):
+                b.evaluations.append(item)
+        for item in r.price_items:
+            if b := bucket(item.email, item.owner, r, item.contract_id):
+                b.price_adjustments.append(item)
         for d in r.late_deviations:
             if b := bucket(d.email, d.owner, r, d.contract_id):
                 b.deviations.append(d)
@@ -138,6 +156,8 @@ def digests(records: Sequence[BookRecord]) -> Digests:
                 tuple(b.deviations),
                 by_path[path].location,
                 by_path[path].reply_to,
+                tuple(sorted(b.evaluations, key=_due_order)),
+                tuple(sorted(b.price_adjustments, key=_due_order)),
             )
             for path, b in per_owner[key].items()
         )
@@ -154,6 +174,8 @@ def subject(digest: Digest, day: date) -> str:
     for n, one, many in (
         (digest.follow_ups, "uppföljning", "uppföljningar"),
         (digest.decisions, "förlängningsbeslut", "förlängningsbeslut"),
+        (digest.evaluations, "utvärdering", "utvärderingar"),
+        (digest.price_adjustments, "prisjustering", "prisjusteringar"),
         (digest.deviations, "avvikelse", "avvikelser"),
     ):
         if n:
@@ -200,6 +222,8 @@ def _deviation_line(d: LateDeviation, day: date) -> str:
 _SECTIONS = (
     ("Uppföljningar", "follow_ups", _follow_up_line),
     ("Förlängningsbeslut", "decisions", _decision_line),
+    ("Utvärderingar inför beslut", "evaluations", _follow_up_line),
+    ("Prisjusteringar", "price_adjustments", _follow_up_line),
     ("Avvikelser efter tidsgränsen för åtgärdsplanen", "deviations", _deviation_line),
 )
 
@@ -207,9 +231,9 @@ _SECTIONS = (
 def _intro(day: date, days: int) -> str:
     return (
         f"Det här väntar i dina avtal per {day.isoformat()}: uppföljningar inom {days} "
-        f"{'dag' if days == 1 else 'dagar'} och sådant som är försenat, förlängningsbeslut som "
-        "närmar sig och avvikelser där tidsgränsen för åtgärdsplanen har passerat. Efter varje "
-        "rad står nästa steg."
+        f"{'dag' if days == 1 else 'dagar'} och sådant som är försenat, förlängningsbeslut, "
+        "utvärderingar och prisjusteringar som närmar sig och avvikelser där tidsgränsen för "
+        "åtgärdsplanen har passerat. Efter varje rad står nästa steg."
     )
 
 

@@ -113,10 +113,10 @@ class BookRecord:
 
     `follow_ups` holds the follow-ups that are overdue or due within the horizon the record
     was made with; `decisions` the extension decisions due within it or already in their
-    decision window; `contract_life` the evaluations (also late ones) and price adjustments
-    due within it. `procurements` and `evaluations` are the contracts with status `Ny
-    upphandling krävs` and the rows of the book's `Utvärdering`. `owner` names who has the
-    book open when it was skipped.
+    decision window; `evaluation_items` the plan's evaluations before a decision (also
+    late ones) and `price_items` its price adjustments due within it. `procurements` and
+    `evaluations` are the contracts with status `Ny upphandling krävs` and the rows of the
+    book's `Utvärdering`. `owner` names who has the book open when it was skipped.
     """
 
     path: str
@@ -137,7 +137,8 @@ class BookRecord:
     evaluation: Evaluation = Evaluation()
     follow_ups: tuple[DueItem, ...] = ()
     decisions: tuple[DueItem, ...] = ()
-    contract_life: tuple[DueItem, ...] = ()
+    evaluation_items: tuple[DueItem, ...] = ()
+    price_items: tuple[DueItem, ...] = ()
     procurements: tuple[ContractDue, ...] = ()
     evaluations: tuple[ContractDue, ...] = ()
     late_deviations: tuple[LateDeviation, ...] = ()
@@ -254,16 +255,16 @@ def record_of(
     f = result.figures
     today = result.today
     horizon = today + timedelta(days=max(due_days, 0))
-    follow_ups, decisions, life = [], [], []
+    follow_ups, decisions, evaluations, price_items = [], [], [], []
     for row in result.plan:
         if row.activity in FOLLOW_UP_ACTIVITIES and row.date <= horizon:
             follow_ups.append(row)
         elif row.activity == DECISION_ACTIVITY and (row.date <= horizon or row.status == DECISION):
             decisions.append(row)
-        elif row.date <= horizon and (
-            row.activity in _EVALUATIONS or row.activity.startswith(prices.ACTIVITY + " (")
-        ):
-            life.append(row)
+        elif row.activity in _EVALUATIONS and row.date <= horizon:
+            evaluations.append(row)
+        elif row.activity.startswith(prices.ACTIVITY + " (") and row.date <= horizon:
+            price_items.append(row)
     return BookRecord(
         path=path,
         unit=unit,
@@ -290,7 +291,8 @@ def record_of(
         ),
         follow_ups=tuple(follow_ups),
         decisions=tuple(decisions),
-        contract_life=tuple(life),
+        evaluation_items=tuple(evaluations),
+        price_items=tuple(price_items),
         procurements=tuple(
             _due(s, PROCUREMENT_SUBJECT, s.term.procurement_deadline, None)
             for s in result.states
