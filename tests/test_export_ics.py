@@ -68,7 +68,7 @@ def test_the_summary_names_the_tiers_meeting_form() -> None:
     assert "Uppföljning: F04 Städtjänster (Städbolaget AB)" in summaries
 
 
-def test_start_up_decision_and_deviation_check_are_in_the_calendar() -> None:
+def test_start_up_evaluation_decision_and_deviation_check_are_in_the_calendar() -> None:
     book = export(
         contract(
             critical="Ja",
@@ -86,6 +86,7 @@ def test_start_up_decision_and_deviation_check_are_in_the_calendar() -> None:
     assert found == [
         (date(2025, 2, 3), f"Uppstartsmöte: {title}"),
         (date(2025, 3, 17), f"Kontroll av avvikelse D1: {title}"),
+        (date(2025, 7, 3), f"Utvärdering inför förlängningsbeslut: {title}"),
         (date(2025, 7, 14), f"Utvecklingsmöte: {title}"),
         (date(2025, 9, 1), f"Förlängningsbeslut: {title}"),
         (date(2025, 11, 14), f"Utvecklingsmöte: {title}"),

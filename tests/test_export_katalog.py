@@ -69,6 +69,7 @@ def test_only_contracts_in_force_are_listed_with_what_one_needs_to_order() -> No
             start=date(2023, 1, 1),
             end=date(2025, 12, 31),
             extension_option="2+1+1",
+            extensions_used=1,
             how_to_order="Beställ i Proceedo",
             owner="Anna Berg",
             email="anna.berg@kommun.se",

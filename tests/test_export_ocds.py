@@ -65,6 +65,7 @@ def test_one_valid_release_per_contract_with_buyer_supplier_period_value_and_sta
             start=date(2023, 1, 1),
             end=date(2025, 12, 31),
             extension_option="2+1+1",
+            extensions_used=1,
             category="Städ och hygien",
         ),
         contract(contract_id="AV-2", start=date(2025, 6, 1), end=date(2027, 5, 31)),
@@ -96,8 +97,7 @@ def test_one_valid_release_per_contract_with_buyer_supplier_period_value_and_sta
     assert award["suppliers"] == [{"id": supplier["id"], "name": "Städbolaget AB"}]
     assert c["awardID"] == award["id"]
     assert c["value"] == {"amount": 120000.0, "currency": "SEK"}
-    # 2+1+1 from 2023 ending 2025: one extension is used (the end is past the base term), one
-    # year is left.
+    # 2+1+1 ending 2025 with one extension recorded as used: one year is left.
     assert c["period"] == {
         "startDate": "2023-01-01T00:00:00Z",
         "endDate": "2025-12-31T00:00:00Z",
@@ -124,6 +124,7 @@ def test_milestones_are_the_last_follow_up_held_and_the_planned_ones() -> None:
     assert [(m["type"], m["status"], m.get("dueDate", m.get("dateMet"))) for m in milestones] == [
         ("assessment", "met", "2024-10-01T00:00:00Z"),
         ("assessment", "notMet", "2025-02-03T00:00:00Z"),
+        ("assessment", "scheduled", "2025-07-03T00:00:00Z"),  # the evaluation before deciding
         ("assessment", "scheduled", "2025-07-14T00:00:00Z"),
         ("approval", "scheduled", "2025-09-01T00:00:00Z"),
         ("assessment", "scheduled", "2025-11-14T00:00:00Z"),

@@ -75,12 +75,14 @@ def test_every_sheet_prints_on_a4_portrait_only_the_instructions(
     assert list(printed_template) == list(schema.ALL_SHEETS)  # the hidden lists do not print
     for sheet, pages in printed_template.items():
         assert all(p.a4 for p in pages), sheet
-        assert all(p.landscape == (sheet != schema.INSTRUKTIONER) for p in pages), sheet
+        # Index's three columns fit a portrait page; every other table is wider.
+        portrait = sheet in (schema.INSTRUKTIONER, schema.INDEX)
+        assert all(p.landscape != portrait for p in pages), sheet
 
 
 def test_a_table_sheet_is_one_page_wide(printed_template: dict[str, list[Page]]) -> None:
     # Without fitting, Avtal's columns alone would run over several pages across.
-    for sheet in (*schema.DATA_SHEETS, schema.UPPFOLJNINGSPLAN, schema.FEL):
+    for sheet in (*schema.DATA_SHEETS, schema.UPPFOLJNINGSPLAN, schema.UTVARDERING, schema.FEL):
         if sheet != schema.INSTALLNINGAR:
             assert len(printed_template[sheet]) == 1, sheet
         last_header = _TABLE_HEADERS[sheet][-1]
@@ -90,6 +92,7 @@ def test_a_table_sheet_is_one_page_wide(printed_template: dict[str, list[Page]])
 _TABLE_HEADERS = {
     **{name: [c.header for c in sheet.columns] for name, sheet in schema.DATA_SHEETS.items()},
     schema.UPPFOLJNINGSPLAN: list(schema.PLAN_HEADERS),
+    schema.UTVARDERING: list(schema.EVALUATION_HEADERS),
     schema.FEL: list(schema.FEL_HEADERS),
 }
 

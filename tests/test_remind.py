@@ -141,7 +141,9 @@ def test_evaluations_and_price_adjustments_reach_the_owner() -> None:
     body = text.get_content()
     assert (
         "  Utvärderingar inför beslut\n    2026-11-22  V-4 Avtal V-4 (Leverantör AB): "
-        "Utvärdering inför avtalsslut – Inom 30 dagar\n  Prisjusteringar\n    2026-11-11  V-5"
+        "Utvärdering inför avtalsslut, om 20 dagar – Sammanställ hur avtalet har fungerat "
+        "(bladet Utvärdering)\n  Prisjusteringar\n    2026-11-11  V-5 Avtal V-5 (Leverantör AB): "
+        "Prisjustering (KPI), om 9 dagar – Justera priset med indexförändringen"
     ) in body
 
 
