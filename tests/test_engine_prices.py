@@ -72,6 +72,18 @@ def test_a_missing_index_month_leaves_the_change_blank_and_names_the_month() -> 
     )
 
 
+def test_a_month_not_yet_published_leaves_the_change_blank_without_a_warning() -> None:
+    """regler.md 15: on 2025-03-14 the values are due up to January 2025."""
+    r = run([priced(price_month="juni", base_month="2023-02")], index=KPI)
+    assert contract_values(r, 2, *PRICED) == (date(2025, 6, 1), None)  # 2023-02 and 2025-02
+    assert flatten(r.findings) == [("Avtal", 2, "U", "index-missing")]
+    assert r.findings[0].message.startswith("Indexvärde saknas för KPI 2023-02 på")
+    published = [*KPI, index_value("KPI", "2023-02", 171)]
+    later = run([priced(price_month="juni", base_month="2023-02")], index=published)
+    assert later.findings == [] and contract_values(later, 2, "index_change") == (None,)
+    documented("ett värde för en senare månad saknas utan varning")
+
+
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [

@@ -18,7 +18,6 @@ from .calendar import add_months
 from .findings import Finding
 from .models import Contract, IndexValueRow
 from .schedule import ENDED, due_status
-from .settings import Settings
 from .state import NO_PRICE, ContractState, Price, RunContext
 from .validate import ColumnMap
 
@@ -119,10 +118,18 @@ def comparison_month(base: date, adjustment: date) -> date:
     return date(year, base.month, 1)
 
 
+def published_by(today: date) -> date:
+    """The last month whose index value a book should hold on `today`: the month before last
+    (SCB publishes a month's KPI in the middle of the next one)."""
+    return add_months(today.replace(day=1), -2)
+
+
 def price(
-    c: Contract, indexes: Indexes, columns: ColumnMap, settings: Settings
+    c: Contract, indexes: Indexes, columns: ColumnMap, ctx: RunContext
 ) -> tuple[Price, list[Finding]]:
-    """A contract's next price adjustment and index change, and what keeps them blank."""
+    """A contract's next price adjustment and index change, and what keeps them blank: a value
+    missing on `Index` is a warning once it should have been published, else only blank."""
+    settings = ctx.settings
     series = c.price_index
     if not series or series in schema.NO_PRICE_INDEX:
         return NO_PRICE, []
@@ -137,19 +144,21 @@ def price(
         return Price(series, None, None, False), found
     if c.base_month is None:  # only the date is followed
         return Price(series, next_date, None, False), found
-    compared = comparison_month(c.base_month, next_date)
-    values = []
-    for month in (c.base_month, compared):
-        value = indexes.value(series, month)
-        if value is None:
+    months = (c.base_month, comparison_month(c.base_month, next_date))
+    base, comparison = (indexes.value(series, month) for month in months)
+    if base is None or comparison is None:
+        due = published_by(ctx.today)
+        missing = [
+            month_text(m)
+            for m, v in zip(months, (base, comparison), strict=True)
+            if v is None and m <= due
+        ]
+        if missing:
             found.append(
                 columns.at(
-                    "base_month", c.row, "index-missing", series=series, month=month_text(month)
+                    "base_month", c.row, "index-missing", series=series, month=" och ".join(missing)
                 )
             )
-        values.append(value)
-    base, comparison = values
-    if base is None or comparison is None:
         return Price(series, next_date, None, False), found
     change = change_percent(base, comparison, share)
     threshold = settings.price_threshold if c.price_threshold is None else c.price_threshold
@@ -180,7 +189,7 @@ def with_prices(
     computed."""
     out, found = [], []
     for s in states:
-        p, new = price(s.contract, indexes, columns, ctx.settings)
+        p, new = price(s.contract, indexes, columns, ctx)
         found += new
         out.append(s if p is NO_PRICE else s._replace(price=p))
     return out, found

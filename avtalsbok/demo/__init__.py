@@ -3,7 +3,8 @@
 `generate` builds the input sheets as an officer would have filled them in: about 700 contracts
 with suppliers (`register.py`), follow-up history, deviations at every step of the escalation
 ladder and a partly written event log (`history.py`), drawn from the names and phrases of
-`catalogue.py` and `phrases.py`, and (on request) a handful of typical officer mistakes
+`catalogue.py` and `phrases.py`, the extensions used, price adjustment terms and published index
+values (`terms.py`), and (on request) a handful of typical officer mistakes
 (`mistakes.py`, listed in `MISTAKES`). Same arguments → identical rows, so demo runs, tests and
 benchmarks are reproducible.
 """
@@ -21,6 +22,7 @@ from .history import History
 from .mistakes import MIN_CONTRACTS_WITH_MISTAKES, MISTAKES, Mistake, plant_mistakes
 from .register import Register
 from .rows import contract_row, deviation_row, follow_up_row, log_row, settings_rows
+from .terms import index_rows
 
 __all__ = [
     "DEMO_TODAY",
@@ -49,10 +51,11 @@ def generate(
 ) -> dict[str, list[dict[str, Any]]]:
     """The demo book's input sheets: {sheet: [row as {header: value as Excel holds it}]}.
 
-    Sheets `Avtal`, `Uppföljningar`, `Avvikelser`, `Händelselogg` and `Inställningar`, input
-    columns only (the engine computes the rest). Dates are `date`, log times `datetime`,
-    amounts and whole numbers `float`, Ja/Nej text, blank cells None. `Inställningar` sets
-    `Idag` to `today`. With `mistakes`, the rows in `MISTAKES` hold typical officer mistakes.
+    Sheets `Avtal`, `Uppföljningar`, `Avvikelser`, `Händelselogg`, `Index` and
+    `Inställningar`, input columns only (the engine computes the rest). Dates are `date`, log
+    times `datetime`, amounts and whole numbers `float`, Ja/Nej text, blank cells None.
+    `Inställningar` sets `Idag` to `today`. With `mistakes`, the rows in `MISTAKES` hold
+    typical officer mistakes.
     """
     if not 1 <= contracts <= MAX_CONTRACTS:
         raise ValueError(f"contracts must be between 1 and {MAX_CONTRACTS}, not {contracts}")
@@ -65,7 +68,7 @@ def generate(
     # One random stream: the register is drawn first, then the history.
     rng = random.Random(seed)
     register = Register(rng, today).contracts(contracts)
-    quiet = frozenset(m.row - 2 for m in planted if m.sheet == schema.AVTAL)
+    quiet = frozenset(m.row - 2 for m in planted if m.sheet == schema.AVTAL and not m.keeps_history)
     builder = History(rng, today, quiet)
     history = builder.follow_ups(register)
     deviations = builder.deviations(register, round(contracts * 0.085))
@@ -76,10 +79,11 @@ def generate(
     history.sort(key=lambda r: (r[1], r[0]))
     log = builder.log(traced)
     book = {
-        schema.AVTAL: [contract_row(c) for c in register],
+        schema.AVTAL: [contract_row(c, today) for c in register],
         schema.UPPFOLJNINGAR: [follow_up_row(r) for r in history],
         schema.AVVIKELSER: [deviation_row(d) for d in deviations],
         schema.HANDELSELOGG: [log_row(r) for r in log],
+        schema.INDEX: index_rows(today),
         schema.INSTALLNINGAR: settings_rows(today),
     }
     if mistakes:

@@ -33,6 +33,9 @@ class Mistake:
     header: str
     code: str
     what: str
+    #: The contract keeps the follow-up history drawn for it (the mistake touches nothing the
+    #: history depends on); otherwise its row is left without history.
+    keeps_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,18 @@ _REGISTERED: list[PlantedMistake] = []
 
 
 def _planted(
-    sheet: schema.SheetDef, row: int, key: str, code: str, what: str, *, also: str = ""
+    sheet: schema.SheetDef,
+    row: int,
+    key: str,
+    code: str,
+    what: str,
+    *,
+    also: str = "",
+    keeps_history: bool = False,
 ) -> Callable[[Plant], Plant]:
     """Register the decorated function as the way to plant this mistake (Excel `row`, column
     `key`). `also` describes the row above when the same finding is reported there too."""
-    mistake = Mistake(sheet.name, row, sheet.column(key).header, code, what)
+    mistake = Mistake(sheet.name, row, sheet.column(key).header, code, what, keeps_history)
     extra = (Mistake(sheet.name, row - 1, mistake.header, code, also),) if also else ()
 
     def register(plant: Plant) -> Plant:
@@ -159,6 +169,33 @@ def _priority_without_motivation(p: Planting, m: Mistake) -> None:
 def _central_on_own_contract(p: Planting, m: Mistake) -> None:
     rec = p.row(m)
     rec[m.header], rec[_A.column("form").header] = _JA, "Eget avtal"
+
+
+#: The month the officer skipped when pasting AKI on `Index`: the base month of the contract
+#: below, and of no other (the demo's other base months are all later).
+_SKIPPED_INDEX_MONTH = "2012-06"
+
+
+@_planted(
+    _A,
+    77,
+    "base_month",
+    "index-missing",
+    f"AKI-tied contract whose base month {_SKIPPED_INDEX_MONTH} was skipped when pasting Index",
+    keeps_history=True,
+)
+def _skipped_index_month(p: Planting, m: Mistake) -> None:
+    rec = p.row(m)
+    for key, value in (
+        ("price_index", "AKI"),
+        ("price_month", "juli"),
+        ("last_price_adjustment", None),
+        ("base_month", _SKIPPED_INDEX_MONTH),
+    ):
+        rec[_A.column(key).header] = value
+    p.book[schema.INDEX] = [
+        r for r in p.book[schema.INDEX] if (r["Serie"], r["Månad"]) != ("AKI", _SKIPPED_INDEX_MONTH)
+    ]
 
 
 def _unregistered(p: Planting, m: Mistake) -> None:

@@ -13,6 +13,7 @@ from ..core.settings import DEFINITIONS
 from .catalogue import OWNER_EMAILS, OWNERS, REPORT_RECIPIENT
 from .history import Deviation
 from .register import Contract
+from .terms import columns
 
 _JA, _NEJ = schema.YES_NO
 
@@ -28,6 +29,7 @@ _AVTAL_KEYS = (
     "start",
     "end",
     "extension_option",
+    "extensions_used",
     "notice_months",
     "annual_value",
     "critical",
@@ -36,6 +38,10 @@ _AVTAL_KEYS = (
     "sustainability",
     "price_index",
     "price_month",
+    "base_month",
+    "index_share",
+    "price_threshold",
+    "last_price_adjustment",
     "owner",
     "email",
     "manual_priority",
@@ -97,7 +103,8 @@ def _how_to_order(c: Contract) -> str:
     return "Kontakta avtalsansvarig före beställning."
 
 
-def contract_row(c: Contract) -> dict[str, Any]:
+def contract_row(c: Contract, today: date) -> dict[str, Any]:
+    life = columns(c, today)
     return dict(
         zip(
             _AVTAL_HEADERS,
@@ -113,6 +120,7 @@ def contract_row(c: Contract) -> dict[str, Any]:
                 c.start,
                 c.end,
                 c.option,
+                life["extensions_used"],
                 c.notice,
                 c.value,
                 _JA if c.critical else _NEJ,
@@ -121,6 +129,10 @@ def contract_row(c: Contract) -> dict[str, Any]:
                 _JA if c.sustainability else _NEJ,
                 c.price_index,
                 c.price_month,
+                life["base_month"],
+                life["index_share"],
+                life["price_threshold"],
+                life["last_price_adjustment"],
                 OWNERS[c.owner],
                 OWNER_EMAILS[c.owner],
                 c.manual,
