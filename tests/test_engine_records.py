@@ -90,3 +90,32 @@ def test_the_plan_writes_each_computed_column_from_its_record() -> None:
     width = len(schema.AVTAL_SHEET.computed_columns)
     assert list(cells[schema.AVTAL].rows[3].values()) == [None] * width
     assert r.today == TODAY
+
+
+def test_a_run_never_writes_an_input_column() -> None:
+    """The new input columns (extensions used, the price adjustment terms) and the `Index`
+    sheet are the officer's: the plan writes computed columns and regenerated sheets only."""
+    rows = [
+        contract(
+            extension_option="1+1",
+            extensions_used=1,
+            price_index="KPI",
+            price_month="april",
+            base_month="2023-01",
+            index_share=90,
+            price_threshold=2,
+            last_price_adjustment=date(2024, 4, 1),
+        )
+    ]
+    index = [{"Serie": "KPI", "Månad": "2023-01", "Värde": 170}]
+    b = book(rows, index=index)
+    plan = plan_writes(b, run(rows, index=index))
+    inputs = {
+        schema.column_index(letter)
+        for letter, header in b.sheets[schema.AVTAL].headers.items()
+        if header in {c.header for c in schema.AVTAL_SHEET.input_columns}
+    }
+    written = {col for cells in plan.cells[schema.AVTAL].rows.values() for col in cells}
+    assert len(inputs) == len(schema.AVTAL_SHEET.input_columns) and not inputs & written
+    assert schema.INDEX not in {*plan.cells, *plan.replace, *plan.append}
+    assert schema.UTVARDERING in plan.replace

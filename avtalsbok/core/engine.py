@@ -1,8 +1,10 @@
 """The one entry point of the engine: `evaluate(book, today=...) -> Result`.
 
 A run is a row of stages (`stages`), each returning what it made and what it found, as in
-beancount's loader: context → parse → check → one state per contract (status and extension
-deadline → tier → schedule → deviations) → the computed rows, the plan and the key figures.
+beancount's loader: context → parse → check → one state per contract (term, status and
+extension deadline → tier → schedule → deviations → history and the decision ahead → price
+adjustment, with the `Index` values) → the computed rows, the plan, `Utvärdering` and the key
+figures.
 Nothing here reads or writes a file, or looks at the clock unless no date is given. Same input
 and same date → same result.
 """
