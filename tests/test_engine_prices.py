@@ -122,6 +122,8 @@ def test_bad_index_rows_are_located_findings() -> None:
         index_value("KPI", "2023-03", "mycket"),
         index_value("KPI", "2023-04", "172,5"),
         index_value(None, "2023-05", 173),
+        index_value("KPI", "2023-06", 10**400),  # no Excel cell holds it
+        index_value("KPI", "2023-07", float("nan")),
     ]
     r = run([contract()], index=index)
     assert flatten(r.findings) == [
@@ -131,6 +133,8 @@ def test_bad_index_rows_are_located_findings() -> None:
         ("Index", 7, "C", "invalid-index-value"),
         ("Index", 8, "C", "number-as-text"),
         ("Index", 9, "A", "missing-value"),
+        ("Index", 10, "C", "invalid-index-value"),
+        ("Index", 11, "C", "invalid-index-value"),
     ]
     assert r.findings[0].message == (
         "Serien KPI har redan värdet 170 för 2023-01 (rad 2); här står 171.0."

@@ -66,7 +66,10 @@ def _number(v: Any, code: str) -> tuple[float, Warn]:
     if isinstance(v, bool):
         raise CellError(code)
     if isinstance(v, int | float):
-        x = float(v)
+        try:
+            x = float(v)
+        except OverflowError:  # a whole number with hundreds of digits
+            raise CellError(code) from None
         if not math.isfinite(x):
             raise CellError(code)
         return x, None
