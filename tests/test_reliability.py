@@ -95,14 +95,14 @@ def test_nan_inf_and_huge_numbers_are_findings_at_their_cells(tmp_path: Path, nu
     rows = [contract(annual_value=111111, probability=2, consequence=3)]
     build_workbook(path, {"Avtal": rows})
     replace_in_zip(path, b"<v>111111</v>", f"<v>{number}</v>".encode())
-    replace_in_zip(path, b'"><v>2</v></c><c r="P2"', f'"><v>{number}</v></c><c r="P2"'.encode())
+    replace_in_zip(path, b'"><v>2</v></c><c r="Q2"', f'"><v>{number}</v></c><c r="Q2"'.encode())
     code, text = cli("run", str(path), "--today", TODAY, "--json")
     report = strict_json(text)
     assert code == 1
     assert located(report) == [
-        (2, "M", "invalid-amount"),
-        (2, "O", "invalid-integer"),
-        (2, "O", "risk-half-filled"),
+        (2, "N", "invalid-amount"),
+        (2, "P", "invalid-integer"),
+        (2, "P", "risk-half-filled"),
     ]
     assert report["summary"]["written"] is True
     shown = "NaN" if number == "NaN" else "-INF" if number == "-INF" else "INF"
