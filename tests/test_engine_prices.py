@@ -1,12 +1,13 @@
 """Price adjustments: the `Index` sheet, the next adjustment and the index change (SCB)."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from helpers import contract, contract_values, documented, flatten, index_value, run, setting
 
-from avtalsbok.core.prices import adjusted_price, change_percent
+from avtalsbok.core.prices import change_fraction, change_percent
 
 PRICED = ("next_price_adjustment", "index_change")
 #: SCB's example values, as KPI for January 2023 and January 2025.
@@ -30,7 +31,8 @@ def priced(**overrides: Any) -> dict[str, Any]:
 def test_scbs_example() -> None:
     """regler.md 15 and SCB, "Att räkna med index": 170 → 173, k = 0,9, 10 500 kr."""
     assert change_percent(170, 173, 90) == 1.59
-    assert adjusted_price(10_500, 170, 173, 90) == 10_666.76
+    # The price moves by the unrounded change: 10 500 × 3/170 × 0,9 = 166,7647… kr.
+    assert round(10_500 * change_fraction(170, 173, 90), 2) == Decimal("166.76")
     r = run([priced()], index=KPI)
     assert r.findings == []
     assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), 1.59)

@@ -86,13 +86,6 @@ def change_percent(base: float, comparison: float, share: float) -> float:
     return float((change_fraction(base, comparison, share) * 100).quantize(_CENT, ROUND_HALF_UP))
 
 
-def adjusted_price(price: float, base: float, comparison: float, share: float) -> float:
-    """The new price: old × (1 + change), to the öre (SCB's example: 10 500 kr, 170 → 173,
-    k = 0.9 → 10 666.76 kr)."""
-    new = Decimal(repr(price)) * (1 + change_fraction(base, comparison, share))
-    return float(new.quantize(_CENT, ROUND_HALF_UP))
-
-
 def next_adjustment(c: Contract) -> date | None:
     """The first day of `Justeringsmånad` in the first year where it is at least 12 months
     after the later of `Startdatum` and `Senaste prisjustering`; None after `Slutdatum`."""
