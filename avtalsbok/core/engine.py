@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from . import schema, stages
 from .book import BookInput
 from .computed import Computed, LogRow, computed_rows
-from .evaluation import sheet_rows
+from .evaluation import due, sheet_rows
 from .figures import PlanRow, key_figures, plan
 from .findings import Finding, Level, display_value, sort_key
 from .models import Contract, Deviation
@@ -160,6 +160,7 @@ def evaluate(
 
     findings = sorted(found, key=sort_key)
     plan_rows = plan(states, rows, deviations.states, ctx)
+    evaluations = sheet_rows(due(states, ctx.today, ctx.settings))
     return Result(
         book=book.name,
         today=ctx.today,
@@ -167,7 +168,9 @@ def evaluate(
         settings=ctx.settings,
         findings=findings,
         computed=computed_rows(states, rows, deviations.states, findings, ctx.settings),
-        figures=key_figures(states, rows, deviations.states, plan_rows, findings, ctx),
+        figures=key_figures(
+            states, rows, deviations.states, plan_rows, findings, ctx, len(evaluations)
+        ),
         plan=plan_rows,
         log_rows=deviations.log_rows,
         columns=rows.columns,
@@ -176,5 +179,5 @@ def evaluate(
         deviation_states=deviations.states,
         states=states,
         indexes=indexes,
-        evaluations=sheet_rows(states, ctx),
+        evaluations=evaluations,
     )

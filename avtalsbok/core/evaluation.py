@@ -108,10 +108,10 @@ def _review(state: ContractState) -> Review:
     return state.review
 
 
-def sheet_rows(states: list[ContractState], ctx: RunContext) -> list[list[Any]]:
-    """The rows of `Utvärdering` (`schema.EVALUATION_HEADERS`), one per contract due."""
+def sheet_rows(due_states: list[ContractState]) -> list[list[Any]]:
+    """The rows of `Utvärdering` (`schema.EVALUATION_HEADERS`), one per contract `due` lists."""
     out = []
-    for s in due(states, ctx.today, ctx.settings):
+    for s in due_states:
         c, r, h = s.contract, _review(s), s.history
         out.append(
             [

@@ -135,8 +135,10 @@ def key_figures(
     plan_rows: list[PlanRow],
     findings: list[Finding],
     ctx: RunContext,
+    evaluations_due: int,
 ) -> KeyFigures:
-    """Every figure of `Översikt`, including the regions' evaluation questions."""
+    """Every figure of `Översikt`, including the regions' evaluation questions;
+    `evaluations_due` counts the rows of `Utvärdering`."""
     today, settings = ctx.today, ctx.settings
     statuses = Counter(s.status for s in states)
     active = [s for s in states if s.status != ENDED]
@@ -196,7 +198,7 @@ def key_figures(
         expiring=statuses.get(EXPIRING, 0),
         extension_decisions=statuses.get(DECISION, 0),
         procurements=statuses.get(PROCUREMENT, 0),
-        evaluations_due=len(evaluation.due(states, today, settings)),
+        evaluations_due=evaluations_due,
         price_adjustments_90=sum(
             1
             for s in active

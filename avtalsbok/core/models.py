@@ -134,7 +134,10 @@ OrgNumber = Annotated[str | None, _tolerant(_recurring(cells.parse_org_number))]
 Email = Annotated[str | None, _tolerant(_recurring(cells.parse_email))]
 Option = Annotated[ExtensionOption | None, _tolerant(_recurring(cells.parse_extension_option))]
 Month = Annotated[int | None, _tolerant(_recurring(cells.parse_month))]
-YearMonth = Annotated[date | None, _dated(indexcells.parse_year_month, None)]
+#: Months recur (the same few base months, every Index row's month): parsed once each.
+YearMonth = Annotated[
+    date | None, _dated(lru_cache(maxsize=4096, typed=True)(indexcells.parse_year_month), None)
+]
 Percent = Annotated[
     float | None,
     _tolerant(indexcells.parse_percent, plain_type=float, plain=lambda x: 0.0 <= x <= 100.0),
