@@ -1,8 +1,10 @@
 """The `Översikt` sheet's fixed layout: key-figure blocks at fixed cells, and the charts over them.
 
 The engine regenerates `Översikt` as a grid of values on every run; the native charts in the
-officer's book point at the same cells. Every block but the last has a fixed number of rows, so
-the chart ranges never move. The last block (audits per supplier) grows downwards.
+officer's book point at the same cells. Every block but the last two has a fixed number of rows,
+so the chart ranges never move. Audits per supplier grows downwards, and the contract-life
+block (new procurements, evaluations, price adjustments; added after the charts were fixed)
+stands under it, so that no block above it moves.
 
 The block rows are fixed for good: the charts of every book already in use point at them (the
 engine rewrites the values, never a book's charts), so a block that moved would leave those
@@ -134,9 +136,6 @@ def blocks(f: KeyFigures) -> list[Block]:
                 ("Upphörda avtal", f.ended),
                 ("Avtal som löper ut", f.expiring),
                 ("Förlängningsbeslut krävs", f.extension_decisions),
-                ("Ny upphandling krävs", f.procurements),
-                ("Utvärderingar inför beslut", f.evaluations_due),
-                ("Prisjusteringar inom 90 dagar", f.price_adjustments_90),
                 ("Försenade uppföljningar", f.follow_ups_overdue),
                 ("Uppföljningar inom 30 dagar", f.follow_ups_due_30),
                 ("Uppföljningar inom 90 dagar", f.follow_ups_due_90),
@@ -195,6 +194,15 @@ def blocks(f: KeyFigures) -> list[Block]:
             "Revisioner per leverantör",
             ("Leverantör", "Revisioner", "Kostnad (kr)"),
             [(s, n, c) for s, n, c in f.audits_per_supplier],
+        ),
+        Block(
+            "Avtalsförvaltning",
+            ("Mått", "Värde"),
+            [
+                ("Ny upphandling krävs", f.procurements),
+                ("Utvärderingar inför beslut", f.evaluations_due),
+                ("Prisjusteringar inom 90 dagar", f.price_adjustments_90),
+            ],
         ),
     ]
 
