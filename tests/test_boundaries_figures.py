@@ -59,15 +59,18 @@ def test_each_status_is_counted_once() -> None:
         [
             contract(contract_id="A1", start=date(2025, 3, 15)),  # Ej startat
             contract(contract_id="A2", end=date(2025, 3, 13)),  # Upphört
-            contract(contract_id="A3", end=date(2025, 6, 12)),  # Löper ut
+            contract(
+                contract_id="A3", end=date(2025, 6, 12), extension_option="1+1", notice_months=6
+            ),  # Löper ut: the decision day has passed
             contract(
                 contract_id="A4", end=date(2025, 10, 13), extension_option="1+1", notice_months=6
             ),  # Förlängningsbeslut krävs
             contract(contract_id="A5"),  # Aktivt
+            contract(contract_id="A6", end=date(2025, 6, 12)),  # Ny upphandling krävs
         ]
     ).figures
-    assert (f.contracts, f.active, f.not_started, f.ended) == (5, 4, 1, 1)
-    assert (f.expiring, f.extension_decisions) == (1, 1)
+    assert (f.contracts, f.active, f.not_started, f.ended) == (6, 5, 1, 1)
+    assert (f.expiring, f.extension_decisions, f.procurements) == (1, 1, 1)
 
 
 def test_a_not_started_contract_is_active_but_not_in_the_coverage() -> None:

@@ -50,8 +50,10 @@ def test_extension_decision_required_from_90_days_before_to_the_deadline_day(
 )
 def test_expiring_within_90_days_and_ended_only_after_the_end_day(end: date, status: str) -> None:
     """`Upphört`: Idag är efter Slutdatum (på slutdagen är avtalet fortfarande i kraft);
-    `Löper ut`: Slutdatum är inom 90 dagar."""
-    r = run([contract(end=end)], today=date(2025, 3, 14))
+    `Löper ut`: Slutdatum är inom 90 dagar. An extension is left, its decision day passed (with
+    none left the contract would need a new procurement)."""
+    row = contract(end=end, extension_option="1+1", notice_months=6)
+    r = run([row], today=date(2025, 3, 14))
     assert contract_values(r, 2, "contract_status") == (status,)
 
 
@@ -222,8 +224,9 @@ def test_the_plan_keeps_a_follow_up_on_the_end_day() -> None:
         [follow_up(date=date(2024, 11, 12))],
         today=date(2025, 3, 12),
     )
-    assert plan_dates(on_end)[-1] == date(2025, 11, 12)
-    assert plan_dates(after_end)[-1] == date(2025, 7, 14)
+    follow_ups = "Statistikuppföljning"  # not the evaluation before the end
+    assert plan_dates(on_end, follow_ups)[-1] == date(2025, 11, 12)
+    assert plan_dates(after_end, follow_ups)[-1] == date(2025, 7, 14)
 
 
 @pytest.mark.parametrize(
