@@ -481,7 +481,7 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.discover import find_books
     from .batch.pool import Job, run_books
     from .batch.progress import progress_for
-    from .report.records import BookStatus, unit_of
+    from .report.records import BookStatus, reference_date, unit_of
     from .report.totals import Totals
     from .report.workbook import write_report
     from .workbook.atomic import WriteError
@@ -497,7 +497,7 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
     records = run_books(
         jobs, progress_for(sys.stderr), today=args.today, write=False, workers=args.workers
     )
-    today = args.today or date.today()
+    today = reference_date(records, args.today)
     try:
         write_report(args.output, records, today)
     except WriteError as exc:
@@ -557,7 +557,7 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
     from .mail.sanitize import AddressError
     from .mail.send import send_reminders
     from .mail.transport import MailError
-    from .report.records import BookStatus, unit_of
+    from .report.records import BookStatus, reference_date, unit_of
 
     if missing := _missing(args.paths):
         return _usage_error(f"{missing[0]} finns inte")
@@ -581,7 +581,7 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
     try:
         digests, deliveries = send_reminders(
             records,
-            args.today or date.today(),
+            reference_date(records, args.today),
             args.days,
             settings,
             now=datetime.now().replace(microsecond=0),

@@ -197,6 +197,12 @@ def test_idag_from_the_settings_is_the_reference_date() -> None:
     r = run(rows, settings=[setting("Idag", date(2025, 1, 15))], today=None)
     assert r.today == date(2025, 1, 15)
     assert r.computed[schema.AVTAL][2].contract_status == "Förlängningsbeslut krävs"
+    # A locked date is a warning on every run, so no one mistakes it for the calendar's.
+    locked = [f for f in r.findings if f.code == "today-locked"]
+    assert [(f.sheet, f.header, f.level.value) for f in locked] == [
+        ("Inställningar", "Idag", "warning")
+    ]
+    assert locked[0].message.startswith("Idag är låst till 2025-01-15: ")
 
 
 def test_an_explicit_date_overrides_idag() -> None:
@@ -204,3 +210,4 @@ def test_an_explicit_date_overrides_idag() -> None:
     r = run(rows, settings=[setting("Idag", date(2025, 1, 15))], today=TODAY)
     assert r.today == TODAY
     assert r.computed[schema.AVTAL][2].contract_status == "Upphört"
+    assert "today-locked" not in [f.code for f in r.findings]

@@ -296,3 +296,16 @@ def test_outbox_reminders_are_drafts_and_smtp_ones_are_not(
 def test_a_bad_configured_reply_to_is_a_mail_setting_error() -> None:
     with pytest.raises(MailError, match="AVTALSBOK_MAIL_REPLY_TO"):
         MailSettings.from_env({"AVTALSBOK_MAIL_REPLY_TO": "upphandling@"})
+
+
+def test_a_book_locked_to_its_own_idag_counts_its_items_from_it_and_says_so(
+    records: list[BookRecord],
+) -> None:
+    locked = replace(records[1], today=date(2026, 10, 31))
+    found = digests([records[0], locked])
+    anna = reminder_messages(found, TODAY, 60, address("avtalsbok@kommun.se"))[0].message
+    body = anna.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    skola = body[body.index("Skola") :]
+    assert "Räknat per 2026-10-31 (avtalsbokens Idag)" in skola
+    assert "S-1 Avtal S-1 (Leverantör AB): Statistikuppföljning + uppföljningsmöte, om 5 dagar" in skola
+    assert "Räknat per" not in body[: body.index("Skola")]

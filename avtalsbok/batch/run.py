@@ -18,7 +18,7 @@ from ..mail.send import send_report
 from ..mail.transport import MailError, MailSettings
 from ..publish.katalog import catalogue_html
 from ..publish.output import save
-from ..report.records import BookRecord, BookStatus, unit_of
+from ..report.records import BookRecord, BookStatus, reference_date, unit_of
 from ..report.totals import Totals
 from ..report.workbook import write_report
 from ..workbook.atomic import WriteError
@@ -126,10 +126,11 @@ def run_batch(
         workers=options.workers,
         export=options.katalog is not None,
     )
-    result = BatchResult(options, records, Totals.of(records, options.today), found.problems)
+    today = reference_date(records, options.today if options.fixed_today else None)
+    result = BatchResult(options, records, Totals.of(records, today), found.problems)
     if options.report is not None and records:
         try:
-            write_report(options.report, records, options.today)
+            write_report(options.report, records, today)
             result.report_written = True
         except WriteError as exc:
             result.report_error = str(exc)
@@ -145,7 +146,7 @@ def _katalog(result: BatchResult, target: Path) -> None:
     """The contract catalogue of the books as they are after the run (their exports were made
     from the same results the books were written with)."""
     books = [r.export for r in result.records if r.export is not None]
-    html = catalogue_html(books, result.options.today)
+    html = catalogue_html(books, result.totals.today)
     try:
         save(target, html.encode())
         result.katalog_written = True
@@ -193,7 +194,7 @@ def _mail(
     try:
         result.deliveries = send_report(
             report,
-            result.options.today,
+            result.totals.today,
             result.totals.key_figures(),
             recipients,
             settings,

@@ -197,6 +197,24 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "unknown-setting": (W, "Inställningen {quoted} är okänd och används inte."),
     "duplicate-setting": (W, "Inställningen {quoted} finns flera gånger; den första används."),
     "invalid-log-row": (W, "Raden i Händelseloggen kan inte tolkas och hoppas över."),
+    "today-locked": (
+        W,
+        "Idag är låst till {value}: allt räknas för den dagen, inte för dagens datum. "
+        "Töm Idag på bladet Inställningar när avtalsboken ska följa kalendern.",
+    ),
+    "earlier-follow-up-in-future": (
+        W,
+        "Senaste uppföljning före avtalsboken ({value}) ligger i framtiden; den räknas inte.",
+    ),
+    "step-taken-in-future": (
+        W,
+        "Steg taget ({value}) ligger i framtiden; loggen och sanktionsrisken räknar med "
+        "dagens datum i stället.",
+    ),
+    "step-taken-before-detected": (
+        W,
+        "Steg taget ({value}) ligger före Upptäckt ({detected}); kontrollera datumet.",
+    ),
 }
 
 

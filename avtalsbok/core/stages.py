@@ -45,9 +45,13 @@ def context(
     book: BookInput, today: date | None, now: datetime | None, source: str
 ) -> Staged[RunContext]:
     """The run's settings from `Inställningar`, its reference date (given, else the settings'
-    `Idag`, else the real date) and the time new log rows get (given, else today at midnight)."""
+    `Idag`, else the real date) and the time new log rows get (given, else today at midnight).
+    A locked `Idag` in use is a warning on every run: every output is then for that day."""
     settings, found = parse_settings(book.sheets.get(schema.INSTALLNINGAR))
-    today = today or settings.today or date.today()
+    if today is None and settings.today is not None:
+        today = settings.today
+        found.append(make("today-locked", sheet=schema.INSTALLNINGAR, header="Idag", value=today))
+    today = today or date.today()
     now = now or datetime.combine(today, datetime.min.time())
     return RunContext(today, now, source, settings), found
 

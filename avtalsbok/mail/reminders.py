@@ -41,10 +41,21 @@ class BookItems:
     reply_to: tuple[str, ...] = ()
     evaluations: tuple[DueItem, ...] = ()
     price_adjustments: tuple[DueItem, ...] = ()
+    #: the book's reference date: its items are counted from it
+    today: date | None = None
 
     @property
     def label(self) -> str:
         return f"{self.unit} – {self.file_name}" if self.unit else self.file_name
+
+    def day(self, reminder_day: date) -> date:
+        """The date this book's items are counted from: its own, else the reminder's."""
+        return self.today or reminder_day
+
+    def own_date(self, reminder_day: date) -> str:
+        """`Räknat per 2025-01-15` when the book's date is not the reminder's, else ``."""
+        day = self.day(reminder_day)
+        return f"Räknat per {day.isoformat()} (avtalsbokens Idag)" if day != reminder_day else ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ def digests(records: Sequence[BookRecord]) -> Digests:
                 by_path[path].reply_to,
                 tuple(sorted(b.evaluations, key=_due_order)),
                 tuple(sorted(b.price_adjustments, key=_due_order)),
+                by_path[path].today,
             )
             for path, b in per_owner[key].items()
         )
@@ -245,11 +257,13 @@ def digest_text(digest: Digest, day: date, days: int) -> str:
         if book.location:
             lines.append(f"  Avtalsboken: {book.location}")
             lines.append(f"  <{file_uri(book.location)}>")
+        if own := book.own_date(day):
+            lines.append(f"  {own}")
         for title, attr, line in _SECTIONS:
             items = getattr(book, attr)
             if items:
                 lines.append(f"  {title}")
-                lines += [f"    {line(item, day)}" for item in items]
+                lines += [f"    {line(item, book.day(day))}" for item in items]
     lines += [
         "",
         "För in genomförda uppföljningar på bladet Uppföljningar och nya steg på bladet "
@@ -274,11 +288,13 @@ def digest_html(digest: Digest, day: date, days: int) -> str:
             parts.append(
                 f'<p>Avtalsboken: <a href="{e(file_uri(book.location))}">{e(book.location)}</a></p>'
             )
+        if own := book.own_date(day):
+            parts.append(f"<p>{e(own)}</p>")
         for title, attr, line in _SECTIONS:
             items = getattr(book, attr)
             if items:
                 parts.append(f"<p><b>{e(title)}</b></p><ul>")
-                parts += [f"<li>{e(line(item, day))}</li>" for item in items]
+                parts += [f"<li>{e(line(item, book.day(day)))}</li>" for item in items]
                 parts.append("</ul>")
     parts += [
         "<p>För in genomförda uppföljningar på bladet <i>Uppföljningar</i> och nya steg på "

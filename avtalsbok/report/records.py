@@ -11,6 +11,7 @@ what the report and the e-mails need travels back from a worker, never a whole r
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -193,6 +194,16 @@ class BookRecord:
             "problem": self.problem,
             "summary": self.summary,
         }
+
+
+def reference_date(records: Sequence[BookRecord], given: date | None = None) -> date:
+    """The one date a run over many books is for, as its report and reminders print it: the
+    date given (`--today`), else the books' own date when they all share one (a locked `Idag`
+    included), else the real date. Each book's own counts still use its own date."""
+    if given is not None:
+        return given
+    days = {r.today for r in records if r.today is not None}
+    return days.pop() if len(days) == 1 else date.today()
 
 
 def unit_of(path: Path, root: Path | None) -> str:

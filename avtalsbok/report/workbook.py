@@ -103,7 +103,10 @@ def write_report(path: str | os.PathLike[str], records: Sequence[BookRecord], to
 
 
 def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
-    """The report workbook as bytes (deterministic for the same records and date)."""
+    """The report workbook as bytes (deterministic for the same records and date).
+
+    `today` is the report's date (`records.reference_date`); each book's days late are
+    counted from the book's own reference date, which `Böcker` shows beside it."""
     ordered = sorted(records, key=lambda r: (r.unit, r.file_name, r.path))
     totals = Totals.of(ordered, today)
     buffer = io.BytesIO()
@@ -138,7 +141,7 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
                 r.unit,
                 r.file_name,
                 i.date,
-                (today - i.date).days,
+                ((r.today or today) - i.date).days,
                 i.contract_id,
                 i.contract_name,
                 i.supplier,
@@ -168,7 +171,7 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
                 d.severity,
                 d.step,
                 d.deadline,
-                (today - d.deadline).days if d.deadline else None,
+                ((r.today or today) - d.deadline).days if d.deadline else None,
                 d.days_open,
                 d.proposed_step,
                 next_step(d),
@@ -281,6 +284,7 @@ _BOOK_COLUMNS: tuple[Column, ...] = (
     ("Öppna avvikelser", 10, ""),
     ("Passerad åtgärdsplan", 10, ""),
     ("Uppdaterad", 10, ""),
+    ("Referensdatum", 11, "date"),
     ("Kommentar", 50, ""),
     ("Sökväg", 60, ""),
 )
@@ -360,6 +364,7 @@ def _book_row(r: BookRecord) -> list[Cell]:
         r.open_deviations,
         len(r.late_deviations),
         "Ja" if r.written else "Nej",
+        r.today,
         r.problem,
         Link(r.location or r.path),
     ]
