@@ -641,6 +641,12 @@ def _add_addin_commands(sub: Any) -> None:
         "init", help="gör en egen arbetsbok till en avtalsbok (lägger bara till det som saknas)"
     )
     p.add_argument("path", type=Path, metavar="FIL")
+    p.add_argument(
+        "--today",
+        type=_date,
+        help="dagen avtalsboken börjar användas ÅÅÅÅ-MM-DD (Uppföljningar räknas från; "
+        "annars dagens datum)",
+    )
 
 
 def _addin(args: argparse.Namespace, stream: TextIO) -> int:
@@ -658,7 +664,7 @@ def _init(args: argparse.Namespace, stream: TextIO) -> int:
     from .workbook.atomic import WriteError
 
     try:
-        adoption = adopt_file(args.path)
+        adoption = adopt_file(args.path, args.today)
     except WriteError as exc:
         return _usage_error(f"{args.path} ändrades inte: {exc}")
     if adoption.problems:

@@ -67,7 +67,7 @@ def register(path: Path, headers: list[str] = HEADERS, sheet: str = "Avtal") -> 
 
 def init(path: Path) -> tuple[int, str]:
     out = io.StringIO()
-    return cli.main(["init", str(path)], out=out), out.getvalue()
+    return cli.main(["init", str(path), "--today", TODAY.isoformat()], out=out), out.getvalue()
 
 
 def entries(path: Path) -> dict[str, bytes]:
@@ -137,6 +137,49 @@ def test_a_second_init_writes_nothing(tmp_path: Path) -> None:
     code, said = init(path)
     assert (code, said.strip()) == (0, f"{path} är redan en avtalsbok: inget ändrades.")
     assert path.read_bytes() == bytes_before and path.stat().st_mtime_ns == stamp
+
+
+def settings_of(path: Path) -> dict[Any, Any]:
+    ws = openpyxl.load_workbook(path)[schema.INSTALLNINGAR]
+    return {row[0]: row[1] for row in ws.iter_rows(values_only=True)}
+
+
+def test_init_proposes_today_as_the_day_follow_ups_are_counted_from(tmp_path: Path) -> None:
+    path = register(tmp_path / "register.xlsx")
+    code, said = init(path)
+    assert code == 0
+    assert "Inställningen Uppföljningar räknas från: 2026-11-02. Avtal utan registrerad" in said
+    assert settings_of(path)["Uppföljningar räknas från"] == datetime(2026, 11, 2)
+    # A-1 started in January 2024 and was never followed up: planned from the day the book
+    # began, not from 2024 (whatever its tier, that would be overdue on day one).
+    result = process(path, today=TODAY, now=NOW, source=SOURCE).result
+    assert result is not None
+    (a1,) = [s for s in result.states if s.contract.contract_id == "A-1"]
+    assert not (a1.schedule.follow_up_status or "").startswith("Försenad")
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([["Uppföljningar räknas från", date(2024, 5, 2)]], datetime(2024, 5, 2)),  # theirs
+        ([["Uppföljningar räknas från", None], ["Idag", None]], datetime(2026, 11, 2)),  # blank
+        ([["Idag", None]], datetime(2026, 11, 2)),  # missing: a row of its own below
+    ],
+)
+def test_init_fills_the_setting_only_where_the_officer_left_it_blank(
+    rows: list[list[Any]], expected: datetime, tmp_path: Path
+) -> None:
+    path = register(tmp_path / "register.xlsx")
+    book = openpyxl.load_workbook(path)
+    ws = book.create_sheet(schema.INSTALLNINGAR)
+    ws.append(["Inställning", "Värde"])
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    code, said = init(path)
+    assert code == 0 and settings_of(path)["Uppföljningar räknas från"] == expected
+    assert ("Uppföljningar räknas från: 2026-11-02" in said) == (expected.year == 2026)
+    assert settings_of(path).get("Idag", "kvar") in (None, "kvar")
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])

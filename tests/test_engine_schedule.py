@@ -346,3 +346,57 @@ def test_one_day_late_is_written_in_the_singular() -> None:
 
     assert due_status(date(2026, 11, 20), date(2026, 11, 21), Settings()) == "Försenad (1 dag)"
     assert due_status(date(2026, 11, 19), date(2026, 11, 21), Settings()) == "Försenad (2 dagar)"
+
+
+# --- Adopting a register: Uppföljningar räknas från, Senaste uppföljning före avtalsboken -----
+
+#: The book began on Monday 3 February 2025; the run is on 14 March 2025.
+BEGAN = setting("Uppföljningar räknas från", date(2025, 2, 3))
+
+
+def adopted(*rows: Record, began: bool = True, follow_ups: tuple[Record, ...] = ()) -> Any:
+    r = run(list(rows), list(follow_ups), settings=[BEGAN] if began else [])
+    return [contract_values(r, row, "last_follow_up", *NEXT) for row in range(2, len(rows) + 2)]
+
+
+def test_a_contract_never_followed_up_is_planned_from_the_day_the_book_began() -> None:
+    # Started 2023-01-01: without the setting its yearly follow-up was due on 2024-01-02
+    # (1 January is a holiday) and is 437 days late on the first run.
+    assert adopted(tiered(2), began=False) == [
+        (None, date(2024, 1, 2), "Statistikuppföljning + uppföljningsmöte", "Försenad (437 dagar)")
+    ]
+    assert adopted(tiered(2), tiered(1, contract_id="A2")) == [
+        (None, date(2026, 2, 3), "Statistikuppföljning + uppföljningsmöte", "Planerad"),
+        (None, date(2025, 6, 3), "Statistikuppföljning + utvecklingsmöte", "Planerad"),
+    ]
+
+
+def test_a_start_up_meeting_is_not_planned_before_the_day_the_book_began() -> None:
+    before = tiered(2, start=date(2024, 12, 2))  # in the start-up window, before the book
+    after = tiered(2, contract_id="A2", start=date(2025, 2, 10))  # after: as always
+    assert adopted(before, after) == [
+        (None, date(2025, 2, 3), "Uppstartsmöte", "Försenad (39 dagar)"),
+        (None, date(2025, 2, 10), "Uppstartsmöte", "Försenad (32 dagar)"),
+    ]
+
+
+def test_a_follow_up_before_the_book_counts_unless_a_later_one_is_registered() -> None:
+    earlier = tiered(1, earlier_follow_up=date(2024, 9, 2))
+    assert adopted(earlier) == [
+        (
+            date(2024, 9, 2),
+            date(2025, 1, 2),
+            "Statistikuppföljning + utvecklingsmöte",
+            "Försenad (71 dagar)",
+        )
+    ]
+    later = (follow_up(date=date(2025, 1, 15)),)
+    assert adopted(earlier, follow_ups=later)[0][:2] == (date(2025, 1, 15), date(2025, 5, 15))
+
+
+def test_a_follow_up_before_the_book_dated_in_the_future_is_a_warning_and_not_counted() -> None:
+    r = run([tiered(2, earlier_follow_up=date(2025, 4, 1))], settings=[BEGAN])
+    assert contract_values(r, 2, "last_follow_up", "next_follow_up") == (None, date(2026, 2, 3))
+    assert [(f.row, f.header, f.code) for f in r.findings if f.row] == [
+        (2, "Senaste uppföljning före avtalsboken", "earlier-follow-up-in-future")
+    ]

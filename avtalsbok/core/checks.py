@@ -26,8 +26,9 @@ def _duplicates(
     return found
 
 
-def check_contracts(contracts: list[Contract], cmap: ColumnMap) -> list[Finding]:
-    """Duplicate ids, dates against each other, priority and call-off rules, risk pairs."""
+def check_contracts(contracts: list[Contract], cmap: ColumnMap, today: date) -> list[Finding]:
+    """Duplicate ids, dates against each other, priority and call-off rules, risk pairs, an
+    earlier follow-up not in the future."""
     found = _duplicates(
         ((c.contract_id, c.row) for c in contracts), cmap, "contract_id", "duplicate-contract-id"
     )
@@ -51,6 +52,10 @@ def check_contracts(contracts: list[Contract], cmap: ColumnMap) -> list[Finding]
                     "Ja",
                     form=c.form or "tom",
                 )
+            )
+        if c.earlier_follow_up and c.earlier_follow_up > today:
+            found.append(
+                cmap.at("earlier_follow_up", c.row, "earlier-follow-up-in-future", c.earlier_follow_up)
             )
         if (c.probability is None) != (c.consequence is None):
             missing = "probability" if c.probability is None else "consequence"

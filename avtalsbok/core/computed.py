@@ -76,6 +76,8 @@ class LogRow:
     from_value: str
     to_value: str
     source: str
+    #: the day the step was taken, as the officer recorded it (`Steg taget`), for a step change
+    step_taken: date | None = None
 
 
 ComputedRow = AvtalComputed | UppfoljningComputed | AvvikelseComputed

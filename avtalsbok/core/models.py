@@ -193,6 +193,7 @@ class Contract(Row):
     manual_priority: Annotated[int | None, _int(1, 3)] = None
     motivation: Text = None
     how_to_order: Text = None
+    earlier_follow_up: Day = None
 
     @property
     def risk(self) -> int | None:
@@ -240,6 +241,7 @@ class Deviation(Row):
     status: Annotated[str | None, _choice(schema.DEVIATION_STATUSES)] = None
     step: Annotated[int | None, _int(0, 4)] = None
     responsible: Text = None
+    step_taken: Day = None
 
     @property
     def is_closed(self) -> bool:
@@ -260,6 +262,7 @@ class LogEntry(Row):
     from_value: Text = None
     to_value: Text = None
     source: Text = None
+    step_taken: Day = None
 
 
 @dataclass(slots=True, config=_CONFIG)

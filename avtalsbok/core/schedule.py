@@ -104,19 +104,30 @@ def startup_date(c: Contract, settings: Settings) -> date | None:
 
 
 def schedule(state: ContractState, ctx: RunContext) -> Schedule:
-    """The next follow-up of a contract, from its status, tier and last follow-up."""
+    """The next follow-up of a contract, from its status, tier and last follow-up.
+
+    A contract never followed up that started before `Uppföljningar räknas från` (the day the
+    book began) is scheduled from that day instead of its start: its start-up meeting (if it
+    is still in the start-up window) no earlier than that day, its follow-up one interval
+    after it."""
     c, status, tier = state.contract, state.status, state.tier.tier
     if status == ENDED or tier is None:
         return NONE_DUE
     settings = ctx.settings
     window_start = add_months(ctx.today, -settings.startup_window_months)
     last_follow_up = state.last_follow_up
+    # The day the book began, for a contract that started before it and was never followed up.
+    counted_from = settings.counted_from if last_follow_up is None else None
+    if counted_from is not None and c.start is not None and c.start >= counted_from:
+        counted_from = None
     try:
         if last_follow_up is None and (c.start is None or c.start >= window_start):
             next_date = startup_date(c, settings)
+            if counted_from is not None and next_date is not None:
+                next_date = max(next_date, next_business_day(counted_from))
             kind = schema.STARTUP_TYPE
         else:
-            anchor = last_follow_up or c.start
+            anchor = counted_from or last_follow_up or c.start
             if anchor is None:
                 return UNSCHEDULED
             next_date = add_months_business(anchor, settings.interval_months[tier - 1])

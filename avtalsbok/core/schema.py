@@ -341,6 +341,14 @@ AVTAL_SHEET = SheetDef(
             aliases=("Beställning", "Hur beställer man", "Beställningsinformation"),
             note="Visas i avtalskatalogen för alla som får göra avrop.",
         ),
+        _C(
+            "Senaste uppföljning före avtalsboken",
+            "earlier_follow_up",
+            type=_T.DATE,
+            width=14,
+            aliases=("Senaste uppföljning före",),
+            note="Frivillig: den senaste uppföljningen innan avtalsboken började användas.",
+        ),
         _C("Prioritet", "priority", kind=_K, type=_T.INTEGER, width=9),
         _C("Prioritetsgrund", "priority_reason", kind=_K, width=40),
         _C("Uppföljningsform", "follow_up_form", kind=_K, width=34),
@@ -434,6 +442,14 @@ AVVIKELSER_SHEET = SheetDef(
         _C("Status", "status", choices=DEVIATION_STATUSES, width=20),
         _C("Eskaleringssteg", "step", type=_T.INTEGER, choices=STEPS, width=11, aliases=("Steg",)),
         _C("Ansvarig", "responsible", width=20),
+        _C(
+            "Steg taget",
+            "step_taken",
+            type=_T.DATE,
+            width=12,
+            aliases=("Steg taget datum",),
+            note="Frivillig: dagen eskaleringssteget faktiskt togs. Följer med steget i loggen.",
+        ),
         _C("Dagar öppen", "days_open", kind=_K, type=_T.INTEGER, width=10),
         _C("Försenad", "overdue", kind=_K, width=10),
         _C("Föreslaget steg", "proposed_step", kind=_K, width=28),
@@ -454,6 +470,7 @@ HANDELSELOGG_SHEET = SheetDef(
         _C("Från", "from_value", width=22),
         _C("Till", "to_value", width=22),
         _C("Källa", "source", width=30),
+        _C("Steg taget", "step_taken", type=_T.DATE, width=12),
     ),
 )
 

@@ -34,6 +34,9 @@ class Settings:
     """Everything the engine needs to know about the organisation's choices."""
 
     today: date | None = None
+    #: when the book began: a contract with no follow-up is scheduled from this date if it
+    #: started before it (an adopted register's contracts are not overdue on day one)
+    counted_from: date | None = None
     tier1_share: float = 10.0
     tier2_share: float = 30.0
     interval_months: tuple[int, int, int] = (4, 12, 24)
@@ -217,11 +220,22 @@ class SettingDef:
 _D = Settings()
 #: The setting `Instruktioner` links to.
 HELP_LINK_KEY = "Hjälpsida"
+#: The setting `avtalsbok init` proposes today for.
+COUNTED_FROM_KEY = "Uppföljningar räknas från"
 _STEP_TEXT = [f"{s.name}; {s.days}" if s.days else s.name for s in _D.ladder]
 
 DEFINITIONS: tuple[SettingDef, ...] = (
     SettingDef(
         "Idag", None, "Referensdatum för alla beräkningar. Tomt = dagens datum.", _date, "today"
+    ),
+    SettingDef(
+        COUNTED_FROM_KEY,
+        None,
+        "Dagen avtalsboken började användas. Ett avtal som startade före den dagen och saknar "
+        "registrerad uppföljning planeras från den dagen i stället för från avtalsstarten. "
+        "Tomt = från avtalsstarten.",
+        _date,
+        "counted_from",
     ),
     SettingDef(
         "Andel prioritet 1 (%)",

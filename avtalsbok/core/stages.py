@@ -104,7 +104,7 @@ def _log_entries(book: BookInput) -> Staged[list[LogEntry]]:
 def check(rows: Rows, ctx: RunContext) -> Staged[Rows]:
     """Rows read against each other (duplicate ids, dates in order, unknown contracts, ...)."""
     columns = rows.columns
-    found = check_contracts(rows.contracts, columns[schema.AVTAL])
+    found = check_contracts(rows.contracts, columns[schema.AVTAL], ctx.today)
     found += check_used(rows.contracts, columns[schema.AVTAL])
     found += check_follow_ups(rows.follow_ups, columns[schema.UPPFOLJNINGAR], rows.by_id, ctx.today)
     found += check_deviations(rows.deviations, columns[schema.AVVIKELSER], rows.by_id, ctx.today)
@@ -113,7 +113,8 @@ def check(rows: Rows, ctx: RunContext) -> Staged[Rows]:
 
 def open_states(rows: Rows, ctx: RunContext) -> Staged[list[ContractState]]:
     """A state per contract: its term (extensions left, latest end, procurement deadline), its
-    extension deadline (while an extension is left), its status, its last follow-up."""
+    extension deadline (while an extension is left), its status, its last follow-up
+    (registered on `Uppföljningar`, or `Senaste uppföljning före avtalsboken` when later)."""
     today, settings = ctx.today, ctx.settings
     last_done: dict[str, date] = {}
     for fu in rows.follow_ups:
@@ -126,6 +127,9 @@ def open_states(rows: Rows, ctx: RunContext) -> Staged[list[ContractState]]:
         deadline = extension_deadline(c, settings) if life.extensions_left else None
         status = contract_status(c, deadline, life, ctx)
         last = last_done.get(c.contract_id or "")
+        earlier = c.earlier_follow_up
+        if earlier is not None and earlier <= today and (last is None or earlier > last):
+            last = earlier
         states.append(ContractState(c, status, deadline, last, life))
     return states, []
 

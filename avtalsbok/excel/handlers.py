@@ -325,7 +325,7 @@ def _gor_till_avtalsbok(book: Book, world: _World) -> None:
         return
     today = world.today or world.now.date()
     plan = adoption_plan(book_input, [s.name for s in book.sheets], today)
-    lines = describe(plan)
+    lines = describe(plan, book_input)
     if not lines:
         book.app.alert(
             f"”{book.name}” är redan en avtalsbok: inget behövde läggas till.",

@@ -11,7 +11,10 @@ lacks, and nothing else:
 - on each data sheet the book has, the computed columns it lacks, with their headers, after the
   last used column (where a run would put them), found by header and alias as the reader does;
   a data sheet with no header at all (a blank sheet renamed `Avtal`) gets the template's whole
-  header row.
+  header row;
+- when the register holds contracts and its setting `Uppföljningar räknas från` is blank or
+  missing, today's date there, so that contracts never followed up are not overdue on the first
+  day (an officer's own value is never overwritten).
 
 The officer's own columns, headers and values are never renamed, moved or rewritten. What is to
 be added is a `WritePlan`, carried out by the loss-free file writer (`avtalsbok init`) or on the
@@ -33,7 +36,7 @@ from ..core.book import BookInput
 from ..core.findings import Level
 from ..core.output import Grid, SheetCells, WritePlan, locate_columns
 from ..core.overview import empty_grid
-from ..core.settings import DEFINITIONS
+from ..core.settings import COUNTED_FROM_KEY, DEFINITIONS
 from .template import LISTS_SHEET, instruction_texts
 
 #: Every sheet an adopted book has: the contract's, then the dropdown lists as in the template.
@@ -62,7 +65,49 @@ def adoption_plan(book: BookInput, sheet_names: Sequence[str], today: date) -> W
         if schema.normalize_header(name) not in present:
             plan.add_sheets.append(name)
             plan.replace[name] = _new_sheet(name, today)
+    if _has_contracts(book):
+        _propose_counted_from(book, plan, today)
     return plan
+
+
+def _has_contracts(book: BookInput) -> bool:
+    avtal = book.sheets.get(schema.AVTAL)
+    return avtal is not None and bool(avtal.rows)
+
+
+def _propose_counted_from(book: BookInput, plan: WritePlan, today: date) -> None:
+    """`today` as `Uppföljningar räknas från`: in a new `Inställningar`, on the setting's blank
+    row of the book's own, or on a row of its own below the last; never over a value."""
+    new = plan.replace.get(schema.INSTALLNINGAR)
+    if new is not None:
+        for row in new:
+            if row and row[0] == COUNTED_FROM_KEY:
+                row[1] = today
+        return
+    sheet = book.sheets.get(schema.INSTALLNINGAR)
+    if sheet is None:  # a sheet the reader could not read as settings: left alone
+        return
+    lookup = schema.header_lookup(schema.INSTALLNINGAR_SHEET)
+    letters = {lookup.get(schema.normalize_header(text)): letter for letter, text in sheet.headers.items()}
+    key_letter, value_letter = letters.get("key"), letters.get("value")
+    if key_letter is None or value_letter is None:
+        return
+    key_header, value_header = sheet.headers[key_letter], sheet.headers[value_letter]
+    wanted = schema.normalize_header(COUNTED_FROM_KEY)
+    target = None
+    for row, rec in sheet.rows:
+        key = rec.get(key_header)
+        if isinstance(key, str) and schema.normalize_header(key) == wanted:
+            value = rec.get(value_header)
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                return
+            target = {schema.column_index(value_letter): today}
+            break
+    cells = plan.cells.setdefault(book.sheet_names[schema.INSTALLNINGAR], SheetCells())
+    if target is None:
+        row = max(sheet.max_row, sheet.header_row) + 1
+        target = {schema.column_index(key_letter): COUNTED_FROM_KEY, schema.column_index(value_letter): today}
+    cells.rows.setdefault(row, {}).update(target)
 
 
 def _new_sheet(name: str, today: date) -> Grid:
@@ -103,16 +148,34 @@ def blocking(book: BookInput) -> list[str]:
     return [f.message for f in book.findings if f.level is Level.ERROR]
 
 
-def describe(plan: WritePlan) -> list[str]:
+def describe(plan: WritePlan, book: BookInput) -> list[str]:
     """What a plan adds, in Swedish, one line each."""
-    lines = [
-        f"Kolumnerna {', '.join(header for row in cells.rows.values() for header in row.values())}"
-        f" på bladet {sheet}"
-        for sheet, cells in plan.cells.items()
-    ]
+    lines = []
+    for canonical, sheet in book.sheets.items():
+        cells = plan.cells.get(book.sheet_names[canonical])
+        if cells is not None and (headers := cells.rows.get(sheet.header_row)):
+            lines.append(f"Kolumnerna {', '.join(map(str, headers.values()))} på bladet {sheet.name}")
     if plan.add_sheets:
         lines.append("Bladen " + ", ".join(plan.add_sheets))
+    if (proposed := _proposed(plan)) is not None:
+        lines.append(
+            f"Inställningen {COUNTED_FROM_KEY}: {proposed.isoformat()}. Avtal utan registrerad "
+            "uppföljning planeras från den dagen, inte från avtalsstarten. Ändra datumet på "
+            "bladet Inställningar om registret följts upp från en annan dag."
+        )
     return lines
+
+
+def _proposed(plan: WritePlan) -> date | None:
+    """The date the plan puts in `Uppföljningar räknas från`, if it puts one there (a new
+    sheet's row, or a cell on the book's own)."""
+    new = plan.replace.get(schema.INSTALLNINGAR)
+    rows: list[list[Any]] = list(new) if new is not None else []
+    for sheet, cells in plan.cells.items():
+        if schema.normalize_header(sheet) == schema.normalize_header(schema.INSTALLNINGAR):
+            rows += [list(r.values()) for r in cells.rows.values()]
+    # Adoption writes no other date on `Inställningar`.
+    return next((v for row in rows for v in row if isinstance(v, date)), None)
 
 
 @dataclass
@@ -145,7 +208,7 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
     with Path(path).open("rb") as stream, CalamineWorkbook.from_filelike(stream) as workbook:
         names: list[Any] = workbook.sheet_names
     plan = adoption_plan(book, [str(n) for n in names], today or date.today())
-    lines = describe(plan)
+    lines = describe(plan, book)
     if lines:
         apply_plan(path, plan, read_stamp=stamp)
     return Adoption([], lines)
