@@ -348,3 +348,48 @@ def test_log_rows_of_other_deviations_and_run_summaries_are_ignored() -> None:
     r = evaluate_one(deviation(), log=log)
     assert r.findings == []
     assert log_lines(r) == [("D1", "Avvikelse registrerad", "", "Öppen")]
+
+
+# --- Steg taget: the day a step was actually taken ---------------------------------------------
+
+
+def test_a_step_change_is_logged_with_the_day_it_was_taken_and_the_clock_runs_from_it() -> None:
+    row = deviation(step=1, severity="Låg", step_taken=date(2025, 3, 10))
+    first = evaluate_one(row, log=[registered(date(2025, 3, 3))])
+    assert [(r.event, r.to_value, r.step_taken) for r in first.log_rows] == [
+        ("Eskaleringssteg ändrat", "1 Åtgärdsplan", date(2025, 3, 10))
+    ]
+    # Åtgärdsplan: 30 days from 10 March, not from the run on 14 March (→ 14 April).
+    assert deviation_values(first, 2, "next_check") == (date(2025, 4, 9),)
+    # A later run reads the day back from the log, whatever day it runs.
+    log = [registered(date(2025, 3, 3)), *log_records(first)]
+    later = evaluate_one(row, log=log, today=date(2025, 3, 20))
+    assert later.log_rows == [] and deviation_values(later, 2, "next_check") == (date(2025, 4, 9),)
+
+
+def test_a_step_found_at_registration_runs_from_the_day_it_was_taken() -> None:
+    row = deviation(
+        detected=date(2024, 12, 2), step=2, severity="Hög", step_taken=date(2025, 1, 10)
+    )
+    r = evaluate_one(row)
+    assert [(e.event, e.step_taken) for e in r.log_rows] == [
+        ("Avvikelse registrerad", None),
+        ("Eskaleringssteg ändrat", date(2025, 1, 10)),
+    ]
+    # 63 days since the step, not 102 since detection.
+    assert deviation_values(r, 2, "passivity") == ("Ja – inget nytt steg på 63 dagar",)
+
+
+@pytest.mark.parametrize(
+    ("taken", "code"),
+    [
+        (date(2025, 3, 17), "step-taken-in-future"),
+        (date(2025, 3, 1), "step-taken-before-detected"),
+    ],
+)
+def test_a_step_taken_date_that_cannot_be_true_is_a_warning_and_not_logged(
+    taken: date, code: str
+) -> None:
+    r = evaluate_one(deviation(step=1, step_taken=taken), log=[registered(date(2025, 3, 3))])
+    assert [(f.row, f.header, f.code) for f in r.findings] == [(2, "Steg taget", code)]
+    assert [(e.event, e.step_taken) for e in r.log_rows] == [("Eskaleringssteg ändrat", None)]

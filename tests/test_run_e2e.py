@@ -460,3 +460,27 @@ print(outcome.written, outcome.errors)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "0"]
+
+
+def test_the_log_says_who_ran_the_update_and_when_the_step_was_taken(tmp_path: Path) -> None:
+    path = tmp_path / "avtal.xlsx"
+    dev = {
+        "Avvikelse-ID": "AV-1",
+        "Avtals-ID": "A-1",
+        "Upptäckt": date(2026, 9, 1),
+        "Allvarlighetsgrad": "Hög",
+        "Eskaleringssteg": 1,
+        "Steg taget": date(2026, 9, 20),
+    }
+    contract = {"Avtals-ID": "A-1", "Avtalsnamn": "Städ", "Leverantör": "Städ AB",
+                "Startdatum": date(2026, 1, 1), "Slutdatum": date(2028, 12, 31)}  # fmt: skip
+    build_workbook(path, {schema.AVTAL: [contract], schema.AVVIKELSER: [dev]})
+    code, _out = cli("run", str(path), "--today", TODAY)
+    assert code == 0
+    rows = list(openpyxl.load_workbook(path)[schema.HANDELSELOGG].iter_rows(values_only=True))
+    found = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [(r["Händelse"], r["Steg taget"]) for r in found] == [
+        ("Avvikelse registrerad", None),
+        ("Eskaleringssteg ändrat", datetime(2026, 9, 20)),
+    ]
+    assert all(r["Källa"].startswith("avtalsbok (") for r in found)  # the user who ran it

@@ -152,6 +152,18 @@ def check_deviations(
                         detected=d.detected,
                     )
                 )
+        if d.step_taken and d.step_taken > today:
+            found.append(cmap.at("step_taken", d.row, "step-taken-in-future", d.step_taken))
+        elif d.step_taken and d.detected and d.step_taken < d.detected:
+            found.append(
+                cmap.at(
+                    "step_taken",
+                    d.row,
+                    "step-taken-before-detected",
+                    d.step_taken,
+                    detected=d.detected,
+                )
+            )
         if d.status in ("Åtgärdad", "Stängd") and d.remedied is None:
             found.append(cmap.at("remedied", d.row, "closed-without-date", d.status))
         if d.remedied and d.status is not None and d.status not in ("Åtgärdad", "Stängd"):

@@ -3,8 +3,10 @@
 A deviation whose action-plan deadline has passed without remedy is overdue and the next step
 is proposed — never applied: the officer records the step taken. Every change of status or
 step since the last logged state is appended to `Händelselogg`, so a run with no change logs
-nothing. An open deviation without a new step for too long is flagged (passivity can cost the
-right to sanctions).
+nothing. A step change carries the day the officer says the step was taken (`Steg taget`),
+and the clock towards the next check and passivity runs from that day; without it, from the
+run that noticed the change. An open deviation without a new step for too long is flagged
+(passivity can cost the right to sanctions).
 """
 
 from __future__ import annotations
@@ -72,9 +74,11 @@ def _logged_states(log: list[LogEntry]) -> dict[str, _Logged]:
             step = logged_step(e)
             if step is not None:
                 state.step = step
-                # A step found at registration was taken on an unknown day: the clock runs
-                # from detection, as on the run that registered it.
-                if e.from_value and e.timestamp:
+                # A step found at registration without `Steg taget` was taken on an unknown
+                # day: the clock runs from detection, as on the run that registered it.
+                if e.step_taken:
+                    state.last_step_change = e.step_taken
+                elif e.from_value and e.timestamp:
                     state.last_step_change = e.timestamp.date()
     return states
 
@@ -107,7 +111,10 @@ def evaluate_deviations(
             changes, warnings = _changes(d, prior, status, step, cmap, ctx)
             new_rows.extend(changes)
             found.extend(warnings)
-            if prior.registered and any(r.event == EVENT_STEP for r in changes):
+            taken = next((r.step_taken for r in changes if r.event == EVENT_STEP), None)
+            if taken is not None:
+                last_change = taken
+            elif prior.registered and any(r.event == EVENT_STEP for r in changes):
                 last_change = ctx.today
             elif prior.last_step_change:
                 last_change = prior.last_step_change
@@ -120,9 +127,11 @@ def _changes(
 ) -> tuple[list[LogRow], list[Finding]]:
     ident, contract = d.deviation_id or "", d.contract_id or ""
     settings = ctx.settings
+    taken = step_taken(d, ctx.today)
 
     def row(event: str, before: str, after: str) -> LogRow:
-        return LogRow(ctx.now, ident, contract, event, before, after, ctx.source)
+        when = taken if event == EVENT_STEP else None
+        return LogRow(ctx.now, ident, contract, event, before, after, ctx.source, when)
 
     rows: list[LogRow] = []
     found: list[Finding] = []
@@ -141,6 +150,15 @@ def _changes(
         elif step < before:
             found.append(cmap.at("step", d.row, "escalation-step-lowered", step, from_step=before))
     return rows, found
+
+
+def step_taken(d: Deviation, today: date) -> date | None:
+    """`Steg taget` when it can be true: not after today, not before the deviation was found
+    (`checks` warns about either)."""
+    taken = d.step_taken
+    if taken is None or taken > today or (d.detected is not None and taken < d.detected):
+        return None
+    return taken
 
 
 def _business_day_after(d: date, days: int) -> date | None:
