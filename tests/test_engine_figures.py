@@ -17,6 +17,7 @@ from avtalsbok.core.computed import check_text
 from avtalsbok.core.engine import Result
 from avtalsbok.core.findings import make
 from avtalsbok.core.overview import KeyFigures
+from avtalsbok.core.owners import OwnerLoad
 
 
 def small_book() -> Result:
@@ -137,6 +138,10 @@ def test_every_key_figure_of_a_small_book() -> None:
         audited_suppliers=1,
         audit_cost=30_000.0,
         audits_per_supplier=(("Alfa AB", 2, 30_000.0),),
+        # Eva has D1 past its deadline; A2, A3 and A5 have no owner: A5's follow-up is late
+        # and its extension decision due on 2 June, A3's start-up meeting is due. One late
+        # thing each: more decisions first.
+        owners=(OwnerLoad("(ingen avtalsansvarig)", 1, 1, 1, 0), OwnerLoad("Eva", 0, 0, 0, 1)),
     )
     assert r.figures.sustainability_followed_up_pct == 100.0
     assert r.figures.audits_per_sustainability_contract == 1.0

@@ -11,6 +11,7 @@ from .calendar import add_months
 from .findings import Finding, Level
 from .models import Contract
 from .overview import SEVERITY_ORDER, KeyFigures, next_months
+from .owners import owner_loads
 from .schedule import (
     DECISION,
     ENDED,
@@ -225,6 +226,7 @@ def key_figures(
         audited_suppliers=len(per_supplier),
         audit_cost=float(sum(f.cost or 0.0 for f in audits)),
         audits_per_supplier=audits_per_supplier,
+        owners=owner_loads(states, rows, deviation_states, today),
     )
 
 

@@ -1,10 +1,11 @@
 """The `Översikt` sheet's fixed layout: key-figure blocks at fixed cells, and the charts over them.
 
 The engine regenerates `Översikt` as a grid of values on every run; the native charts in the
-officer's book point at the same cells. Every block but the last two has a fixed number of rows,
-so the chart ranges never move. Audits per supplier grows downwards, and the contract-life
-block (new procurements, evaluations, price adjustments; added after the charts were fixed)
-stands under it, so that no block above it moves.
+officer's book point at the same cells. Every block but the last three has a fixed number of
+rows, so the chart ranges never move. Audits per supplier grows downwards, and the blocks added
+after the charts were fixed stand under it, so that no block above them moves: the
+contract-life block (new procurements, evaluations, price adjustments), then what needs action
+per avtalsansvarig (which grows with the owners).
 
 The block rows are fixed for good: the charts of every book already in use point at them (the
 engine rewrites the values, never a book's charts), so a block that moved would leave those
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .owners import HEADERS as OWNER_HEADERS
+from .owners import OwnerLoad
 from .schema import column_letter
 
 TITLE = "Översikt – avtalsbok"
@@ -30,6 +33,9 @@ STEP_NAMES_DEFAULT = (
     "Uppsägning/hävning",
 )
 SEVERITY_ORDER = ("Låg", "Medel", "Hög", "Allvarlig")
+#: The block that grows downwards from a fixed title, and the last block, after all others.
+SUPPLIERS_TITLE = "Revisioner per leverantör"
+OWNERS_TITLE = "Att göra per avtalsansvarig"
 
 Cell = str | int | float | date | datetime | None
 
@@ -73,6 +79,8 @@ class KeyFigures:
     audit_cost: float = 0.0
     #: (supplier, audits, cost) sorted by audits desc, then supplier
     audits_per_supplier: tuple[tuple[str, int, float], ...] = field(default=())
+    #: what needs action per avtalsansvarig, the most urgent first
+    owners: tuple[OwnerLoad, ...] = field(default=())
 
     @property
     def sustainability_followed_up_pct(self) -> float:
@@ -191,7 +199,7 @@ def blocks(f: KeyFigures) -> list[Block]:
             ],
         ),
         Block(
-            "Revisioner per leverantör",
+            SUPPLIERS_TITLE,
             ("Leverantör", "Revisioner", "Kostnad (kr)"),
             [(s, n, c) for s, n, c in f.audits_per_supplier],
         ),
@@ -204,7 +212,15 @@ def blocks(f: KeyFigures) -> list[Block]:
                 ("Prisjusteringar inom 90 dagar", f.price_adjustments_90),
             ],
         ),
+        # After the blocks at fixed places and the contract-life block: flows with their length.
+        Block(OWNERS_TITLE, OWNER_HEADERS, [load.cells() for load in f.owners]),
     ]
+
+
+def _placed(all_blocks: list[Block]) -> list[Block]:
+    """The blocks laid out from the template's rows: all but the owners' at the end, which
+    stands wherever the lengths above it put it."""
+    return [b for b in all_blocks if b.title != OWNERS_TITLE]
 
 
 #: Row where the first block's title stands; rows 1–3 hold the title and dates.
@@ -239,7 +255,8 @@ def grid(f: KeyFigures) -> list[list[Cell]]:
 
 
 def _empty_blocks() -> list[Block]:
-    return blocks(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1)))
+    """The blocks laid out from the template's rows, empty."""
+    return _placed(blocks(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1))))
 
 
 def _title_rows() -> dict[str, int]:
