@@ -302,3 +302,44 @@ def test_the_same_book_on_the_same_day_gives_the_same_result() -> None:
     assert first == second
     assert first.sheets() == second.sheets()
     assert first.log_grid() == second.log_grid()
+
+
+def test_the_owner_block_follows_the_supplier_block_and_moves_no_block_with_a_place() -> None:
+    from avtalsbok.core.overview import OWNERS_TITLE, block_positions
+    from avtalsbok.core.owners import HEADERS
+
+    grid = small_book().sheets()[schema.OVERSIKT]
+    # Every block at a fixed place stands where the charts of the books in use point.
+    for title, (first, _last) in block_positions().items():
+        assert grid[first - 3] == [title]
+    assert OWNERS_TITLE not in block_positions()
+    # The supplier block (one supplier) grows from its fixed title; the owners' comes after.
+    supplier_first, _ = block_positions()["Revisioner per leverantör"]
+    assert grid[supplier_first - 1][0] == "Alfa AB"
+    assert grid[supplier_first + 1 : supplier_first + 5] == [
+        [OWNERS_TITLE],
+        list(HEADERS),
+        ["(ingen avtalsansvarig)", 1, 1, 1, 0],
+        ["Eva", 0, 0, 0, 1],
+    ]
+
+
+def test_the_most_urgent_owner_comes_first() -> None:
+    def tier2(ident: str, owner: str, **kw: object) -> dict[str, object]:
+        return contract(contract_id=ident, owner=owner, manual_priority=2, motivation="t", **kw)
+
+    rows = [
+        tier2("B1", "Bo"),  # due 2025-06-03: in 90 days, not in 30
+        tier2("C1", "Cia"),  # due 2025-03-20: within 30 days
+        tier2("A1", "anna"),  # due 2024-06-03: late
+        # late too, and its extension decision is due 2025-06-02
+        tier2("A2", "Anna", end=date(2025, 9, 30), notice_months=3, extension_option="1+1"),
+    ]
+    done = {"B1": date(2024, 6, 3), "C1": date(2024, 3, 20), "A1": date(2023, 6, 1)}
+    follow_ups = [follow_up(contract_id=k, date=v) for k, v in done.items()]
+    follow_ups.append(follow_up(contract_id="A2", date=date(2023, 6, 1)))
+    r = run(rows, follow_ups)
+    assert [load.cells() for load in r.figures.owners] == [
+        ("anna", 2, 0, 1, 0),  # two late (one owner, whatever the case)
+        ("Cia", 0, 1, 0, 0),  # nothing late or to decide; a follow-up within 30 days
+    ]
