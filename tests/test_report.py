@@ -22,6 +22,7 @@ from avtalsbok.core.schema import DECISION_SUBJECTS
 from avtalsbok.demo import generate
 from avtalsbok.report.decisions import EVALUATIONS_DUE, PROCUREMENTS
 from avtalsbok.report.location import file_uri, full_path
+from avtalsbok.report.actions import ENDING, OWNERS
 from avtalsbok.report.records import BookRecord, BookStatus, book_record
 from avtalsbok.report.totals import Totals
 from avtalsbok.report.workbook import (
@@ -74,6 +75,8 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
         LATE_DEVIATIONS,
         PROCUREMENTS,
         EVALUATIONS_DUE,
+        OWNERS,
+        ENDING,
         EVALUATION,
         SUPPLIERS,
         FINDINGS,
@@ -105,6 +108,17 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
     assert len(due) == sum(r.summary["evaluations_due"] for r in records) > 0
     assert {row[5] for row in due} == set(DECISION_SUBJECTS)
     assert all(row[7] < row[6] for row in due)  # evaluated before the decision
+    owners = _rows(wb, OWNERS)  # owner, late, within 30 days, decisions, deviations, units
+    assert sum(row[1] for row in owners) == sum(r.summary["follow_ups_overdue"] for r in records)
+    assert sum(row[4] for row in owners) == len(late)
+    assert sum(row[3] for row in owners) > 0
+    lates = [row[1] + row[4] for row in owners]
+    assert lates == sorted(lates, reverse=True)  # the most urgent owner first
+    ending = _rows(wb, ENDING)
+    assert len(ending) == sum(r.summary["expiring"] + r.summary["extension_decisions"] for r in records) > 0
+    for row in ending:  # Beslut senast for a decision, days counted to it, else to the end
+        assert (row[6] is not None) == (row[5] == "Förlängningsbeslut krävs")
+        assert row[8] == ((row[6] or row[7]).date() - TODAY).days >= 0
     found = _rows(wb, FINDINGS)
     assert len(found) == sum(len(r.findings) for r in records) > 0
     assert {row[7] for row in found} == {"Fel", "Varning"}
@@ -234,6 +248,8 @@ def test_libreoffice_opens_the_report(tmp_path: Path, records: list[BookRecord])
         LATE_DEVIATIONS,
         PROCUREMENTS,
         EVALUATIONS_DUE,
+        OWNERS,
+        ENDING,
         EVALUATION,
         SUPPLIERS,
         FINDINGS,

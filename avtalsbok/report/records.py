@@ -24,7 +24,8 @@ from ..core.figures import DECISION_ACTIVITY, FOLLOW_UP_ACTIVITIES, PlanRow
 from ..core.findings import Finding, Level, display_value
 from ..core.models import Contract
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
-from ..core.schedule import DECISION, KIND_BY_TIER, MEETING_BY_TIER, PROCUREMENT
+from ..core.owners import OwnerLoad
+from ..core.schedule import DECISION, EXPIRING, KIND_BY_TIER, MEETING_BY_TIER, PROCUREMENT
 from ..core.schema import STARTUP_TYPE
 from ..core.state import ContractState
 from ..publish.facts import BookExport, book_export
@@ -96,6 +97,21 @@ PROCUREMENT_SUBJECT = "Ny upphandling"
 
 
 @dataclass(frozen=True, slots=True)
+class EndingContract:
+    """A contract whose extension must be decided, or which ends, within the book's warning
+    window (`Varning avtalsslut (dagar)`): its status says which."""
+
+    contract_id: str
+    contract_name: str
+    supplier: str
+    status: str
+    decide_by: date | None
+    end: date | None
+    owner: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """The regions' evaluation questions for one book."""
 
@@ -143,6 +159,10 @@ class BookRecord:
     procurements: tuple[ContractDue, ...] = ()
     evaluations: tuple[ContractDue, ...] = ()
     late_deviations: tuple[LateDeviation, ...] = ()
+    #: what needs action per avtalsansvarig, the most urgent first
+    owners: tuple[OwnerLoad, ...] = ()
+    #: extension decisions and contracts ending within the warning window
+    ending: tuple[EndingContract, ...] = ()
     findings: tuple[Finding, ...] = ()
     recipients: tuple[str, ...] = ()
     owner: str | None = None
@@ -315,6 +335,8 @@ def record_of(
             if s.review is not None
         ),
         late_deviations=_late_deviations(result),
+        owners=f.owners,
+        ending=_ending(result),
         findings=found,
         recipients=result.settings.report_recipients,
         owner=owner,
@@ -383,6 +405,27 @@ def _due(s: ContractState, subject: str, day: date | None, evaluate_by: date | N
 def _plain(f: Finding) -> Finding:
     """The finding with its value as the report shows it (plain, picklable data)."""
     return replace(f, value=display_value(f.value))
+
+
+def _ending(result: Result) -> tuple[EndingContract, ...]:
+    """Contracts whose extension decision is due, or which end, within the warning window,
+    the soonest first."""
+    out = [
+        EndingContract(
+            c.contract_id or "",
+            c.name or "",
+            c.supplier or "",
+            s.status,
+            s.extension_deadline if s.status == DECISION else None,
+            c.end,
+            c.owner or "",
+            c.email or "",
+        )
+        for s in result.states
+        if s.status in (DECISION, EXPIRING)
+        for c in (s.contract,)
+    ]
+    return tuple(sorted(out, key=lambda e: (e.decide_by or e.end or date.max, e.contract_id)))
 
 
 def _late_deviations(result: Result) -> tuple[LateDeviation, ...]:

@@ -4,8 +4,10 @@
 follow-ups per month for the next twelve months, open deviations by escalation step); the
 other sheets list one row per book, every overdue follow-up, every open deviation past its
 deadline (each with its next step), the contracts that need a new procurement or an
-evaluation before a decision, the regions' evaluation figures and every finding with its
-file; `Böcker` links each book's full path. Everything copied from a workbook is written as a
+evaluation before a decision, what needs action per avtalsansvarig over every book, the
+extension decisions and contracts ending within the warning window (`actions`), the regions'
+evaluation figures and every finding with its file; `Böcker` links each book's full path.
+Everything copied from a workbook is written as a
 value of its own type, text always as text, so a cell that an officer typed as `=...` can never
 become a formula; the report holds no formula at all. Same records and date → same bytes.
 """
@@ -29,6 +31,7 @@ from ..core.findings import sort_key
 from ..core.schema import MONTHS_SV
 from ..workbook.atomic import WriteError, atomic_replace, owner_of
 from . import REPORT_CATEGORY, decisions
+from .actions import ENDING, ENDING_COLUMNS, OWNER_COLUMNS, OWNERS, ending_rows, owner_rows
 from .location import MAX_EXCEL_LINK, is_windows_path
 from .records import BookRecord, next_step
 from .totals import Figure, Totals
@@ -198,6 +201,8 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
         decisions.evaluation_rows(ordered),
         fmt,
     )
+    _table(wb, OWNERS, OWNER_COLUMNS, owner_rows(ordered), fmt)
+    _table(wb, ENDING, ENDING_COLUMNS, ending_rows(ordered, today), fmt)
     _table(wb, EVALUATION, _EVALUATION_COLUMNS, _evaluation_rows(ordered, totals), fmt)
     _table(
         wb,
