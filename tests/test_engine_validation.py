@@ -118,7 +118,7 @@ def test_a_blank_row_is_skipped_and_its_computed_cells_cleared() -> None:
 def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
     row = {**contract(), "Avtalsnummer": "X9"}
     r = run([row])
-    assert flatten(r.findings) == [("Avtal", 1, "AD", "duplicate-column")]
+    assert flatten(r.findings) == [("Avtal", 1, "AE", "duplicate-column")]
     assert r.findings[0].message == "Rubriken Avtalsnummer finns två gånger; kolumn A används."
 
 

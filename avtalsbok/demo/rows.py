@@ -47,6 +47,7 @@ _AVTAL_KEYS = (
     "manual_priority",
     "motivation",
     "how_to_order",
+    "earlier_follow_up",
 )
 _FOLLOW_UP_KEYS = (
     "contract_id",
@@ -70,6 +71,7 @@ _DEVIATION_KEYS = (
     "status",
     "step",
     "responsible",
+    "step_taken",
 )
 _LOG_KEYS = (
     "timestamp",
@@ -79,6 +81,7 @@ _LOG_KEYS = (
     "from_value",
     "to_value",
     "source",
+    "step_taken",
 )
 _SETTING_KEYS = ("key", "value", "description")
 
@@ -138,6 +141,7 @@ def contract_row(c: Contract, today: date) -> dict[str, Any]:
                 c.manual,
                 c.motivation,
                 _how_to_order(c),
+                None,  # the demo's register began with the book: no earlier follow-ups
             ),
             strict=True,
         )
@@ -164,6 +168,7 @@ def deviation_row(d: Deviation) -> dict[str, Any]:
                 d.status,
                 float(d.step),
                 OWNERS[d.contract.owner],
+                None,  # the day a step was taken is left to the officer
             ),
             strict=True,
         )
@@ -171,7 +176,8 @@ def deviation_row(d: Deviation) -> dict[str, Any]:
 
 
 def log_row(values: tuple[Any, ...]) -> dict[str, Any]:
-    return dict(zip(_LOG_HEADERS, values, strict=True))
+    """A log row of the demo's history (which records no `Steg taget`)."""
+    return dict(zip(_LOG_HEADERS, (*values, None), strict=True))
 
 
 def settings_rows(today: date) -> list[dict[str, Any]]:
