@@ -60,6 +60,7 @@ def test_every_planted_mistake_is_reported(result: Result, mistake: demo.Mistake
 
 def test_the_planted_mistakes_are_the_only_findings(result: Result) -> None:
     planted = Counter(m.code for m in demo.MISTAKES)
+    planted["today-locked"] += 1  # the demo locks Idag to its own day
     assert Counter(f.code for f in result.findings) == planted
 
 

@@ -114,7 +114,9 @@ def test_each_chart_prints_whole_beside_its_block(
         # Two charts a page, the blocks between page breaks chosen to keep them whole.
         assert list(_chart_pages(pages).values()) == [0, 1, 1, 2]
         # The charts fit across the page: nothing of a chart spills onto a page of its own.
-        assert len(pages) == 3
+        # After a run the owner list at the end may run on, onto pages with no chart.
+        assert len(pages) == 3 if printed is printed_template else len(pages) >= 3
+        assert not any(spec.title in p.text for p in pages[3:] for spec in overview.charts())
 
 
 def test_long_sheets_repeat_their_header_row_after_a_run(

@@ -240,7 +240,15 @@ def _sniff_zip(data: bytes, max_uncompressed: int, scan: ScanRequest | None) -> 
         return findings.make("file-too-large", reason=f"zip-filen har {entries} delar")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        struct.error,
+        NotImplementedError,  # a directory entry claiming a zip version no reader knows
+    ):
         return findings.make(
             "file-corrupt", reason="zip-strukturen är trasig; filen kan vara ofullständigt kopierad"
         )
