@@ -307,5 +307,8 @@ def test_a_book_locked_to_its_own_idag_counts_its_items_from_it_and_says_so(
     body = anna.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     skola = body[body.index("Skola") :]
     assert "Räknat per 2026-10-31 (avtalsbokens Idag)" in skola
-    assert "S-1 Avtal S-1 (Leverantör AB): Statistikuppföljning + uppföljningsmöte, om 5 dagar" in skola
+    assert (
+        "S-1 Avtal S-1 (Leverantör AB): Statistikuppföljning + uppföljningsmöte, om 5 dagar"
+        in skola
+    )
     assert "Räknat per" not in body[: body.index("Skola")]

@@ -23,6 +23,7 @@ from avtalsbok.demo import generate
 from avtalsbok.report.decisions import EVALUATIONS_DUE, PROCUREMENTS
 from avtalsbok.report.location import file_uri, full_path
 from avtalsbok.report.actions import ENDING, OWNERS
+from avtalsbok.report.location import file_uri, full_path
 from avtalsbok.report.records import BookRecord, BookStatus, book_record
 from avtalsbok.report.totals import Totals
 from avtalsbok.report.workbook import (
@@ -115,7 +116,11 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
     lates = [row[1] + row[4] for row in owners]
     assert lates == sorted(lates, reverse=True)  # the most urgent owner first
     ending = _rows(wb, ENDING)
-    assert len(ending) == sum(r.summary["expiring"] + r.summary["extension_decisions"] for r in records) > 0
+    assert (
+        len(ending)
+        == sum(r.summary["expiring"] + r.summary["extension_decisions"] for r in records)
+        > 0
+    )
     for row in ending:  # Beslut senast for a decision, days counted to it, else to the end
         assert (row[6] is not None) == (row[5] == "Förlängningsbeslut krävs")
         assert row[8] == ((row[6] or row[7]).date() - TODAY).days >= 0

@@ -55,7 +55,9 @@ def check_contracts(contracts: list[Contract], cmap: ColumnMap, today: date) -> 
             )
         if c.earlier_follow_up and c.earlier_follow_up > today:
             found.append(
-                cmap.at("earlier_follow_up", c.row, "earlier-follow-up-in-future", c.earlier_follow_up)
+                cmap.at(
+                    "earlier_follow_up", c.row, "earlier-follow-up-in-future", c.earlier_follow_up
+                )
             )
         if (c.probability is None) != (c.consequence is None):
             missing = "probability" if c.probability is None else "consequence"

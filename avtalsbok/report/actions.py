@@ -16,6 +16,9 @@ from ..core.owners import merged
 from ..core.schedule import DECISION
 from .records import DECISION_STEP, BookRecord, BookStatus
 
+#: A cell of these sheets.
+Value = str | int | date | None
+
 OWNERS = "Per avtalsansvarig"
 ENDING = "Beslut och avtalsslut"
 
@@ -43,7 +46,7 @@ ENDING_COLUMNS: tuple[tuple[str, int, str], ...] = (
 ENDING_STEP = "Förbered ny upphandling eller avveckla avtalet"
 
 
-def owner_rows(records: Sequence[BookRecord]) -> list[list[object]]:
+def owner_rows(records: Sequence[BookRecord]) -> list[list[Value]]:
     """Each owner's counts added up over every readable book (the same name in any case is
     one owner), the most urgent first, with the units whose books they have something in."""
     usable = [r for r in records if r.status is not BookStatus.UNREADABLE]
@@ -57,10 +60,10 @@ def owner_rows(records: Sequence[BookRecord]) -> list[list[object]]:
     ]
 
 
-def ending_rows(records: Sequence[BookRecord], today: date) -> list[list[object]]:
+def ending_rows(records: Sequence[BookRecord], today: date) -> list[list[Value]]:
     """Every contract with an extension to decide or ending within its book's warning window;
     days are counted from the book's own reference date to the decision, else the end."""
-    rows: list[list[object]] = []
+    rows: list[list[Value]] = []
     for r in records:
         day = r.today or today
         for e in r.ending:

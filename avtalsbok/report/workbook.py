@@ -7,9 +7,9 @@ deadline (each with its next step), the contracts that need a new procurement or
 evaluation before a decision, what needs action per avtalsansvarig over every book, the
 extension decisions and contracts ending within the warning window (`actions`), the regions'
 evaluation figures and every finding with its file; `Böcker` links each book's full path.
-Everything copied from a workbook is written as a
-value of its own type, text always as text, so a cell that an officer typed as `=...` can never
-become a formula; the report holds no formula at all. Same records and date → same bytes.
+Everything copied from a workbook is written as a value of its own type, text always as text, so
+a cell that an officer typed as `=...` can never become a formula; the report holds no formula at
+all. Same records and date → same bytes.
 """
 
 from __future__ import annotations

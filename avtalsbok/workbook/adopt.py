@@ -88,26 +88,35 @@ def _propose_counted_from(book: BookInput, plan: WritePlan, today: date) -> None
     if sheet is None:  # a sheet the reader could not read as settings: left alone
         return
     lookup = schema.header_lookup(schema.INSTALLNINGAR_SHEET)
-    letters = {lookup.get(schema.normalize_header(text)): letter for letter, text in sheet.headers.items()}
+    letters = {
+        lookup.get(schema.normalize_header(text)): letter for letter, text in sheet.headers.items()
+    }
     key_letter, value_letter = letters.get("key"), letters.get("value")
     if key_letter is None or value_letter is None:
         return
     key_header, value_header = sheet.headers[key_letter], sheet.headers[value_letter]
     wanted = schema.normalize_header(COUNTED_FROM_KEY)
-    target = None
-    for row, rec in sheet.rows:
-        key = rec.get(key_header)
-        if isinstance(key, str) and schema.normalize_header(key) == wanted:
-            value = rec.get(value_header)
-            if value is not None and not (isinstance(value, str) and not value.strip()):
-                return
-            target = {schema.column_index(value_letter): today}
-            break
-    cells = plan.cells.setdefault(book.sheet_names[schema.INSTALLNINGAR], SheetCells())
-    if target is None:
-        row = max(sheet.max_row, sheet.header_row) + 1
-        target = {schema.column_index(key_letter): COUNTED_FROM_KEY, schema.column_index(value_letter): today}
-    cells.rows.setdefault(row, {}).update(target)
+    found = next(
+        (
+            (row, rec.get(value_header))
+            for row, rec in sheet.rows
+            if isinstance(key := rec.get(key_header), str)
+            and schema.normalize_header(key) == wanted
+        ),
+        None,
+    )
+    value_column = schema.column_index(value_letter)
+    at: int
+    values: dict[int, Any]
+    if found is None:  # no such row: one of its own below the last
+        at = max(sheet.max_row, sheet.header_row) + 1
+        values = {schema.column_index(key_letter): COUNTED_FROM_KEY, value_column: today}
+    elif found[1] is None or (isinstance(found[1], str) and not found[1].strip()):
+        at, values = found[0], {value_column: today}
+    else:  # the officer's own date
+        return
+    sheet_cells = plan.cells.setdefault(book.sheet_names[schema.INSTALLNINGAR], SheetCells())
+    sheet_cells.rows.setdefault(at, {}).update(values)
 
 
 def _new_sheet(name: str, today: date) -> Grid:
@@ -154,7 +163,9 @@ def describe(plan: WritePlan, book: BookInput) -> list[str]:
     for canonical, sheet in book.sheets.items():
         cells = plan.cells.get(book.sheet_names[canonical])
         if cells is not None and (headers := cells.rows.get(sheet.header_row)):
-            lines.append(f"Kolumnerna {', '.join(map(str, headers.values()))} på bladet {sheet.name}")
+            lines.append(
+                f"Kolumnerna {', '.join(map(str, headers.values()))} på bladet {sheet.name}"
+            )
     if plan.add_sheets:
         lines.append("Bladen " + ", ".join(plan.add_sheets))
     if (proposed := _proposed(plan)) is not None:
