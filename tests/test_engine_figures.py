@@ -304,23 +304,28 @@ def test_the_same_book_on_the_same_day_gives_the_same_result() -> None:
     assert first.log_grid() == second.log_grid()
 
 
-def test_the_owner_block_follows_the_supplier_block_and_moves_no_block_with_a_place() -> None:
+def test_the_owner_block_comes_last_and_moves_no_block_with_a_place() -> None:
     from avtalsbok.core.overview import OWNERS_TITLE, block_positions
     from avtalsbok.core.owners import HEADERS
 
     grid = small_book().sheets()[schema.OVERSIKT]
-    # Every block at a fixed place stands where the charts of the books in use point.
-    for title, (first, _last) in block_positions().items():
+    titles = list(block_positions())
+    assert OWNERS_TITLE not in titles
+    # Every block down to the suppliers' stands where the charts of the books in use point.
+    for title in titles[: titles.index("Revisioner per leverantör") + 1]:
+        first, _last = block_positions()[title]
         assert grid[first - 3] == [title]
-    assert OWNERS_TITLE not in block_positions()
-    # The supplier block (one supplier) grows from its fixed title; the owners' comes after.
+    # The supplier block (one supplier) grows from its fixed title; the owners' comes last.
     supplier_first, _ = block_positions()["Revisioner per leverantör"]
     assert grid[supplier_first - 1][0] == "Alfa AB"
-    assert grid[supplier_first + 1 : supplier_first + 5] == [
+    at = grid.index([OWNERS_TITLE])
+    assert at > supplier_first and all(row != [OWNERS_TITLE] for row in grid[:at])
+    assert grid[at:] == [
         [OWNERS_TITLE],
         list(HEADERS),
         ["(ingen avtalsansvarig)", 1, 1, 1, 0],
         ["Eva", 0, 0, 0, 1],
+        [],
     ]
 
 
@@ -343,3 +348,24 @@ def test_the_most_urgent_owner_comes_first() -> None:
         ("anna", 2, 0, 1, 0),  # two late (one owner, whatever the case)
         ("Cia", 0, 1, 0, 0),  # nothing late or to decide; a follow-up within 30 days
     ]
+
+
+def test_a_new_procurement_to_start_within_90_days_is_a_decision_for_its_owner() -> None:
+    # No extension option, ends 30 April 2026: a new procurement must start a year before,
+    # 30 April 2025, 47 days after the run. With an extension left, that decision counts instead.
+    rows = [
+        contract(owner="Bo", end=date(2026, 4, 30), manual_priority=3, motivation="t"),
+        contract(contract_id="A2", owner="Cia", end=date(2027, 4, 30), manual_priority=3,
+                 motivation="t"),  # a year later: not yet
+    ]  # fmt: skip
+    follow_ups = [follow_up(date=date(2025, 1, 15)), follow_up(contract_id="A2")]
+    r = run(rows, follow_ups)
+    assert [load.cells() for load in r.figures.owners] == [("Bo", 0, 0, 1, 0)]
+
+
+def test_an_ended_contract_needs_no_action() -> None:
+    from avtalsbok.core import owners, schedule
+
+    assert owners.ENDED == schedule.ENDED == "Upphört"
+    r = run([contract(owner="Bo", end=date(2024, 12, 31), manual_priority=1, motivation="t")])
+    assert r.figures.owners == ()

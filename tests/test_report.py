@@ -20,9 +20,8 @@ from avtalsbok.cli import main
 from avtalsbok.core.findings import make
 from avtalsbok.core.schema import DECISION_SUBJECTS
 from avtalsbok.demo import generate
-from avtalsbok.report.decisions import EVALUATIONS_DUE, PROCUREMENTS
-from avtalsbok.report.location import file_uri, full_path
 from avtalsbok.report.actions import ENDING, OWNERS
+from avtalsbok.report.decisions import EVALUATIONS_DUE, PROCUREMENTS
 from avtalsbok.report.location import file_uri, full_path
 from avtalsbok.report.records import BookRecord, BookStatus, book_record
 from avtalsbok.report.totals import Totals

@@ -2,10 +2,11 @@
 
 A manager reads it as "who has what to do this month": for each contract owner (`Avtalsansvarig`
 on `Avtal`, compared without regard to case) the follow-ups already late, those due within 30
-days, the decisions due within 90 days, and the open deviations on their contracts whose action
-plan is past its deadline. The most urgent owner comes first: most things already late
-(follow-ups and deviations together), then most decisions coming, then most follow-ups coming,
-then by name. `Översikt` shows it per book; the batch report adds it up over every book.
+days, the decisions due within 90 days (on an extension, or to start a new procurement when none
+is left), and the open deviations on their contracts whose action plan is past its deadline. The
+most urgent owner comes first: most things already late (follow-ups and deviations together),
+then most decisions coming, then most follow-ups coming, then by name. `Översikt` shows it per
+book; the batch report adds it up over every book.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from .schema import CONTRACT_STATUSES
 if TYPE_CHECKING:  # `overview` holds the loads and `settings` imports it: no cycle at run time
     from .state import ContractState, DeviationState, Rows
 
-ENDED = CONTRACT_STATUSES[-1]
+#: `schedule.ENDED` (not imported from there: `settings` imports this module through `overview`)
+ENDED = CONTRACT_STATUSES[4]
 
 #: The owner of contracts with `Avtalsansvarig` blank.
 UNOWNED = "(ingen avtalsansvarig)"
@@ -74,9 +76,12 @@ HEADERS = (
 
 
 def decision_dates(state: ContractState) -> tuple[date, ...]:
-    """The decisions ahead of a contract's owner, by their last day: today the extension
-    decision (a re-procurement deadline joins here)."""
-    return (state.extension_deadline,) if state.extension_deadline else ()
+    """The decisions ahead of a contract's owner, by their last day: the extension decision
+    while an extension is left, else the day a new procurement must start by."""
+    if state.extension_deadline is not None:
+        return (state.extension_deadline,)
+    deadline = state.term.procurement_deadline
+    return (deadline,) if deadline is not None and not state.term.extensions_left else ()
 
 
 class _Tally:
