@@ -372,6 +372,7 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.run import BatchOptions, run_batch
     from .mail.sanitize import AddressError, addresses
     from .mail.transport import MailError
+    from .publish.output import refusal
 
     mailing = bool(args.mail or args.mail_to)
     if mailing and args.report is None:
@@ -382,6 +383,8 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error(f"mappen för rapporten finns inte: {args.report.parent}")
     if args.katalog is not None and not args.katalog.parent.is_dir():
         return _usage_error(f"mappen för avtalskatalogen finns inte: {args.katalog.parent}")
+    if args.katalog is not None and (why := refusal(args.katalog)) is not None:
+        return _usage_error(f"avtalskatalogen kan inte skrivas: {why}")
     try:
         settings = _mail_settings(args) if mailing else None
         addresses(args.mail_to)

@@ -91,6 +91,7 @@ def _load(args: argparse.Namespace) -> _Loaded | str:
     from ..batch.pool import Job, run_books
     from ..batch.progress import progress_for
     from ..report.records import BookStatus, unit_of
+    from .output import refusal
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -98,6 +99,8 @@ def _load(args: argparse.Namespace) -> _Loaded | str:
     output: Path | None = args.output
     if output is not None and not output.parent.is_dir():
         return f"mappen för filen finns inte: {output.parent}"
+    if output is not None and (why := refusal(output)) is not None:
+        return why
     found = find_books(args.paths, args.include, args.exclude, skip=[output] if output else [])
     if not found.books:
         return "inga arbetsböcker hittades (se --include och --exclude)"

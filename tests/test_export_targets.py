@@ -1,0 +1,79 @@
+"""Where an export (`kalender`, `katalog`, `ocds`, `batch --katalog`) may be written: never over
+a workbook, not even one the output's name links to, and never into a folder's place."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from helpers import TODAY, contract, setting
+
+from avtalsbok.cli import main
+from avtalsbok.core import schema
+from avtalsbok.workbook.template import build_workbook
+
+EXPORTS = (
+    ["kalender"],
+    ["katalog"],
+    ["ocds", "--publisher", "Kommunen", "--ocid-prefix", "ocds-abc123"],
+)
+
+
+def _two_books(folder: Path) -> tuple[Path, Path]:
+    folder.mkdir()
+    books = (folder / "a.xlsx", folder / "b.xlsx")
+    for path in books:
+        build_workbook(
+            path,
+            {
+                schema.AVTAL: [contract(contract_id=f"{path.stem.upper()}-1")],
+                schema.INSTALLNINGAR: [setting("Idag", TODAY)],
+            },
+        )
+    return books
+
+
+@pytest.mark.parametrize("command", EXPORTS, ids=lambda c: c[0])
+def test_an_export_named_as_a_book_in_its_folder_does_not_replace_it(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, victim = _two_books(tmp_path / "Avtal")
+    before = victim.read_bytes()
+    args = [*command, str(tmp_path / "Avtal"), "-o", str(victim), "--workers", "1"]
+    assert main(args, io.StringIO()) == 2
+    assert "är en arbetsbok" in capsys.readouterr().err
+    assert victim.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", EXPORTS, ids=lambda c: c[0])
+def test_an_export_through_a_link_to_a_book_does_not_replace_the_book(
+    command: list[str], tmp_path: Path
+) -> None:
+    book, victim = _two_books(tmp_path / "Avtal")
+    before = victim.read_bytes()
+    link = tmp_path / "export.txt"
+    link.symlink_to(victim)
+    assert main([*command, str(book), "-o", str(link), "--workers", "1"], io.StringIO()) == 2
+    assert victim.read_bytes() == before
+
+
+def test_batch_katalog_named_as_a_book_runs_nothing_and_replaces_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, victim = _two_books(tmp_path / "Avtal")
+    before = victim.read_bytes()
+    args = ["batch", str(tmp_path / "Avtal"), "--katalog", str(victim), "--workers", "1"]
+    assert main(args, io.StringIO()) == 2
+    assert "avtalskatalogen kan inte skrivas" in capsys.readouterr().err
+    assert victim.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", EXPORTS, ids=lambda c: c[0])
+def test_an_output_that_is_a_folder_is_said_in_swedish_and_exits_2(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book, _ = _two_books(tmp_path / "Avtal")
+    (tmp_path / "ut").mkdir()
+    assert main([*command, str(book), "-o", str(tmp_path / "ut")], io.StringIO()) == 2
+    assert capsys.readouterr().err.strip().endswith("ut är en mapp, inte en fil")
