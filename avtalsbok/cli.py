@@ -372,7 +372,7 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.run import BatchOptions, run_batch
     from .mail.sanitize import AddressError, addresses
     from .mail.transport import MailError
-    from .publish.output import refusal
+    from .workbook.targets import refusal
 
     mailing = bool(args.mail or args.mail_to)
     if mailing and args.report is None:
@@ -381,6 +381,8 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error(f"{missing[0]} finns inte")
     if args.report is not None and not args.report.parent.is_dir():
         return _usage_error(f"mappen för rapporten finns inte: {args.report.parent}")
+    if args.report is not None and (why := _report_refusal(args.report)) is not None:
+        return _usage_error(f"rapporten kan inte skrivas: {why}")
     if args.katalog is not None and not args.katalog.parent.is_dir():
         return _usage_error(f"mappen för avtalskatalogen finns inte: {args.katalog.parent}")
     if args.katalog is not None and (why := refusal(args.katalog)) is not None:
@@ -480,6 +482,14 @@ def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
         say(console, f"E-post till {d.recipient}: ", (text, colour), f"{where}{extra}")
 
 
+def _report_refusal(path: Path) -> str | None:
+    """Why the report may not replace `path`: a folder, or a workbook but an earlier report."""
+    from .report.workbook import TITLE
+    from .workbook.targets import refusal
+
+    return refusal(path, own_title=TITLE)
+
+
 def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.discover import find_books
     from .batch.pool import Job, run_books
@@ -493,6 +503,8 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error(f"{missing[0]} finns inte")
     if not args.output.parent.is_dir():
         return _usage_error(f"mappen för rapporten finns inte: {args.output.parent}")
+    if (why := _report_refusal(args.output)) is not None:
+        return _usage_error(f"rapporten kan inte skrivas: {why}")
     found = find_books(args.paths, args.include, args.exclude, skip=[args.output])
     if not found.books:
         return _usage_error("inga arbetsböcker hittades (se --include och --exclude)")

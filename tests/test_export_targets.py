@@ -42,7 +42,7 @@ def test_an_export_named_as_a_book_in_its_folder_does_not_replace_it(
     before = victim.read_bytes()
     args = [*command, str(tmp_path / "Avtal"), "-o", str(victim), "--workers", "1"]
     assert main(args, io.StringIO()) == 2
-    assert "är en arbetsbok" in capsys.readouterr().err
+    assert "är en arbetsbok som inte skrivs över" in capsys.readouterr().err
     assert victim.read_bytes() == before
 
 
@@ -77,3 +77,36 @@ def test_an_output_that_is_a_folder_is_said_in_swedish_and_exits_2(
     (tmp_path / "ut").mkdir()
     assert main([*command, str(book), "-o", str(tmp_path / "ut")], io.StringIO()) == 2
     assert capsys.readouterr().err.strip().endswith("ut är en mapp, inte en fil")
+
+
+@pytest.mark.parametrize("door", ["report", "batch"])
+def test_the_report_named_as_a_book_replaces_neither_it_nor_runs(
+    door: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, victim = _two_books(tmp_path / "Avtal")
+    before = victim.read_bytes()
+    target = ["-o" if door == "report" else "--report", str(victim)]
+    args = [door, str(tmp_path / "Avtal"), *target, "--workers", "1"]
+    assert main(args, io.StringIO()) == 2
+    assert "rapporten kan inte skrivas" in capsys.readouterr().err
+    assert victim.read_bytes() == before
+
+
+def test_an_earlier_report_is_replaced_and_a_book_linked_to_is_not(tmp_path: Path) -> None:
+    from avtalsbok.batch.pool import Job, run_books
+    from avtalsbok.batch.progress import progress_for
+    from avtalsbok.report.workbook import write_report
+    from avtalsbok.workbook.atomic import WriteError
+
+    book, victim = _two_books(tmp_path / "Avtal")
+    progress = progress_for(io.StringIO())
+    records = run_books([Job(book, "Avtal")], progress, today=TODAY, write=False, workers=1)
+    report = tmp_path / "rapport.xlsx"
+    write_report(report, records, TODAY)
+    write_report(report, records, TODAY)  # an earlier report is the report's own file
+    link = tmp_path / "rapport-länk.xlsx"
+    link.symlink_to(victim)
+    before = victim.read_bytes()
+    with pytest.raises(WriteError, match="är en arbetsbok som inte skrivs över"):
+        write_report(link, records, TODAY)
+    assert victim.read_bytes() == before

@@ -91,7 +91,7 @@ def _load(args: argparse.Namespace) -> _Loaded | str:
     from ..batch.pool import Job, run_books
     from ..batch.progress import progress_for
     from ..report.records import BookStatus, unit_of
-    from .output import refusal
+    from ..workbook.targets import refusal
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
