@@ -660,10 +660,17 @@ def _add_addin_commands(sub: Any) -> None:
 
 def _addin(args: argparse.Namespace, stream: TextIO) -> int:
     from .workbook.addin import ADDIN_NAME, build_addin
+    from .workbook.atomic import WriteError
 
-    args.dir.mkdir(parents=True, exist_ok=True)
+    try:
+        args.dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return _usage_error(f"{args.dir} är ingen mapp och kan inte skapas")
     target = args.dir / ADDIN_NAME
-    build_addin(target)
+    try:
+        build_addin(target)
+    except WriteError as exc:
+        return _usage_error(f"tillägget kunde inte skrivas: {exc}")
     print(f"Tillägget byggt: {target}", file=stream)
     return EXIT_OK
 
