@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import interrupt
+from .cliparser import Parser
 from .core.words import counted, findings_text, quoted
 from .gcpause import paused_gc
 from .interrupt import stop_on_signals
@@ -34,20 +35,14 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{quoted(text)} är inget datum (ÅÅÅÅ-MM-DD)") from None
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Swedish-friendly errors and exit code 2 for usage errors."""
-
-    def error(self, message: str) -> Any:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"avtalsbok: fel: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="avtalsbok",
         description="Avtalsuppföljning: kontrollera och uppdatera avtalsböcker i Excel.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=Parser, metavar="KOMMANDO", title="kommandon"
+    )
 
     p = sub.add_parser("new", help="skapa en ny avtalsbok från mallen (.xlsx eller .xlsm)")
     p.add_argument("path", type=Path)
@@ -650,12 +645,19 @@ def _dump(data: dict[str, Any], stream: TextIO) -> None:
 
 def _add_addin_commands(sub: Any) -> None:
     p = sub.add_parser("addin", help="bygg Excel-tillägget avtalsbok.xlam (fliken Avtalsbok)")
-    p.add_argument("dir", nargs="?", type=Path, default=Path("templates"), metavar="MAPP")
+    p.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("templates"),
+        metavar="MAPP",
+        help="mappen där avtalsbok.xlam skrivs (standard templates)",
+    )
 
     p = sub.add_parser(
         "init", help="gör en egen arbetsbok till en avtalsbok (lägger bara till det som saknas)"
     )
-    p.add_argument("path", type=Path, metavar="FIL")
+    p.add_argument("path", type=Path, metavar="FIL", help="arbetsboken (.xlsx eller .xlsm)")
 
 
 def _addin(args: argparse.Namespace, stream: TextIO) -> int:

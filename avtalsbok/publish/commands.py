@@ -52,7 +52,9 @@ def add_publish_commands(
         "man frågar. Inga interna uppgifter (risk, avvikelser, årsvärde, fel) kommer med.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="MAPP|BOK", help=_PATHS_HELP)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.html")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FIL.html", help="filen att skriva"
+    )
     p.add_argument("--organisation", metavar="NAMN", help="namnet i rubriken")
     add_book_options(p, today_help)
 
@@ -63,7 +65,9 @@ def add_publish_commands(
         "en release per avtal. Risk, avvikelser och fel kommer inte med.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP", help=_PATHS_HELP)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.json")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FIL.json", help="filen att skriva"
+    )
     p.add_argument(
         "--publisher",
         metavar="NAMN",
