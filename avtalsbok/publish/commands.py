@@ -184,8 +184,7 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     if args.output is None:
         if args.json:
             return _usage("--json kräver -o (kalendern skrivs annars på stdout)")
-        stream.write(data.decode())
-        stream.flush()
+        _write_bytes(stream, data)
     else:
         try:
             save(args.output, data)
@@ -246,6 +245,19 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
             file=sys.stderr,
         )
     return _finish(args, loaded, len(package["releases"]), "avtal (OCDS-releaser)", stream)
+
+
+def _write_bytes(stream: TextIO, data: bytes) -> None:
+    """`data` as it is on a text stream: through its byte buffer where it has one, so that a
+    console's encoding (cp1252) or newline translation (Windows: CRLF becomes CR CR LF) cannot
+    change or refuse a file meant for another program."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(data.decode())
+    else:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
 
 
 def _absolute_uri(text: str) -> bool:
