@@ -7,6 +7,7 @@ Exit codes: 0 no errors, 1 findings at error level (or, for a batch, a book skip
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
+    _escape_what_cannot_be_printed()
     args = build_parser().parse_args(argv)
     try:
         # Each command loads its modules only when it runs, and creates thousands of objects
@@ -86,6 +88,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt as stop:
         print(interrupt.MESSAGE, file=sys.stderr)
         return interrupt.exit_code(stop)
+
+
+def _escape_what_cannot_be_printed() -> None:
+    """A console or redirect that cannot encode a character of a path or a cell (a cp1252 log
+    on Windows, a file name that is not UTF-8) prints its escape, `\\u202e`, which is also
+    that character in JSON, instead of stopping with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _command(args: argparse.Namespace, out: TextIO | None) -> int:

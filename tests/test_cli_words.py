@@ -3,7 +3,12 @@ an officer or an IT technician sees them."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +55,18 @@ def test_usage_errors_are_swedish_and_exit_2(
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert said in err and ENGLISH.search(err) is None
+
+
+def test_a_path_a_cp1252_console_cannot_print_is_escaped_in_strict_json(tmp_path: Path) -> None:
+    book = tmp_path / "trasig\u202exslx.xlsx"
+    book.write_bytes(b"inte en arbetsbok")
+    code = "import sys; from avtalsbok.cli import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "check", str(book), "--json"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert json.loads(done.stdout.decode("cp1252"))["book"] == str(book)
