@@ -196,6 +196,20 @@ def test_a_chart_sheet_named_fel_is_said_by_init_and_run_and_nothing_is_written(
     assert path.read_bytes() == before
 
 
+def test_a_sheet_used_to_its_last_columns_is_said_and_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = register(tmp_path / "register.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Avtal"].cell(1, 16_380).value = "längst ut"
+    book.save(path)
+    before = path.read_bytes()
+    assert init(path)[0] == 2
+    said = f"Bladet Avtal används ända till kolumn XEZ, så {len(COMPUTED)} kolumner som saknas"
+    assert said in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
 def test_a_book_open_in_excel_is_not_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
