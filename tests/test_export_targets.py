@@ -4,6 +4,8 @@ a workbook, not even one the output's name links to, and never into a folder's p
 from __future__ import annotations
 
 import io
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -77,6 +79,14 @@ def test_an_output_that_is_a_folder_is_said_in_swedish_and_exits_2(
     (tmp_path / "ut").mkdir()
     assert main([*command, str(book), "-o", str(tmp_path / "ut")], io.StringIO()) == 2
     assert capsys.readouterr().err.strip().endswith("ut är en mapp, inte en fil")
+
+
+def test_an_export_to_a_pipe_neither_waits_nor_replaces_it(tmp_path: Path) -> None:
+    book, _ = _two_books(tmp_path / "Avtal")
+    pipe = tmp_path / "plan.ics"
+    os.mkfifo(pipe)
+    assert main(["kalender", str(book), "-o", str(pipe), "--workers", "1"], io.StringIO()) == 2
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
 
 
 @pytest.mark.parametrize("door", ["report", "batch"])

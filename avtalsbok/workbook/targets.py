@@ -1,11 +1,12 @@
 """Whether a file the engine writes whole (an export, the batch report) may replace what is at
-its path: never a folder, and never a workbook it did not make itself — an output's name can be
-mistyped as, or link to, an officer's register, which is the only copy they have."""
+its path: never a folder, a device or a pipe, and never a workbook it did not make itself — an
+output's name can be mistyped as, or link to, an officer's register, the only copy they have."""
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import zipfile
 from html import unescape
 from pathlib import Path
@@ -22,6 +23,12 @@ def refusal(path: Path, own_title: str | None = None) -> str | None:
     if path.is_dir():
         return f"{path} är en mapp, inte en fil"
     target = Path(os.path.realpath(path))
+    try:
+        regular = stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        return None  # nothing there yet (or the write itself will say why)
+    if not regular:
+        return f"{path} är ingen vanlig fil (en enhet eller en namngiven pipe)"
     if _is_package(target) and (own_title is None or _title(target) != own_title):
         return f"{path} är en arbetsbok som inte skrivs över"
     return None
