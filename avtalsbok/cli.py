@@ -490,10 +490,10 @@ def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
 
 def _report_refusal(path: Path) -> str | None:
     """Why the report may not replace `path`: a folder, or a workbook but an earlier report."""
-    from .report.workbook import TITLE
+    from .report import REPORT_CATEGORY
     from .workbook.targets import refusal
 
-    return refusal(path, own_title=TITLE)
+    return refusal(path, own_category=REPORT_CATEGORY)
 
 
 def _report_command(args: argparse.Namespace, stream: TextIO) -> int:

@@ -93,7 +93,7 @@ def write_report(path: str | os.PathLike[str], records: Sequence[BookRecord], to
     left as it was.
     """
     target = Path(path)
-    if (why := refusal(target, own_title=TITLE)) is not None:
+    if (why := refusal(target, own_category=REPORT_CATEGORY)) is not None:
         raise WriteError(why)
     owner = owner_of(target)
     if owner is not None:

@@ -5,21 +5,18 @@ output's name can be mistyped as, or link to, an officer's register, the only co
 from __future__ import annotations
 
 import os
-import re
 import stat
 import zipfile
-from html import unescape
 from pathlib import Path
 
 #: The first bytes of an Excel 97-2003 (.xls) or encrypted book: an OLE2 compound file.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_TITLE = re.compile(rb"<dc:title>([^<]*)</dc:title>")
 
 
-def refusal(path: Path, own_title: str | None = None) -> str | None:
+def refusal(path: Path, own_category: str | None = None) -> str | None:
     """Why `path` may not be replaced (a Swedish sentence), or None. A workbook (zip or OLE2
-    package, followed through links) may be replaced only when its document title is
-    `own_title`: an earlier file of the same kind."""
+    package, followed through links) may be replaced only when its document category is
+    `own_category`: an earlier file of the same kind."""
     if path.is_dir():
         return f"{path} är en mapp, inte en fil"
     target = Path(os.path.realpath(path))
@@ -29,9 +26,21 @@ def refusal(path: Path, own_title: str | None = None) -> str | None:
         return None  # nothing there yet (or the write itself will say why)
     if not regular:
         return f"{path} är ingen vanlig fil (en enhet eller en namngiven pipe)"
-    if _is_package(target) and (own_title is None or _title(target) != own_title):
+    if _is_package(target) and not (own_category and has_category(target, own_category)):
         return f"{path} är en arbetsbok som inte skrivs över"
     return None
+
+
+def has_category(path: Path, category: str) -> bool:
+    """Whether the package at `path` has `category` in its document properties (how the
+    engine marks a workbook it made, such as the report)."""
+    marker = f"<cp:category>{category}</cp:category>".encode()
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/core.xml")
+            return info.file_size < 65_536 and marker in z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError):
+        return False  # not ours to judge: the reader reports what is wrong with it
 
 
 def _is_package(target: Path) -> bool:
@@ -41,14 +50,3 @@ def _is_package(target: Path) -> bool:
     except OSError:
         return False
     return head == _OLE2_MAGIC or zipfile.is_zipfile(target)
-
-
-def _title(target: Path) -> str | None:
-    """The title in the package's document properties (docProps/core.xml), None if none."""
-    try:
-        with zipfile.ZipFile(target) as archive:
-            core = archive.read("docProps/core.xml")
-    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError):
-        return None
-    match = _TITLE.search(core)
-    return unescape(match[1].decode("utf-8", "replace")) if match else None
