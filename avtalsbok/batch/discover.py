@@ -65,12 +65,14 @@ def find_books(
     sorted per folder, each once. `skip` lists files that are never books (e.g. the report
     being written)."""
     include = tuple(include) or DEFAULT_INCLUDE
-    skipped = {os.path.normcase(os.path.abspath(p)) for p in skip}
+    # A book is known by the file it is, so that one reached through a link (a shortcut folder,
+    # a second mapping of the share) is not run twice at once, nor is the file being written.
+    skipped = {os.path.normcase(os.path.realpath(p)) for p in skip}
     seen: set[str] = set()
     found = Found()
 
     def add(book: Path, root: Path | None) -> None:
-        key = os.path.normcase(os.path.abspath(book))
+        key = os.path.normcase(os.path.realpath(book))
         if key not in seen and key not in skipped:
             seen.add(key)
             found.books.append((book, root))
