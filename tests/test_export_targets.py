@@ -81,6 +81,16 @@ def test_an_output_that_is_a_folder_is_said_in_swedish_and_exits_2(
     assert capsys.readouterr().err.strip().endswith("ut är en mapp, inte en fil")
 
 
+def test_kalender_json_without_a_file_is_refused_before_any_book_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book, _ = _two_books(tmp_path / "Avtal")
+    assert main(["kalender", str(book), "--json", "--workers", "1"], io.StringIO()) == 2
+    assert capsys.readouterr().err == (
+        "avtalsbok: fel: --json kräver -o (kalendern skrivs annars på stdout)\n"
+    )
+
+
 def test_an_export_to_a_pipe_neither_waits_nor_replaces_it(tmp_path: Path) -> None:
     book, _ = _two_books(tmp_path / "Avtal")
     pipe = tmp_path / "plan.ics"

@@ -170,6 +170,8 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     from .ics import calendar_bytes, owner_items
     from .output import save
 
+    if args.output is None and args.json:
+        return _usage("--json kräver -o (kalendern skrivs annars på stdout)")
     owner = None
     if args.owner is not None:
         try:
@@ -182,8 +184,6 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     data = calendar_bytes(loaded.books, _today(args, loaded.books), owner)
     count = sum(1 for _ in owner_items(loaded.books, owner))
     if args.output is None:
-        if args.json:
-            return _usage("--json kräver -o (kalendern skrivs annars på stdout)")
         _write_bytes(stream, data)
     else:
         try:
