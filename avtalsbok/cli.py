@@ -7,6 +7,7 @@ Exit codes: 0 no errors, 1 findings at error level (or, for a batch, a book skip
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import interrupt
+from .cliparser import Parser
 from .core.words import counted, findings_text, quoted
 from .gcpause import paused_gc
 from .interrupt import stop_on_signals
@@ -34,20 +36,14 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{quoted(text)} är inget datum (ÅÅÅÅ-MM-DD)") from None
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Swedish-friendly errors and exit code 2 for usage errors."""
-
-    def error(self, message: str) -> Any:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"avtalsbok: fel: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="avtalsbok",
         description="Avtalsuppföljning: kontrollera och uppdatera avtalsböcker i Excel.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=Parser, metavar="KOMMANDO", title="kommandon"
+    )
 
     p = sub.add_parser("new", help="skapa en ny avtalsbok från mallen (.xlsx eller .xlsm)")
     p.add_argument("path", type=Path)
@@ -82,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
+    _escape_what_cannot_be_printed()
     args = build_parser().parse_args(argv)
     try:
         # Each command loads its modules only when it runs, and creates thousands of objects
@@ -91,6 +88,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt as stop:
         print(interrupt.MESSAGE, file=sys.stderr)
         return interrupt.exit_code(stop)
+
+
+def _escape_what_cannot_be_printed() -> None:
+    """A console or redirect that cannot encode a character of a path or a cell (a cp1252 log
+    on Windows, a file name that is not UTF-8) prints its escape, `\\u202e`, which is also
+    that character in JSON, instead of stopping with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _command(args: argparse.Namespace, out: TextIO | None) -> int:
@@ -372,6 +378,7 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.run import BatchOptions, run_batch
     from .mail.sanitize import AddressError, addresses
     from .mail.transport import MailError
+    from .workbook.targets import refusal
 
     mailing = bool(args.mail or args.mail_to)
     if mailing and args.report is None:
@@ -380,8 +387,12 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error(f"{missing[0]} finns inte")
     if args.report is not None and not args.report.parent.is_dir():
         return _usage_error(f"mappen för rapporten finns inte: {args.report.parent}")
+    if args.report is not None and (why := _report_refusal(args.report)) is not None:
+        return _usage_error(f"rapporten kan inte skrivas: {why}")
     if args.katalog is not None and not args.katalog.parent.is_dir():
         return _usage_error(f"mappen för avtalskatalogen finns inte: {args.katalog.parent}")
+    if args.katalog is not None and (why := refusal(args.katalog)) is not None:
+        return _usage_error(f"avtalskatalogen kan inte skrivas: {why}")
     try:
         settings = _mail_settings(args) if mailing else None
         addresses(args.mail_to)
@@ -477,6 +488,14 @@ def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
         say(console, f"E-post till {d.recipient}: ", (text, colour), f"{where}{extra}")
 
 
+def _report_refusal(path: Path) -> str | None:
+    """Why the report may not replace `path`: a folder, or a workbook but an earlier report."""
+    from .report import REPORT_CATEGORY
+    from .workbook.targets import refusal
+
+    return refusal(path, own_category=REPORT_CATEGORY)
+
+
 def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
     from .batch.discover import find_books
     from .batch.pool import Job, run_books
@@ -490,6 +509,8 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
         return _usage_error(f"{missing[0]} finns inte")
     if not args.output.parent.is_dir():
         return _usage_error(f"mappen för rapporten finns inte: {args.output.parent}")
+    if (why := _report_refusal(args.output)) is not None:
+        return _usage_error(f"rapporten kan inte skrivas: {why}")
     found = find_books(args.paths, args.include, args.exclude, skip=[args.output])
     if not found.books:
         return _usage_error("inga arbetsböcker hittades (se --include och --exclude)")
@@ -635,12 +656,19 @@ def _dump(data: dict[str, Any], stream: TextIO) -> None:
 
 def _add_addin_commands(sub: Any) -> None:
     p = sub.add_parser("addin", help="bygg Excel-tillägget avtalsbok.xlam (fliken Avtalsbok)")
-    p.add_argument("dir", nargs="?", type=Path, default=Path("templates"), metavar="MAPP")
+    p.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("templates"),
+        metavar="MAPP",
+        help="mappen där avtalsbok.xlam skrivs (standard templates)",
+    )
 
     p = sub.add_parser(
         "init", help="gör en egen arbetsbok till en avtalsbok (lägger bara till det som saknas)"
     )
-    p.add_argument("path", type=Path, metavar="FIL")
+    p.add_argument("path", type=Path, metavar="FIL", help="arbetsboken (.xlsx eller .xlsm)")
     p.add_argument(
         "--today",
         type=_date,
@@ -651,10 +679,17 @@ def _add_addin_commands(sub: Any) -> None:
 
 def _addin(args: argparse.Namespace, stream: TextIO) -> int:
     from .workbook.addin import ADDIN_NAME, build_addin
+    from .workbook.atomic import WriteError
 
-    args.dir.mkdir(parents=True, exist_ok=True)
+    try:
+        args.dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return _usage_error(f"{args.dir} är ingen mapp och kan inte skapas")
     target = args.dir / ADDIN_NAME
-    build_addin(target)
+    try:
+        build_addin(target)
+    except WriteError as exc:
+        return _usage_error(f"tillägget kunde inte skrivas: {exc}")
     print(f"Tillägget byggt: {target}", file=stream)
     return EXIT_OK
 

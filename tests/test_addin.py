@@ -131,6 +131,25 @@ def test_addin_command_builds_the_committed_addin(tmp_path: Path) -> None:
     assert (tmp_path / "ut" / "avtalsbok.xlam").read_bytes() == COMMITTED.read_bytes()
 
 
+def test_addin_into_a_file_not_a_folder_exits_2_in_swedish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ut").write_text("en fil", encoding="utf-8")
+    assert cli.main(["addin", str(tmp_path / "ut")], out=io.StringIO()) == 2
+    assert "ut är ingen mapp och kan inte skapas" in capsys.readouterr().err
+
+
+def test_a_read_only_addin_is_not_replaced_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "avtalsbok.xlam"
+    target.write_bytes(b"det installerade")
+    target.chmod(0o444)
+    assert cli.main(["addin", str(tmp_path)], out=io.StringIO()) == 2
+    assert "tillägget kunde inte skrivas: filen är skrivskyddad" in capsys.readouterr().err
+    assert target.read_bytes() == b"det installerade"
+
+
 @pytest.mark.parametrize("which", ["reference", "ours"])
 def test_package_is_typed_and_related_as_excel_makes_an_addin(which: str, xlam: Path) -> None:
     path = REFERENCE if which == "reference" else xlam

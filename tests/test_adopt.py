@@ -220,6 +220,39 @@ def test_a_book_without_avtal_is_not_touched(
     assert path.read_bytes() == before
 
 
+def test_a_chart_sheet_named_fel_is_said_by_init_and_run_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    path = register(tmp_path / "register.xlsx")
+    book = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(book["Avtal"], min_col=7, min_row=1, max_row=3))
+    book.create_chartsheet("fel").add_chart(chart)
+    book.save(path)
+    before = path.read_bytes()
+    assert init(path)[0] == 2
+    assert cli.main(["run", str(path)], out=io.StringIO()) == 2
+    said = capsys.readouterr().err
+    assert "Bladet fel kan inte användas: det är ett diagramblad" in said
+    assert path.read_bytes() == before
+
+
+def test_a_sheet_used_to_its_last_columns_is_said_and_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = register(tmp_path / "register.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Avtal"].cell(1, 16_380).value = "längst ut"
+    book.save(path)
+    before = path.read_bytes()
+    assert init(path)[0] == 2
+    said = f"Bladet Avtal används ända till kolumn XEZ, så {len(COMPUTED)} kolumner som saknas"
+    assert said in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
 def test_a_book_open_in_excel_is_not_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

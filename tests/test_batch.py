@@ -353,6 +353,15 @@ def test_a_bad_worker_count_is_a_usage_error(
     assert "minst 1" in capsys.readouterr().err
 
 
+def test_a_book_reached_twice_through_links_is_one_book(drive: Path) -> None:
+    (drive / "Vård" / "genväg.xlsx").symlink_to(drive / "Vård" / "avtal.xlsx")
+    (drive / "Vård-länk").symlink_to(drive / "Vård", target_is_directory=True)
+    found = find_books([drive / "Vård", drive / "Vård-länk"])
+    assert [p.relative_to(drive).as_posix() for p, _ in found.books] == ["Vård/avtal.xlsx"]
+    skipped = find_books([drive / "Vård"], skip=[drive / "Vård" / "genväg.xlsx"])
+    assert skipped.books == []
+
+
 def test_discovery_skips_side_files_and_follows_include_and_exclude(drive: Path) -> None:
     (drive / "Arkiv").mkdir()
     (drive / "Arkiv" / "gammal.xlsm").write_bytes(b"x")

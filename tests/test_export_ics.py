@@ -175,6 +175,16 @@ def test_kalender_command_writes_the_file_atomically_and_to_stdout(tmp_path: Pat
     assert not list(tmp_path.glob(".~avtalsbok-*"))
 
 
+def test_kalender_on_a_windows_console_is_the_files_bytes(tmp_path: Path) -> None:
+    book = _write_book(tmp_path / "Vård" / "avtal.xlsx")
+    target = tmp_path / "plan.ics"
+    assert main(["kalender", str(book), "-o", str(target), "--workers", "1"], io.StringIO()) == 0
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="cp1252", errors="strict", newline="\r\n")
+    assert main(["kalender", str(book), "--workers", "1"], console) == 0
+    assert raw.getvalue() == target.read_bytes()
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

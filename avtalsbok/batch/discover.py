@@ -10,7 +10,6 @@ report workbook of an earlier run found in the folder.
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from ..report import REPORT_CATEGORY
 from ..workbook.atomic import is_temp_file
+from ..workbook.targets import has_category
 
 DEFAULT_INCLUDE = ("*.xlsx", "*.xlsm")
 
@@ -44,13 +44,7 @@ def is_side_file(name: str) -> bool:
 
 def is_report(path: Path) -> bool:
     """A report workbook of an earlier run (marked by its document category), not a book."""
-    marker = f"<cp:category>{REPORT_CATEGORY}</cp:category>".encode()
-    try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("docProps/core.xml")
-            return info.file_size < 65_536 and marker in z.read(info)
-    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError):
-        return False  # not ours to judge: the reader reports what is wrong with it
+    return has_category(path, REPORT_CATEGORY)
 
 
 def matches(relative: str, patterns: Sequence[str]) -> bool:
@@ -71,12 +65,14 @@ def find_books(
     sorted per folder, each once. `skip` lists files that are never books (e.g. the report
     being written)."""
     include = tuple(include) or DEFAULT_INCLUDE
-    skipped = {os.path.normcase(os.path.abspath(p)) for p in skip}
+    # A book is known by the file it is, so that one reached through a link (a shortcut folder,
+    # a second mapping of the share) is not run twice at once, nor is the file being written.
+    skipped = {os.path.normcase(os.path.realpath(p)) for p in skip}
     seen: set[str] = set()
     found = Found()
 
     def add(book: Path, root: Path | None) -> None:
-        key = os.path.normcase(os.path.abspath(book))
+        key = os.path.normcase(os.path.realpath(book))
         if key not in seen and key not in skipped:
             seen.add(key)
             found.books.append((book, root))

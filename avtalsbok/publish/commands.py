@@ -52,7 +52,9 @@ def add_publish_commands(
         "man frågar. Inga interna uppgifter (risk, avvikelser, årsvärde, fel) kommer med.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="MAPP|BOK", help=_PATHS_HELP)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.html")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FIL.html", help="filen att skriva"
+    )
     p.add_argument("--organisation", metavar="NAMN", help="namnet i rubriken")
     add_book_options(p, today_help)
 
@@ -63,7 +65,9 @@ def add_publish_commands(
         "en release per avtal. Risk, avvikelser och fel kommer inte med.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="BOK|MAPP", help=_PATHS_HELP)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL.json")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FIL.json", help="filen att skriva"
+    )
     p.add_argument(
         "--publisher",
         metavar="NAMN",
@@ -91,6 +95,7 @@ def _load(args: argparse.Namespace) -> _Loaded | str:
     from ..batch.pool import Job, run_books
     from ..batch.progress import progress_for
     from ..report.records import BookStatus, unit_of
+    from ..workbook.targets import refusal
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -98,6 +103,8 @@ def _load(args: argparse.Namespace) -> _Loaded | str:
     output: Path | None = args.output
     if output is not None and not output.parent.is_dir():
         return f"mappen för filen finns inte: {output.parent}"
+    if output is not None and (why := refusal(output)) is not None:
+        return why
     found = find_books(args.paths, args.include, args.exclude, skip=[output] if output else [])
     if not found.books:
         return "inga arbetsböcker hittades (se --include och --exclude)"
@@ -163,6 +170,8 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     from .ics import calendar_bytes, owner_items
     from .output import save
 
+    if args.output is None and args.json:
+        return _usage("--json kräver -o (kalendern skrivs annars på stdout)")
     owner = None
     if args.owner is not None:
         try:
@@ -175,10 +184,7 @@ def kalender(args: argparse.Namespace, stream: TextIO) -> int:
     data = calendar_bytes(loaded.books, _today(args, loaded.books), owner)
     count = sum(1 for _ in owner_items(loaded.books, owner))
     if args.output is None:
-        if args.json:
-            return _usage("--json kräver -o (kalendern skrivs annars på stdout)")
-        stream.write(data.decode())
-        stream.flush()
+        _write_bytes(stream, data)
     else:
         try:
             save(args.output, data)
@@ -239,6 +245,19 @@ def ocds(args: argparse.Namespace, stream: TextIO) -> int:
             file=sys.stderr,
         )
     return _finish(args, loaded, len(package["releases"]), "avtal (OCDS-releaser)", stream)
+
+
+def _write_bytes(stream: TextIO, data: bytes) -> None:
+    """`data` as it is on a text stream: through its byte buffer where it has one, so that a
+    console's encoding (cp1252) or newline translation (Windows: CRLF becomes CR CR LF) cannot
+    change or refuse a file meant for another program."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(data.decode())
+    else:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
 
 
 def _absolute_uri(text: str) -> bool:

@@ -30,6 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..core.findings import sort_key
 from ..core.schema import MONTHS_SV
 from ..workbook.atomic import WriteError, atomic_replace, owner_of
+from ..workbook.targets import refusal
 from . import REPORT_CATEGORY, decisions
 from .actions import ENDING, ENDING_COLUMNS, OWNER_COLUMNS, OWNERS, ending_rows, owner_rows
 from .location import MAX_EXCEL_LINK, is_windows_path
@@ -90,10 +91,13 @@ class _Formats:
 def write_report(path: str | os.PathLike[str], records: Sequence[BookRecord], today: date) -> None:
     """Build the report for `records` at the reference date and save it atomically.
 
-    Raises WriteError (Swedish message) when the file is open in Excel or cannot be written;
-    an earlier report at `path` is then left as it was.
+    Raises WriteError (Swedish message) when the file is open in Excel, is a folder or a
+    workbook other than an earlier report, or cannot be written; what is at `path` is then
+    left as it was.
     """
     target = Path(path)
+    if (why := refusal(target, own_category=REPORT_CATEGORY)) is not None:
+        raise WriteError(why)
     owner = owner_of(target)
     if owner is not None:
         raise WriteError("rapporten är öppen", code="file-locked", owner=owner)

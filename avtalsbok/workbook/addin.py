@@ -27,11 +27,11 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from os import PathLike
-from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import xlsxwriter
 
+from .atomic import atomic_replace
 from .template import BUTTONS, TEMPLATE_DAY
 from .vbaproject import Module, macros_folder, read_macros, vba_project
 
@@ -178,8 +178,9 @@ def addin_macros() -> list[Module]:
 
 
 def build_addin(path: str | PathLike[str]) -> None:
-    """Write `avtalsbok.xlam` to `path`."""
-    Path(path).write_bytes(addin_bytes())
+    """Write `avtalsbok.xlam` to `path` all or nothing (raises WriteError)."""
+    data = addin_bytes()
+    atomic_replace(path, lambda out: out.write(data))
 
 
 def addin_bytes() -> bytes:

@@ -24,7 +24,7 @@ an empty plan: adopting twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from os import PathLike
@@ -32,11 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core import schema
-from ..core.book import BookInput
+from ..core.book import BookInput, SheetInput
 from ..core.findings import Level
 from ..core.output import Grid, SheetCells, WritePlan, locate_columns
 from ..core.overview import empty_grid
 from ..core.settings import COUNTED_FROM_KEY, DEFINITIONS
+from ..core.words import counted
+from ..ooxml.refs import MAX_COL
 from .template import LISTS_SHEET, instruction_texts
 
 #: Every sheet an adopted book has: the contract's, then the dropdown lists as in the template.
@@ -50,6 +52,21 @@ def adoption_plan(book: BookInput, sheet_names: Sequence[str], today: date) -> W
     read counts too), `today` the day the new `Översikt` shows until the first run.
     """
     plan = WritePlan()
+    for name, sheet, new_headers in _new_columns(book):
+        plan.cells[name] = SheetCells({sheet.header_row: new_headers})
+    present = {schema.normalize_header(name) for name in sheet_names}
+    for name in ADOPTED_SHEETS:
+        if schema.normalize_header(name) not in present:
+            plan.add_sheets.append(name)
+            plan.replace[name] = _new_sheet(name, today)
+    if _has_contracts(book):
+        _propose_counted_from(book, plan, today)
+    return plan
+
+
+def _new_columns(book: BookInput) -> Iterator[tuple[str, SheetInput, dict[int, str]]]:
+    """Each data sheet that lacks columns: its name in the book, the sheet, and {column number:
+    header} of what is to be added after its last used column."""
     for canonical, sheet in book.sheets.items():
         definition = schema.DATA_SHEETS.get(canonical)
         if definition is None:
@@ -59,15 +76,7 @@ def adoption_plan(book: BookInput, sheet_names: Sequence[str], today: date) -> W
         wanted = definition.computed_columns if sheet.headers else definition.columns
         _numbers, new_headers = locate_columns(sheet, definition, wanted)
         if new_headers:
-            plan.cells[book.sheet_names[canonical]] = SheetCells({sheet.header_row: new_headers})
-    present = {schema.normalize_header(name) for name in sheet_names}
-    for name in ADOPTED_SHEETS:
-        if schema.normalize_header(name) not in present:
-            plan.add_sheets.append(name)
-            plan.replace[name] = _new_sheet(name, today)
-    if _has_contracts(book):
-        _propose_counted_from(book, plan, today)
-    return plan
+            yield book.sheet_names[canonical], sheet, new_headers
 
 
 def _has_contracts(book: BookInput) -> bool:
@@ -153,8 +162,19 @@ def _lists() -> Grid:
 
 
 def blocking(book: BookInput) -> list[str]:
-    """Why the book cannot be adopted (it cannot be read, or it has no `Avtal` sheet)."""
-    return [f.message for f in book.findings if f.level is Level.ERROR]
+    """Why the book cannot be adopted: it cannot be read, it has no `Avtal` sheet, or a sheet has
+    values so far to the right that the columns it lacks do not fit after them."""
+    problems = [f.message for f in book.findings if f.level is Level.ERROR]
+    for name, _sheet, new_headers in _new_columns(book):
+        if max(new_headers) > MAX_COL:
+            last = schema.column_letter(min(new_headers) - 1)
+            problems.append(
+                f"Bladet {name} används ända till kolumn {last}, så "
+                f"{counted(len(new_headers), 'kolumn', 'kolumner')} som saknas får inte plats "
+                "till höger om den. Ta bort det som står längst till höger på bladet och försök "
+                "igen."
+            )
+    return problems
 
 
 def describe(plan: WritePlan, book: BookInput) -> list[str]:
