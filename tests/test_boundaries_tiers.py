@@ -94,7 +94,9 @@ def test_two_manual_3_and_two_call_offs_leave_tier_1_and_2_to_the_ranking() -> N
             2,
             [
                 "Prioritet 1 har 2 avtal men målet är 1 (10 %): "
-                "verksamhetskritiska och manuellt prioriterade avtal tvingas dit."
+                "verksamhetskritiska och manuellt prioriterade avtal tvingas dit. "
+                "Kontrollera de avtalens uppgifter, "
+                "eller ändra andelen för prioriteten på Inställningar."
             ],
         ),
     ],

@@ -172,7 +172,9 @@ def test_forced_business_critical_contracts_overfilling_tier_1_are_reported() ->
     assert flatten(r.findings) == [("Avtal", None, None, "tier-overfilled")]
     assert r.findings[0].message == (
         "Prioritet 1 har 3 avtal men målet är 1 (10 %): "
-        "verksamhetskritiska och manuellt prioriterade avtal tvingas dit."
+        "verksamhetskritiska och manuellt prioriterade avtal tvingas dit. "
+        "Kontrollera de avtalens uppgifter, "
+        "eller ändra andelen för prioriteten på Inställningar."
     )
     # No value-ranked contract gets tier 1 any more; tier 2 still gets its three.
     assert tiers(r, range(2, 12)) == [2, 2, 2, 3, 3, 1, 1, 1, 3, 3]
@@ -183,7 +185,9 @@ def test_many_high_risk_contracts_overfill_tier_2() -> None:
     r = run([*ranked(5), *(contract(contract_id=f"R{i}", **risky) for i in range(5))])
     assert [f.message for f in r.findings] == [
         "Prioritet 2 har 5 avtal men målet är 3 (30 %): "
-        "avtal med hög risk och manuellt prioriterade avtal tvingas dit."
+        "avtal med hög risk och manuellt prioriterade avtal tvingas dit. "
+        "Kontrollera de avtalens uppgifter, "
+        "eller ändra andelen för prioriteten på Inställningar."
     ]
 
 
@@ -192,8 +196,21 @@ def test_call_offs_overfill_tier_3() -> None:
     r = run(rows)
     assert [f.message for f in r.findings] == [
         "Prioritet 3 har 7 avtal men målet är 6 (60 %): "
-        "avrop där inköpscentralen följer upp och manuellt prioriterade avtal tvingas dit."
+        "avrop där inköpscentralen följer upp och manuellt prioriterade avtal tvingas dit. "
+        "Kontrollera de avtalens uppgifter, "
+        "eller ändra andelen för prioriteten på Inställningar."
     ]
+
+
+def test_a_book_too_small_for_a_quota_gets_no_quota_warning() -> None:
+    """Three contracts: 10 % is no contract at all, so two business-critical ones overfill
+    nothing worth a warning; the tiers still follow the forced rule."""
+    rows = ranked(3)
+    for i in (1, 2):
+        rows[i] = {**rows[i], "Verksamhetskritisk": "Ja"}
+    r = run(rows)
+    assert r.findings == []
+    assert tiers(r, range(2, 5)) == [2, 1, 1]
 
 
 def test_follow_up_form_per_tier_follows_the_cadence_settings() -> None:

@@ -89,7 +89,7 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "date-as-text": (
         W,
         "Datumet är skrivet som text ({quoted}) och tolkades som {parsed}. "
-        "Skriv det som ett datum.",
+        "Cellen är formaterad som text – ändra formatet till Datum och skriv om datumet.",
     ),
     "invalid-amount": (E, "{quoted} är inget belopp. Skriv ett tal i kronor, t.ex. 1200000."),
     "amount-as-text": (W, "Beloppet är skrivet som text ({quoted}) och tolkades som {parsed} kr."),
@@ -188,7 +188,9 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     ),
     "tier-overfilled": (
         W,
-        "Prioritet {tier} har {count} avtal men målet är {target} ({share} %): {why}.",
+        "Prioritet {tier} har {count} avtal men målet är {target} ({share} %): {why}. "
+        "Kontrollera de avtalens uppgifter, "
+        "eller ändra andelen för prioriteten på Inställningar.",
     ),
     "invalid-setting": (
         E,

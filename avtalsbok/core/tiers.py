@@ -96,7 +96,8 @@ def assign_tiers(
         3: "avrop där inköpscentralen följer upp och manuellt prioriterade avtal tvingas dit",
     }
     for level, target in zip((1, 2, 3), (t1, t2, t3), strict=True):
-        if counts[level] > target:
+        # A share that gives no contract at all (a small book) is no quota to overfill.
+        if 0 < target < counts[level]:
             found.append(
                 make(
                     "tier-overfilled",
