@@ -102,6 +102,28 @@ def test_new_headers_rename_the_table_columns(tmp_path: Path) -> None:
     assert [c.name for c in table.tableColumns] == ["Blad", "Rad", "Kod & nivå"]
 
 
+def test_a_header_row_that_gained_columns_widens_the_table(tmp_path: Path) -> None:
+    """A regenerated sheet with a new column keeps one table over all of it (Excel and
+    openpyxl read the widened table; the new column gets a fresh id)."""
+    book = table_book(tmp_path / "bok.xlsx", data_rows=2)
+    editor = editor_of(book)
+    editor.replace_sheet_rows(
+        "Fel", [["Blad", "Meddelande", "Kod", "Gå till"], ["Avtal", "Saknas", "x", "Avtal!B3"]]
+    )
+    editor.save()
+    assert table_refs(book) == ("A1:D2", "A1:D2", ["Blad", "Meddelande", "Kod", "Gå till"])
+    root = ET.fromstring(part(book, "xl/tables/table1.xml"))
+    columns = root.find("m:tableColumns", NS)
+    assert columns is not None and columns.get("count") == "4"
+    assert [c.get("id") for c in columns] == ["1", "2", "3", "4"]
+    table = openpyxl.load_workbook(book)["Fel"].tables["Fel"]
+    assert (table.ref, [c.name for c in table.tableColumns][-1]) == ("A1:D2", "Gå till")
+    assert libreoffice_csv(book, "Fel", tmp_path) == [
+        ["Blad", "Meddelande", "Kod", "Gå till"],
+        ["Avtal", "Saknas", "x", "Avtal!B3"],
+    ]
+
+
 @pytest.mark.parametrize("header", [["Blad", "Rad"], ["Blad", "Rad", 3], ["Blad", "rad", "Rad"]])
 def test_a_table_header_must_be_distinct_text(tmp_path: Path, header: list[Any]) -> None:
     book = table_book(tmp_path / "bok.xlsx", data_rows=2)

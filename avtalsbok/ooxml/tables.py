@@ -1,7 +1,9 @@
 """Excel tables (ListObjects) on an edited sheet: a table's range follows the rows written.
 
 A table whose rows are replaced is resized to them (header plus at least one row) and takes the
-new header texts as its column names, as Excel requires; rows appended below a table extend it.
+new header texts as its column names, as Excel requires; a replaced header row that goes on in text
+right of the table widens it to those columns (a regenerated sheet that gained a column keeps one
+table over all of it); rows appended below a table extend it.
 A table with a totals row is left alone: the rows cannot be written without moving it.
 """
 
@@ -60,6 +62,9 @@ class Table:
             unescape_name(attributes(m[1]).get("name", "")) for m in column.finditer(xml)
         ]
         self._renamed: dict[int, str] = {}
+        self._added: list[str] = []
+        ids = (attributes(m[1]).get("id", "") for m in column.finditer(xml))
+        self._last_id = max((int(i) for i in ids if i.isdigit()), default=0)
 
     def fit_to_replaced_rows(
         self, sheet: str, rows: Sequence[Sequence[CellValue]], first_row: int
@@ -97,8 +102,10 @@ class Table:
         for name, first in (("autoFilter", self.first_row), ("sortState", data_first)):
             span = element_span(rest, self.prefix, name)
             if span is not None:
-                tag = self._shift(rest[span[0] : span[1]], first)
+                tag = self._shift(rest[span[0] : span[1]], first, name == "autoFilter")
                 rest = rest[: span[0]] + tag + rest[span[1] :]
+        if self._added:
+            rest = self._with_added_columns(rest)
         if self._renamed:
             column = re.compile(f"<{p}tableColumn\\b({ATTRS})>")
             counter = iter(range(len(self.columns)))
@@ -111,12 +118,27 @@ class Table:
             rest = column.sub(rename, rest)
         return out + rest
 
-    def _shift(self, tag: str, first_row: int) -> str:
+    def _shift(self, tag: str, first_row: int, whole_width: bool) -> str:
         ref = attributes(tag).get("ref")
         if not ref:
             return tag
         _, c1, _, c2 = parse_range(ref)
+        if whole_width:
+            c1, c2 = self.first_col, self.last_col
         return set_attr(tag, "ref", range_ref(first_row, c1, max(self.last_row, first_row), c2))
+
+    def _with_added_columns(self, rest: str) -> str:
+        """`<tableColumns>` with the columns the header row gained, each with a fresh id."""
+        span = element_span(rest, self.prefix, "tableColumns")
+        if span is None or span[1] == span[2]:
+            raise OoxmlError("table-damaged", part=self.part)
+        close = rest.rfind("<", span[0], span[2])
+        new = "".join(
+            f'<{self.prefix}tableColumn id="{self._last_id + k}" name="{escape_attr(name)}"/>'
+            for k, name in enumerate(self._added, start=1)
+        )
+        start = set_attr(rest[span[0] : span[1]], "count", str(len(self.columns)))
+        return rest[: span[0]] + start + rest[span[1] : close] + new + rest[close:]
 
     def _set_last_row(self, last_row: int) -> None:
         if last_row != self.last_row:
@@ -143,8 +165,19 @@ class Table:
                 )
             if value != names[k]:
                 names[k] = renamed[k] = value
+        added = []
+        for value in header[self.last_col :]:
+            if not isinstance(value, str) or not value.strip():
+                break
+            added.append(value)
+        names += added
         if len({n.casefold() for n in names}) != len(names):
             raise OoxmlError("table-duplicate-headers", table=self.name, sheet=sheet)
+        if added:
+            self._added += added
+            self.last_col += len(added)
+            self.columns = names
+            self.changed = True
         if renamed:
             self._renamed.update(renamed)
             self.columns = names
