@@ -133,6 +133,11 @@ def test_a_deviation_check_is_planned_up_to_the_day_before_the_horizon() -> None
     assert checks(date(2025, 3, 12)) == []
 
 
+#: A task within 30 days (no days late), on an active contract.
+SOON = ("Inom 30 dagar", None)
+SOON_IN_ACTIVE = (*SOON, "Aktivt")
+
+
 def test_a_deviation_on_an_unknown_contract_is_planned_without_contract_details() -> None:
     """Ansvarig är avvikelsens Ansvarig, annars avtalets avtalsansvarig; a deviation on a contract
     the book lacks has neither name, supplier nor priority; with no one named the cell is blank."""
@@ -154,7 +159,7 @@ def test_a_deviation_on_an_unknown_contract_is_planned_without_contract_details(
             "Kontroll av avvikelse D2 (steg 0)",
             "Eva",
             "eva@kommun.se",
-            "Planerad",
+            *SOON_IN_ACTIVE,
         ],
         [
             "A2",
@@ -164,10 +169,10 @@ def test_a_deviation_on_an_unknown_contract_is_planned_without_contract_details(
             "Kontroll av avvikelse D4 (steg 0)",
             "",
             "",
-            "Planerad",
+            *SOON_IN_ACTIVE,
         ],
-        ["X9", "", "", None, "Kontroll av avvikelse D1 (steg 0)", "Olle", "", "Planerad"],
-        ["X9", "", "", None, "Kontroll av avvikelse D3 (steg 0)", "", "", "Planerad"],
+        ["X9", "", "", None, "Kontroll av avvikelse D1 (steg 0)", "Olle", "", *SOON, ""],
+        ["X9", "", "", None, "Kontroll av avvikelse D3 (steg 0)", "", "", *SOON, ""],
     ]
 
 
@@ -184,7 +189,18 @@ def test_plan_rows_of_rows_with_blank_cells_are_blank_there() -> None:
         [deviation(deviation_id=None)],
     )
     assert [p.cells()[2:] for p in r.plan] == [
-        ["", "", "", 2, "Statistikuppföljning + uppföljningsmöte", "", "", "Försenad (437 dagar)"],
+        [
+            "",
+            "",
+            "",
+            2,
+            "Statistikuppföljning + uppföljningsmöte",
+            "",
+            "",
+            "Försenad",
+            437,
+            "Aktivt",
+        ],
         [
             "A1",
             "Städtjänster",
@@ -193,7 +209,7 @@ def test_plan_rows_of_rows_with_blank_cells_are_blank_there() -> None:
             "Kontroll av avvikelse  (steg 0)",
             "Eva",
             "eva@kommun.se",
-            "Planerad",
+            *SOON_IN_ACTIVE,
         ],
         [
             "A1",
@@ -203,7 +219,7 @@ def test_plan_rows_of_rows_with_blank_cells_are_blank_there() -> None:
             "Statistikuppföljning + uppföljningsmöte",
             "Eva",
             "eva@kommun.se",
-            "Inom 30 dagar",
+            *SOON_IN_ACTIVE,
         ],
     ]
 
@@ -287,6 +303,6 @@ def test_a_deviation_without_avtals_id_or_on_a_contract_without_name_is_planned_
         ],
     )
     assert [p.cells()[2:] for p in r.plan if p.activity.startswith("Kontroll")] == [
-        ["", "", "", None, "Kontroll av avvikelse D6 (steg 0)", "", "", "Planerad"],
-        ["A2", "", "", 3, "Kontroll av avvikelse D5 (steg 0)", "", "", "Planerad"],
+        ["", "", "", None, "Kontroll av avvikelse D6 (steg 0)", "", "", *SOON, ""],
+        ["A2", "", "", 3, "Kontroll av avvikelse D5 (steg 0)", "", "", *SOON_IN_ACTIVE],
     ]

@@ -169,19 +169,38 @@ def test_the_summary_of_a_small_book() -> None:
 
 
 def test_the_twelve_month_plan_of_a_small_book() -> None:
-    plan = [(p.date, p.contract_id, p.tier, p.activity, p.status) for p in small_book().plan]
+    """Each task has its own status and days late; the contract's status stands beside it."""
+    plan = [
+        (p.date, p.contract_id, p.tier, p.activity, p.status, p.days_late, p.contract_status)
+        for p in small_book().plan
+    ]
+    follow_up, check, decision = (
+        "Statistikuppföljning + uppföljning",
+        "Kontroll av avvikelse",
+        "Beslut om förlängning senast",
+    )
+    development = "Statistikuppföljning + utvecklingsmöte"
+    evaluation, soon = "Utvärdering inför", ("Inom 30 dagar", None)
+    new = "Ny upphandling krävs"
     assert plan == [
-        (date(2025, 1, 2), "A5", 3, "Statistikuppföljning + uppföljning", "Försenad (71 dagar)"),
-        (date(2025, 2, 10), "A1", 1, "Kontroll av avvikelse D1 (steg 1)", "Försenad"),
-        (date(2025, 3, 21), "A3", 2, "Uppstartsmöte", "Inom 30 dagar"),
-        (date(2025, 3, 24), "A2", 2, "Kontroll av avvikelse D2 (steg 0)", "Planerad"),
-        (date(2025, 4, 1), "A2", 2, "Utvärdering inför avtalsslut", "Inom 30 dagar"),
-        (date(2025, 4, 3), "A5", 3, "Utvärdering inför förlängningsbeslut", "Inom 30 dagar"),
-        (date(2025, 5, 2), "A2", 2, "Statistikuppföljning + uppföljningsmöte", "Planerad"),
-        (date(2025, 5, 12), "A1", 1, "Statistikuppföljning + utvecklingsmöte", "Planerad"),
-        (date(2025, 6, 2), "A5", 3, "Beslut om förlängning senast", "Förlängningsbeslut krävs"),
-        (date(2025, 9, 12), "A1", 1, "Statistikuppföljning + utvecklingsmöte", "Planerad"),
-        (date(2026, 1, 12), "A1", 1, "Statistikuppföljning + utvecklingsmöte", "Planerad"),
+        (date(2025, 1, 2), "A5", 3, follow_up, "Försenad", 71, "Förlängningsbeslut krävs"),
+        (date(2025, 2, 10), "A1", 1, f"{check} D1 (steg 1)", "Försenad", 32, "Aktivt"),
+        (date(2025, 3, 21), "A3", 2, "Uppstartsmöte", "Inom 30 dagar", None, "Ej startat"),
+        (date(2025, 3, 24), "A2", 2, f"{check} D2 (steg 0)", "Inom 30 dagar", None, new),
+        (date(2025, 4, 1), "A2", 2, f"{evaluation} avtalsslut", *soon, new),
+        (
+            date(2025, 4, 3),
+            "A5",
+            3,
+            f"{evaluation} förlängningsbeslut",
+            *soon,
+            "Förlängningsbeslut krävs",
+        ),
+        (date(2025, 5, 2), "A2", 2, f"{follow_up}smöte", "Planerad", None, new),
+        (date(2025, 5, 12), "A1", 1, development, "Planerad", None, "Aktivt"),
+        (date(2025, 6, 2), "A5", 3, decision, "Planerad", None, "Förlängningsbeslut krävs"),
+        (date(2025, 9, 12), "A1", 1, development, "Planerad", None, "Aktivt"),
+        (date(2026, 1, 12), "A1", 1, development, "Planerad", None, "Aktivt"),
     ]
 
 
@@ -200,16 +219,18 @@ def test_plan_rows_name_the_owner_or_the_deviations_responsible() -> None:
         "Eva",
         "eva@kommun.se",
         "Försenad",
+        32,
+        "Aktivt",
     ]
     assert sheet[4][7] == "Olle"
 
 
 def test_after_an_overdue_follow_up_the_plan_counts_from_today() -> None:
     r = run([contract(critical="Ja")], [follow_up(date=date(2024, 9, 2))])
-    assert [(p.date, p.status) for p in r.plan] == [
-        (date(2025, 1, 2), "Försenad (71 dagar)"),
-        (date(2025, 7, 14), "Planerad"),  # 2025-03-14 + 4 months, a Monday
-        (date(2025, 11, 14), "Planerad"),
+    assert [(p.date, p.status, p.days_late) for p in r.plan] == [
+        (date(2025, 1, 2), "Försenad", 71),
+        (date(2025, 7, 14), "Planerad", None),  # 2025-03-14 + 4 months, a Monday
+        (date(2025, 11, 14), "Planerad", None),
     ]
 
 

@@ -18,8 +18,8 @@ from helpers import (
 
 from avtalsbok.core import schema
 from avtalsbok.core.book import BookInput, SheetInput
-from avtalsbok.core.engine import evaluate
-from avtalsbok.core.findings import CATALOGUE, Level
+from avtalsbok.core.engine import evaluate, fel_row
+from avtalsbok.core.findings import CATALOGUE, Level, make
 from avtalsbok.core.schema import column_letter
 
 
@@ -185,7 +185,7 @@ def test_text_values_are_used_as_interpreted() -> None:
     r = run([contract(start="7 maj 2024", annual_value="1,2 mkr")])
     assert [f.message for f in r.findings] == [
         "Datumet är skrivet som text (”7 maj 2024”) och tolkades som 2024-05-07. "
-        "Skriv det som ett datum.",
+        "Cellen är formaterad som text – ändra formatet till Datum och skriv om datumet.",
         "Beloppet är skrivet som text (”1,2 mkr”) och tolkades som 1 200 000 kr.",
     ]
     # Started within the last 12 months and never followed up: the start-up meeting is due.
@@ -285,9 +285,29 @@ def test_findings_are_listed_on_fel_with_location_level_and_message() -> None:
             "Slutdatum",
             "2022-12-31",
             "Fel",
-            "end-before-start",
             "Slutdatum 2022-12-31 ligger före Startdatum 2023-01-01.",
+            "end-before-start",
+            "Avtal!J2",
         ],
+    ]
+
+
+def test_each_fel_row_says_where_to_go_as_plain_text() -> None:
+    """`Gå till` is what Excel's Go To takes: a cell, a whole row, a sheet; a sheet name that
+    is not only letters is quoted; a book-level finding has nowhere to go."""
+    places = [
+        make("missing-value", sheet="Avtal", row=12, column="F", header="Leverantör"),
+        make("manual-priority-without-motivation", sheet="Avtal"),
+        make("invalid-log-row", sheet="Händelselogg", row=7),
+        make("missing-value", sheet="Jan's blad", row=3, column="B", header="Datum"),
+        make("file-empty"),
+    ]
+    assert [fel_row(f)[-1] for f in places] == [
+        "Avtal!F12",
+        "Avtal!A1",
+        "Händelselogg!7:7",
+        "'Jan''s blad'!B3",
+        "",
     ]
 
 

@@ -483,3 +483,29 @@ def test_the_log_says_who_ran_the_update_and_when_the_step_was_taken(tmp_path: P
         ("Eskaleringssteg ändrat", datetime(2026, 9, 20)),
     ]
     assert all(r["Källa"].startswith("avtalsbok (") for r in found)  # the user who ran it
+
+
+def test_a_book_with_kontroll_last_keeps_its_layout(tmp_path: Path) -> None:
+    """Books made before `Kontroll` moved forward in the template have it last: a run writes
+    it there, and moves no column of the officer's own book."""
+    path = tmp_path / "gammal.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet(schema.AVTAL)
+    dates = wb.add_format({"num_format": "yyyy-mm-dd"})
+    headers = [c.header for c in schema.AVTAL_SHEET.columns]
+    assert headers[-1] == "Kontroll"
+    row = {"Avtals-ID": "A-1", "Avtalsnamn": "Städ", "Leverantör": "Städbolaget AB"}
+    for c, header in enumerate(headers):
+        ws.write_string(0, c, header)
+        if header in row:
+            ws.write_string(1, c, row[header])
+    for header, day in (("Startdatum", date(2025, 1, 1)), ("Slutdatum", date(2027, 12, 31))):
+        at = datetime.combine(day, datetime.min.time())
+        ws.write_datetime(1, headers.index(header), at, dates)
+    wb.close()
+    code, _ = cli_json("run", str(path), "--today", TODAY)
+    assert code == 0
+    sheet = openpyxl.load_workbook(path)[schema.AVTAL]
+    assert [cell.value for cell in sheet[1]] == headers
+    assert sheet.cell(2, len(headers)).value == schema.CHECK_OK
+    assert sheet.cell(2, 3).value == "Städbolaget AB"

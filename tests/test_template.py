@@ -21,14 +21,14 @@ from avtalsbok.workbook.template import (
     TEMPLATE_DAY,
     build_template,
     build_workbook,
+    template_sheet,
 )
 
 COMMITTED = Path(__file__).resolve().parents[1] / "templates" / "avtalsbok.xlsx"
+#: The data sheets as the template lays them out (`Kontroll` early on `Avtal`).
+TEMPLATE = {name: template_sheet(name) for name in schema.DATA_SHEETS}
 TABLE_SHEETS = {
-    **{
-        name: (sheet.table, [c.header for c in sheet.columns])
-        for name, sheet in schema.DATA_SHEETS.items()
-    },
+    **{name: (sheet.table, [c.header for c in sheet.columns]) for name, sheet in TEMPLATE.items()},
     schema.UPPFOLJNINGSPLAN: ("Uppfoljningsplan", list(schema.PLAN_HEADERS)),
     schema.FEL: ("Fel", list(schema.FEL_HEADERS)),
 }
@@ -138,10 +138,22 @@ def test_each_table_sheet_is_one_table_with_the_schema_headers(book: Any, name: 
     assert ws.freeze_panes == ("C2" if name == schema.AVTAL else "A2")
 
 
+def test_kontroll_stands_after_the_contracts_name_in_the_template(book: Any) -> None:
+    """Only the template moves it: the schema (and so an officer's own book) keeps its order."""
+    ws = book[schema.AVTAL]
+    assert [ws[f"{c}1"].value for c in "ABCD"] == [
+        "Avtals-ID",
+        "Avtalsnamn",
+        "Kontroll",
+        "Leverantör",
+    ]
+    assert schema.AVTAL_SHEET.columns[-1].header == "Kontroll"
+
+
 def test_every_choice_column_has_its_dropdown(book: Any) -> None:
     lists = book[LISTS_SHEET]
     checked = 0
-    for name, sheet in schema.DATA_SHEETS.items():
+    for name, sheet in TEMPLATE.items():
         validations = book[name].data_validations.dataValidation
         for col in sheet.columns:
             if not col.choices:
@@ -158,11 +170,11 @@ def test_every_choice_column_has_its_dropdown(book: Any) -> None:
             suggestion = col.choices == schema.CATEGORIES
             assert dv.errorStyle == ("warning" if suggestion else None)  # None = stop
             checked += 1
-    assert checked == sum(1 for s in schema.DATA_SHEETS.values() for c in s.columns if c.choices)
+    assert checked == sum(1 for s in TEMPLATE.values() for c in s.columns if c.choices)
 
 
 def test_header_comments_mark_computed_and_required_columns(book: Any) -> None:
-    for name, sheet in schema.DATA_SHEETS.items():
+    for name, sheet in TEMPLATE.items():
         ws = book[name]
         for i, col in enumerate(sheet.columns, start=1):
             comment = ws.cell(row=1, column=i).comment
@@ -180,7 +192,7 @@ def rules(ws: Any) -> dict[str, list[str]]:
 
 
 def test_colour_rules_read_the_computed_columns(book: Any) -> None:
-    avtal = schema.AVTAL_SHEET
+    avtal = TEMPLATE[schema.AVTAL]
     last = schema.column_letter(len(avtal.columns))
     check, status, contract = (
         letter(avtal, k) for k in ("check", "follow_up_status", "contract_status")
@@ -193,7 +205,7 @@ def test_colour_rules_read_the_computed_columns(book: Any) -> None:
     ]
     assert f'${contract}2="Upphört"' in found[f"{contract}2:{contract}{PREPARED_ROWS}"]
 
-    dev = schema.AVVIKELSER_SHEET
+    dev = TEMPLATE[schema.AVVIKELSER]
     overdue = letter(dev, "overdue")
     dev_last = schema.column_letter(len(dev.columns))
     assert rules(book[schema.AVVIKELSER])[f"A2:{dev_last}{PREPARED_ROWS}"] == [f'${overdue}2="Ja"']
@@ -296,7 +308,7 @@ def test_the_help_line_links_to_the_help_page_setting(book: Any, tmp_path: Path)
 def test_rows_are_written_under_the_header_as_values(filled: Path) -> None:
     wb = openpyxl.load_workbook(filled)
     ws = wb[schema.AVTAL]
-    avtal = schema.AVTAL_SHEET
+    avtal = TEMPLATE[schema.AVTAL]
     last = schema.column_letter(len(avtal.columns))
     assert ws.tables["Avtal"].ref == f"A1:{last}4"
     name = ws[f"{letter(avtal, 'name')}2"]
@@ -362,7 +374,7 @@ def test_libreoffice_reads_settings_and_contracts(filled: Path, tmp_path: Path) 
     assert settings[1:] == expected
 
     avtal = sheets[schema.AVTAL]
-    headers = [c.header for c in schema.AVTAL_SHEET.columns]
+    headers = [c.header for c in TEMPLATE[schema.AVTAL].columns]
     assert avtal[0] == headers
     first = dict(zip(headers, avtal[1], strict=True))
     assert first["Avtalsnamn"] == FORMULA_LOOKING

@@ -121,8 +121,9 @@ def fel_row(f: Finding) -> list[Any]:
         f.header,
         display_value(f.value),
         f.level.swedish,
-        f.code,
         f.message,
+        f.code,
+        f.location,
     ]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from . import schema
 from .calendar import add_months, next_business_day
 from .deviations import logged_step
-from .schedule import ENDED, due_status
+from .schedule import ENDED
 from .settings import Settings
 from .state import NO_HISTORY, ContractState, History, Review, Rows, RunContext
 
@@ -137,11 +137,13 @@ def sheet_rows(due_states: list[ContractState]) -> list[list[Any]]:
     return out
 
 
-def plan_item(state: ContractState, horizon: date, ctx: RunContext) -> tuple[date, str, str] | None:
-    """The plan's evaluation of a contract: (day, activity, status), while its decision is
+def plan_item(
+    state: ContractState, horizon: date, ctx: RunContext
+) -> tuple[date, str, str | None] | None:
+    """The plan's evaluation of a contract: (day, activity, None: its status is by date), while its decision is
     today or ahead and the day to evaluate by is before `horizon`; a late one stays at its
     day."""
     r = state.review
     if r is None or r.decision_date < ctx.today or r.evaluate_by >= horizon:
         return None
-    return r.evaluate_by, ACTIVITIES[r.subject], due_status(r.evaluate_by, ctx.today, ctx.settings)
+    return r.evaluate_by, ACTIVITIES[r.subject], None

@@ -20,6 +20,7 @@ from .schedule import (
     NOT_STARTED,
     PROCUREMENT,
     planned_dates,
+    task_status,
 )
 from .state import ContractState, DeviationState, Rows, RunContext
 
@@ -39,7 +40,11 @@ class PlanRow:
     activity: str
     owner: str
     email: str
+    #: The task's own status: `Planerad`, `Inom N dagar` or `Försenad` (with `days_late`).
     status: str
+    days_late: int | None
+    #: The contract's `Avtalsstatus`.
+    contract_status: str
 
     def cells(self) -> list[object]:
         """The row as `Uppföljningsplan` shows it (`schema.PLAN_HEADERS`)."""
@@ -54,6 +59,8 @@ class PlanRow:
             self.owner,
             self.email,
             self.status,
+            self.days_late,
+            self.contract_status,
         ]
 
 
@@ -75,7 +82,12 @@ def plan(
         c, s, tier = state.contract, state.schedule, state.tier.tier
 
         def add(
-            day: date, activity: str, status: str, c: Contract = c, tier: int | None = tier
+            day: date,
+            activity: str,
+            status: str | None = None,
+            c: Contract = c,
+            tier: int | None = tier,
+            st: str = state.status,
         ) -> None:
             out.append(
                 PlanRow(
@@ -87,20 +99,18 @@ def plan(
                     activity,
                     c.owner or "",
                     c.email or "",
-                    status,
+                    # A status of the task's own (Under tröskeln) stands as it is; else by date.
+                    *((status, None) if status else task_status(day, today, ctx.settings)),
+                    st,
                 )
             )
 
         if s.next_kind and tier is not None:
-            first_status = s.follow_up_status or ""
             for i, day in enumerate(planned_dates(state, horizon, ctx)):
-                if i == 0:
-                    add(day, s.next_kind, first_status)
-                else:
-                    add(day, KIND_BY_TIER[tier], schema.STATUS_PLANNED)
+                add(day, s.next_kind if i == 0 else KIND_BY_TIER[tier])
         deadline = state.extension_deadline
         if deadline and state.status != ENDED and today <= deadline < horizon:
-            add(deadline, DECISION_ACTIVITY, state.status)
+            add(deadline, DECISION_ACTIVITY)
         for item in (
             evaluation.plan_item(state, horizon, ctx),
             prices.plan_item(state, horizon, ctx),
@@ -108,6 +118,7 @@ def plan(
             if item is not None:
                 add(*item)
     tier_of = {s.row: s.tier.tier for s in states}
+    status_of = {s.row: s.status for s in states}
     for d in rows.deviations:
         dev = deviation_states[d.row]
         if dev.is_open and dev.next_check and dev.next_check < horizon:
@@ -122,7 +133,12 @@ def plan(
                     f"Kontroll av avvikelse {d.deviation_id or ''} (steg {d.step or 0})",
                     d.responsible or (contract.owner or "" if contract else ""),
                     contract.email or "" if contract else "",
-                    "Försenad" if dev.is_overdue else schema.STATUS_PLANNED,
+                    *(
+                        (schema.STATUS_OVERDUE, (today - dev.deadline).days)
+                        if dev.is_overdue and dev.deadline
+                        else task_status(dev.next_check, today, ctx.settings)
+                    ),
+                    status_of[contract.row] if contract else "",
                 )
             )
     out.sort(key=lambda r: (r.date, r.contract_id, r.activity))

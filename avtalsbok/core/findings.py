@@ -238,6 +238,20 @@ class Finding:
     def is_error(self) -> bool:
         return self.level is Level.ERROR
 
+    @property
+    def location(self) -> str:
+        """Where to go in the book, as Excel's Go To (F5) and Name Box take it: `Avtal!F12`, a
+        whole row `Avtal!12:12`, a sheet `Avtal!A1`; a name other than letters is quoted
+        (`'Mitt blad'!F12`). Blank for the book as a whole. Text, never a formula or link."""
+        if not self.sheet:
+            return ""
+        name = self.sheet if self.sheet.isalpha() else "'" + self.sheet.replace("'", "''") + "'"
+        if self.row is None:
+            return f"{name}!A1"
+        if self.column is None:
+            return f"{name}!{self.row}:{self.row}"
+        return f"{name}!{self.column}{self.row}"
+
     def with_book(self, book: str) -> Finding:
         return replace(self, book=book)
 

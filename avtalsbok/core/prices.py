@@ -17,7 +17,7 @@ from . import schema
 from .calendar import add_months
 from .findings import Finding
 from .models import Contract, IndexValueRow
-from .schedule import ENDED, due_status
+from .schedule import ENDED
 from .state import NO_PRICE, ContractState, Price, RunContext
 from .validate import ColumnMap
 
@@ -188,15 +188,13 @@ def with_prices(
     return out, found
 
 
-def plan_item(state: ContractState, horizon: date, ctx: RunContext) -> tuple[date, str, str] | None:
-    """The plan's price adjustment of a contract: (day, `Prisjustering (KPI)`, status) from
+def plan_item(
+    state: ContractState, horizon: date, ctx: RunContext
+) -> tuple[date, str, str | None] | None:
+    """The plan's price adjustment of a contract: (day, `Prisjustering (KPI)`, `Under tröskeln` or None for a status by its date) from
     today to `horizon`; an ended contract has none."""
     p = state.price
     if p.next_date is None or not ctx.today <= p.next_date < horizon or state.status == ENDED:
         return None
-    status = (
-        schema.BELOW_THRESHOLD
-        if p.below_threshold
-        else due_status(p.next_date, ctx.today, ctx.settings)
-    )
+    status = schema.BELOW_THRESHOLD if p.below_threshold else None
     return p.next_date, f"{ACTIVITY} ({p.series})", status

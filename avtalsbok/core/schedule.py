@@ -13,6 +13,7 @@ from .calendar import add_months, add_months_business, next_business_day
 from .models import Contract
 from .settings import Settings
 from .state import UNSCHEDULED, ContractState, RunContext, Schedule, Term
+from .words import counted
 
 NOT_STARTED, ACTIVE, EXPIRING, DECISION, ENDED, PROCUREMENT = schema.CONTRACT_STATUSES
 
@@ -86,14 +87,21 @@ def contract_status(c: Contract, deadline: date | None, term: Term, ctx: RunCont
     return ACTIVE
 
 
+def task_status(day: date, today: date, settings: Settings) -> tuple[str, int | None]:
+    """A task's status by its date: `Försenad` with its days late, `Inom N dagar` or
+    `Planerad` (no days late)."""
+    days = (day - today).days
+    if days < 0:
+        return schema.STATUS_OVERDUE, -days
+    if days <= settings.soon_days:
+        return f"Inom {settings.soon_days} dagar", None
+    return schema.STATUS_PLANNED, None
+
+
 def due_status(next_date: date, today: date, settings: Settings) -> str:
     """`Försenad (N dagar)` (`1 dag`), `Inom N dagar` or `Planerad`."""
-    days = (next_date - today).days
-    if days < 0:
-        return f"Försenad ({-days} {'dag' if days == -1 else 'dagar'})"
-    if days <= settings.soon_days:
-        return f"Inom {settings.soon_days} dagar"
-    return schema.STATUS_PLANNED
+    status, late = task_status(next_date, today, settings)
+    return status if late is None else f"{status} ({counted(late, 'dag', 'dagar')})"
 
 
 def startup_date(c: Contract, settings: Settings) -> date | None:

@@ -184,6 +184,7 @@ PRIORITIES = ("1", "2", "3")
 # Computed values the template's conditional formats colour by (text the engine writes).
 CHECK_OK = "OK"
 STATUS_PLANNED = "Planerad"
+STATUS_OVERDUE = "Försenad"
 STATUS_NONE = "Ingen – avtalet upphör"
 CONTRACT_STATUSES = (
     "Ej startat",
@@ -198,7 +199,7 @@ DECISION_SUBJECTS = ("Förlängningsbeslut", "Avtalet upphör")
 #: The mark in a row's `Kontroll` of an index change too small to apply.
 BELOW_THRESHOLD = "Under tröskeln"
 
-COMPUTED_NOTE = "Beräknas – skriv inte här"
+COMPUTED_NOTE = "Beräknas av avtalsbok – skriv inte här"
 
 # ---------------------------------------------------------------------------------------------
 # Data sheets
@@ -521,6 +522,19 @@ PLAN_HEADERS = (
     "Avtalsansvarig",
     "E-post",
     "Status",
+    "Dagar försenad",
+    "Avtalsstatus",
+)
+FEL_HEADERS = (
+    "Blad",
+    "Rad",
+    "Kolumn",
+    "Rubrik",
+    "Värde",
+    "Nivå",
+    "Meddelande",
+    "Kod",
+    "Gå till",
 )
 EVALUATION_HEADERS = (
     "Avtals-ID",
@@ -541,7 +555,6 @@ EVALUATION_HEADERS = (
     "Högsta steg någonsin",
     "Förlängningar kvar",
 )
-FEL_HEADERS = ("Blad", "Rad", "Kolumn", "Rubrik", "Värde", "Nivå", "Kod", "Meddelande")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -290,7 +290,9 @@ def record_of(
     for row in result.plan:
         if row.activity in FOLLOW_UP_ACTIVITIES and row.date <= horizon:
             follow_ups.append(row)
-        elif row.activity == DECISION_ACTIVITY and (row.date <= horizon or row.status == DECISION):
+        elif row.activity == DECISION_ACTIVITY and (
+            row.date <= horizon or row.contract_status == DECISION
+        ):
             decisions.append(row)
         elif row.activity in _EVALUATIONS and row.date <= horizon:
             evaluations.append(row)

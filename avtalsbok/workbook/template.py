@@ -18,7 +18,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from io import BytesIO
 from os import PathLike
@@ -130,7 +130,9 @@ _PLAN_WIDTHS = {
     "Aktivitet": 32.0,
     "Avtalsansvarig": 20.0,
     "E-post": 26.0,
-    "Status": 20.0,
+    "Status": 14.0,
+    "Dagar försenad": 10.0,
+    "Avtalsstatus": 22.0,
 }
 _EVALUATION_WIDTHS = {
     **_PLAN_WIDTHS,
@@ -147,8 +149,17 @@ _FEL_WIDTHS = {
     "Rubrik": 24.0,
     "Värde": 24.0,
     "Nivå": 9.0,
-    "Kod": 24.0,
     "Meddelande": 90.0,
+    "Kod": 24.0,
+    "Gå till": 16.0,
+}
+
+#: Header notes of the regenerated list sheets' columns.
+_LIST_NOTES = {
+    "Gå till": "Kopiera cellen, tryck F5 (Gå till), klistra in och tryck Enter: "
+    "Excel visar cellen där felet finns.",
+    "Dagar försenad": "Antal dagar sedan aktiviteten skulle ha gjorts (bara för Försenad).",
+    "Avtalsstatus": "Avtalets status; Status är aktivitetens egen.",
 }
 
 
@@ -168,14 +179,27 @@ def _list_sheet(
                 h,
                 type=ValueType.DATE if h in _DATE_HEADERS else ValueType.TEXT,
                 width=widths.get(h, 14.0),
+                note=_LIST_NOTES.get(h, ""),
             )
             for h in headers
         ),
     )
 
 
+def _kontroll_early(sheet: SheetDef) -> SheetDef:
+    """`Avtal` as the template lays it out: `Kontroll` right after `Avtalsnamn`, where an
+    officer sees it without scrolling. Only the template: the reader finds columns by header,
+    so an officer's own book keeps its order."""
+    if sheet.name != schema.AVTAL:
+        return sheet
+    check = sheet.column("check")
+    rest = [col for col in sheet.columns if col is not check]
+    at = rest.index(sheet.column("name")) + 1
+    return replace(sheet, columns=(*rest[:at], check, *rest[at:]))
+
+
 _TABLE_SHEETS: dict[str, SheetDef] = {
-    **schema.DATA_SHEETS,
+    **{name: _kontroll_early(sheet) for name, sheet in schema.DATA_SHEETS.items()},
     schema.UPPFOLJNINGSPLAN: _list_sheet(
         schema.UPPFOLJNINGSPLAN, "Uppfoljningsplan", schema.PLAN_HEADERS, _PLAN_WIDTHS
     ),
@@ -184,6 +208,11 @@ _TABLE_SHEETS: dict[str, SheetDef] = {
     ),
     schema.FEL: _list_sheet(schema.FEL, "Fel", schema.FEL_HEADERS, _FEL_WIDTHS),
 }
+
+
+def template_sheet(name: str) -> SheetDef:
+    """A table sheet as the template lays it out (its columns in template order)."""
+    return _TABLE_SHEETS[name]
 
 
 @dataclass(frozen=True)
@@ -226,6 +255,10 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
         _Rule('={passivity}<>""', "orange", "passivity"),
         _Rule(_not_ok("check"), "red", "check"),
         _Rule(f'={{overdue}}="{_YES}"', "red"),
+    ),
+    schema.UPPFOLJNINGSPLAN: (
+        _Rule(f'={{Status}}="{schema.STATUS_OVERDUE}"', "orange", "Status"),
+        _Rule(_begins("Status", "Inom"), "yellow", "Status"),
     ),
     schema.FEL: (
         _Rule(f'={{Nivå}}="{Level.ERROR.swedish}"', "red"),
