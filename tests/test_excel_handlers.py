@@ -30,7 +30,7 @@ from avtalsbok.excel import handlers, livebook
 from avtalsbok.excel.handlers import STATUS_CELL, run_button
 from avtalsbok.mail.ledger import LEDGER_NAME
 from avtalsbok.workbook.runner import process
-from avtalsbok.workbook.template import build_workbook
+from avtalsbok.workbook.template import build_workbook, template_sheet
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "excel-saved"
 NOW = datetime(2026, 11, 2, 9, 30)
@@ -66,7 +66,10 @@ def headless(path: Path) -> FakeBook:
 def fel_rows(fake: FakeBook) -> list[list[Any]]:
     cells = fake.values()[schema.FEL]
     last = max(r for r, _ in cells)
-    return [[cells.get((r, c)) for c in range(1, 9)] for r in range(1, last + 1)]
+    return [
+        [cells.get((r, c)) for c in range(1, len(schema.FEL_HEADERS) + 1)]
+        for r in range(1, last + 1)
+    ]
 
 
 # --- the same book through the button and through `avtalsbok run` ---------------------------
@@ -90,21 +93,29 @@ def test_uppdatera_writes_what_the_headless_run_writes(book: Path, tmp_path: Pat
     assert findings == fel_rows(by_file)
     assert findings[0] == list(schema.FEL_HEADERS)
     assert any(row[5] == "Fel" for row in findings[1:])
+    # The Fel table spans every column.
+    assert by_button.table_bounds()["Fel"][3] == len(schema.FEL_HEADERS)
 
 
 def test_uppdatera_reads_each_sheet_once_and_writes_each_block_once(book: Path) -> None:
     fake = click(book)
     assert sorted(sheet for sheet, _ in fake.reads) == sorted(schema.INPUT_SHEETS)
     writes = [(sheet, address) for sheet, address, _rows, _cols in fake.writes]
-    computed = schema.AVTAL_SHEET.computed_columns
-    first = schema.column_letter(1 + list(schema.AVTAL_SHEET.columns).index(computed[0]))
-    assert (schema.AVTAL, f"${first}$2") in writes
-    assert [w[2:] for w in fake.writes if w[0] == schema.AVTAL] == [(120, len(computed))]
+    # The demo is laid out as the template: Kontroll at C, the other computed columns at the end,
+    # so Avtal takes two blocks.
+    avtal = template_sheet(schema.AVTAL)
+    computed = avtal.computed_columns
+    first = schema.column_letter(1 + list(avtal.columns).index(computed[1]))
+    assert [(schema.AVTAL, "$C$2"), (schema.AVTAL, f"${first}$2")] == writes[:2]
+    assert [w[2:] for w in fake.writes if w[0] == schema.AVTAL] == [
+        (120, 1),
+        (120, len(computed) - 1),
+    ]
     assert writes.count((schema.OVERSIKT, "$A$1")) == 1
     assert writes.count((schema.OVERSIKT, f"${STATUS_CELL[0]}${STATUS_CELL[1:]}")) == 1
     per_sheet = {sheet: sum(1 for s, _ in writes if s == sheet) for sheet, _ in writes}
     assert per_sheet == {
-        schema.AVTAL: 1,
+        schema.AVTAL: 2,
         schema.UPPFOLJNINGAR: 1,
         schema.AVVIKELSER: 1,
         schema.OVERSIKT: 2,  # the sheet, then the status line
@@ -192,7 +203,7 @@ def test_kontrollera_marks_rows_and_lists_findings_and_changes_nothing_else(book
     checked = click(book, "kontrollera").values()
     updated = click(book).values()
 
-    check_col = 1 + [c.key for c in schema.AVTAL_SHEET.columns].index("check")
+    check_col = 1 + [c.key for c in template_sheet(schema.AVTAL).columns].index("check")
     for sheet in (schema.AVTAL, schema.UPPFOLJNINGAR, schema.AVVIKELSER, schema.FEL):
         assert checked[sheet] != before[sheet]
     assert {k: v for k, v in checked[schema.AVTAL].items() if k[1] == check_col} == {
@@ -213,13 +224,13 @@ def test_kontrollera_adds_the_kontroll_column_after_the_last_used_one(tmp_path: 
     fake = FakeBook.open(_small_book(tmp_path))
     avtal = fake.sheets[schema.AVTAL]
     last = avtal.used_range.last_cell.column
-    avtal.range((1, last)).value = None  # the book lacks Kontroll (the template's last column)
-    for row in range(2, 5):
-        avtal.range((row, last)).value = None
+    check = 1 + [c.key for c in template_sheet(schema.AVTAL).columns].index("check")
+    for row in range(1, 5):
+        avtal.range((row, check)).value = None  # the book lacks Kontroll
     click(fake, "kontrollera")
     cells = fake.values()[schema.AVTAL]
-    assert cells[(1, last)] == "Kontroll"
-    assert cells[(2, last)] == "OK"
+    assert cells[(1, last + 1)] == "Kontroll"
+    assert cells[(2, last + 1)] == "OK"
 
 
 # --- values reach Excel as they are -----------------------------------------------------------

@@ -198,6 +198,8 @@ def _record(unit: str, overdue: int, contracts: int = 40, status: str = "ok") ->
             "Anna Berg",
             "anna.berg@kommun.se",
             "Försenad",
+            10 + i,
+            "Aktivt",
         )
         for i in range(overdue)
     )

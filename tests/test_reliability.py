@@ -97,14 +97,15 @@ def test_nan_inf_and_huge_numbers_are_findings_at_their_cells(tmp_path: Path, nu
     rows = [contract(annual_value=111111, probability=2, consequence=3)]
     build_workbook(path, {"Avtal": rows})
     replace_in_zip(path, b"<v>111111</v>", f"<v>{number}</v>".encode())
-    replace_in_zip(path, b'"><v>2</v></c><c r="Q2"', f'"><v>{number}</v></c><c r="Q2"'.encode())
+    # The template has Kontroll at C: Sannolikhet is Q, the cell before R.
+    replace_in_zip(path, b'"><v>2</v></c><c r="R2"', f'"><v>{number}</v></c><c r="R2"'.encode())
     code, text = cli("run", str(path), "--today", TODAY, "--json")
     report = strict_json(text)
     assert code == 1
     assert located(report) == [
-        (2, "N", "invalid-amount"),
-        (2, "P", "invalid-integer"),
-        (2, "P", "risk-half-filled"),
+        (2, "O", "invalid-amount"),
+        (2, "Q", "invalid-integer"),
+        (2, "Q", "risk-half-filled"),
     ]
     assert report["summary"]["written"] is True
     shown = "NaN" if number == "NaN" else "-INF" if number == "-INF" else "INF"
@@ -120,7 +121,7 @@ def test_nan_in_a_date_cell_is_no_date(tmp_path: Path) -> None:
     replace_in_zip(path, xml, b"<v>NaN</v>")
     code, text = cli("check", str(path), "--today", TODAY, "--json")
     assert code == 1
-    assert (2, "I", "invalid-date") in located(strict_json(text))
+    assert (2, "J", "invalid-date") in located(strict_json(text))  # Startdatum, in the template
 
 
 def book_with_contracts(path: Path) -> Path:

@@ -39,7 +39,9 @@ def due(contract: str, days: int, email: str, owner: str = "", activity: str = "
         activity or "Statistikuppföljning + uppföljningsmöte",
         owner,
         email,
-        f"Försenad ({-days} dagar)" if days < 0 else "Inom 30 dagar",
+        "Försenad" if days < 0 else "Inom 30 dagar",
+        -days if days < 0 else None,
+        "Aktivt",
     )
 
 

@@ -21,7 +21,7 @@ from avtalsbok.cli import main
 from avtalsbok.core import schema
 from avtalsbok.demo import DEMO_TODAY, generate
 from avtalsbok.workbook.reader import read_book
-from avtalsbok.workbook.template import build_workbook
+from avtalsbok.workbook.template import build_workbook, template_sheet
 from avtalsbok.workbook.writeback import write_cells
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -375,9 +375,8 @@ def test_round_trip_through_a_libreoffice_saved_book(tmp_path: Path) -> None:
     template = tmp_path / "mall.xlsx"
     build_workbook(template)
     saved = libreoffice_resave(template, tmp_path / "lo")
-    headers = {
-        c.header: schema.column_letter(i) for i, c in enumerate(schema.AVTAL_SHEET.columns, 1)
-    }
+    avtal = template_sheet(schema.AVTAL)
+    headers = {c.header: schema.column_letter(i) for i, c in enumerate(avtal.columns, 1)}
     write_cells(
         saved,
         {

@@ -150,6 +150,27 @@ def test_kontroll_stands_after_the_contracts_name_in_the_template(book: Any) -> 
     assert schema.AVTAL_SHEET.columns[-1].header == "Kontroll"
 
 
+def test_every_input_header_shows_its_example_and_computed_ones_none(book: Any) -> None:
+    """Excel shows a data validation's input message when the cell is selected: on the header
+    and on every prepared row of an input column, with the schema's example."""
+    for name in (schema.AVTAL, schema.UPPFOLJNINGAR, schema.AVVIKELSER):
+        prompts: dict[str, str] = {}
+        for dv in book[name].data_validations.dataValidation:
+            for ref in str(dv.sqref).split():
+                prompts[ref] = dv.prompt
+        for i, col in enumerate(TEMPLATE[name].columns, start=1):
+            c = schema.column_letter(i)
+            if col.kind is schema.Kind.COMPUTED:
+                assert f"{c}1" not in prompts and f"{c}2:{c}{PREPARED_ROWS}" not in prompts
+                continue
+            wanted = f"Exempel: {col.example}"
+            assert wanted in prompts[f"{c}1"], (name, col.header)
+            assert prompts[f"{c}2:{c}{PREPARED_ROWS}"] == prompts[f"{c}1"], (name, col.header)
+    assert book[schema.AVVIKELSER]["A1"].value == "Avvikelse-ID"
+    step = [dv for dv in book[schema.AVVIKELSER].data_validations.dataValidation if dv.type]
+    assert "Välj i listan. Exempel: 2 Skriftlig varning" in [dv.prompt for dv in step]
+
+
 def test_every_choice_column_has_its_dropdown(book: Any) -> None:
     lists = book[LISTS_SHEET]
     checked = 0
@@ -167,7 +188,7 @@ def test_every_choice_column_has_its_dropdown(book: Any) -> None:
             assert list_sheet == LISTS_SHEET
             values = [str(row[0].value) for row in lists[cells.replace("$", "")]]
             assert values == list(col.choices)
-            suggestion = col.choices == schema.CATEGORIES
+            suggestion = col.choices in (schema.CATEGORIES, schema.STEPS)
             assert dv.errorStyle == ("warning" if suggestion else None)  # None = stop
             checked += 1
     assert checked == sum(1 for s in TEMPLATE.values() for c in s.columns if c.choices)

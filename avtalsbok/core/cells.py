@@ -520,6 +520,18 @@ def parse_int(v: Any, lo: int | None = None, hi: int | None = None) -> tuple[int
     return n, None
 
 
+def parse_labelled_int(
+    v: Any, labels: Sequence[str], lo: int | None = None, hi: int | None = None
+) -> tuple[int | None, Warn]:
+    """As `parse_int`, and a dropdown label that starts with its number (`2 Skriftlig varning`,
+    matched ignoring case and spaces) is that number."""
+    if isinstance(v, str):
+        label = _choice_lookup(tuple(labels)).get(_choice_key(v))
+        if label is not None:
+            return parse_int(label.split(maxsplit=1)[0], lo, hi)
+    return parse_int(v, lo, hi)
+
+
 def parse_month(v: Any) -> tuple[int | None, Warn]:
     """A month 1–12 from its Swedish or English name or abbreviation, or its number."""
     if v is None:

@@ -97,12 +97,15 @@ def _amount_is_plain(x: float) -> bool:
     return 0.0 < x < math.inf  # zero goes to the parser, which turns -0.0 into 0.0
 
 
-def _int(lo: int, hi: int) -> PlainValidator:
-    # Excel gives whole numbers as floats (3.0), and dropdown choices as text ("3").
+def _int(lo: int, hi: int, labels: tuple[str, ...] = ()) -> PlainValidator:
+    # Excel gives whole numbers as floats (3.0), and dropdown choices as text ("3", or a label
+    # that starts with its number, "2 Skriftlig varning").
     exact: dict[Any, int] = {}
     for n in range(lo, hi + 1):
         exact[float(n)] = exact[str(n)] = n
-    return _tolerant(lambda v: cells.parse_int(v, lo, hi), exact=exact)
+    for label in labels:
+        exact[label] = int(label.split(maxsplit=1)[0])
+    return _tolerant(lambda v: cells.parse_labelled_int(v, labels, lo, hi), exact=exact)
 
 
 def _months(lo: int, hi: int) -> PlainValidator:
@@ -239,7 +242,7 @@ class Deviation(Row):
     plan_deadline: Day = None
     remedied: Day = None
     status: Annotated[str | None, _choice(schema.DEVIATION_STATUSES)] = None
-    step: Annotated[int | None, _int(0, 4)] = None
+    step: Annotated[int | None, _int(0, 4, schema.STEPS)] = None
     responsible: Text = None
     step_taken: Day = None
 

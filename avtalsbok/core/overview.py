@@ -22,16 +22,10 @@ from typing import Any
 
 from .owners import HEADERS as OWNER_HEADERS
 from .owners import OwnerLoad
-from .schema import column_letter
+from .schema import STEP_NAMES, column_letter
 
 TITLE = "Översikt – avtalsbok"
-STEP_NAMES_DEFAULT = (
-    "Dialog",
-    "Åtgärdsplan",
-    "Skriftlig varning",
-    "Sanktion",
-    "Uppsägning/hävning",
-)
+STEP_NAMES_DEFAULT = STEP_NAMES
 SEVERITY_ORDER = ("Låg", "Medel", "Hög", "Allvarlig")
 #: The block that grows downwards from a fixed title, and the last block, after all others.
 SUPPLIERS_TITLE = "Revisioner per leverantör"

@@ -43,6 +43,8 @@ class Column:
     choices: tuple[str, ...] = ()
     width: float = 14.0
     note: str = ""
+    #: What an officer might type here: the template's input message shows it (input columns).
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,11 @@ DEVIATION_AREAS = (
 SEVERITIES = ("Låg", "Medel", "Hög", "Allvarlig")
 DEVIATION_STATUSES = ("Öppen", "Åtgärdsplan begärd", "Åtgärdsplan godkänd", "Åtgärdad", "Stängd")
 CLOSED_STATUSES = ("Åtgärdad", "Stängd")
-STEPS = ("0", "1", "2", "3", "4")
+#: The default name of each escalation step 0–4 (`Inställningar` may rename them).
+STEP_NAMES = ("Dialog", "Åtgärdsplan", "Skriftlig varning", "Sanktion", "Uppsägning/hävning")
+#: The Eskaleringssteg dropdown: the number with its name (`2 Skriftlig varning`); the engine
+#: reads the number, so a label, a bare number and a number typed by hand all mean the step.
+STEPS = tuple(f"{i} {name}" for i, name in enumerate(STEP_NAMES))
 PRIORITIES = ("1", "2", "3")
 
 # Computed values the template's conditional formats colour by (text the engine writes).
@@ -217,19 +223,54 @@ AVTAL_SHEET = SheetDef(
             required=True,
             width=12,
             aliases=("Avtalsnummer", "Avtalsnr", "Avtals-nr", "Avtal-ID", "AvtalsID", "Avtalsid"),
+            example="AV-2025-001",
         ),
-        _C("Avtalsnamn", "name", required=True, width=34, aliases=("Avtal", "Benämning")),
-        _C("Leverantör", "supplier", required=True, width=28, aliases=("Leverantörsnamn",)),
+        _C(
+            "Avtalsnamn",
+            "name",
+            required=True,
+            width=34,
+            aliases=("Avtal", "Benämning"),
+            example="Städtjänster skolor",
+        ),
+        _C(
+            "Leverantör",
+            "supplier",
+            required=True,
+            width=28,
+            aliases=("Leverantörsnamn",),
+            example="Städbolaget AB",
+        ),
         _C(
             "Organisationsnummer",
             "org_number",
             width=16,
             aliases=("Org.nr", "Orgnr", "Org nr", "Org.nummer", "Organisationsnr"),
+            example="556677-8899",
         ),
-        _C("Kategori", "category", choices=CATEGORIES, width=22, aliases=("Avtalskategori",)),
-        _C("Avtalsform", "form", choices=CONTRACT_FORMS, width=24, aliases=("Avtalstyp",)),
         _C(
-            "Inköpscentral följer upp", "central_follows_up", type=_T.BOOL, choices=YES_NO, width=12
+            "Kategori",
+            "category",
+            choices=CATEGORIES,
+            width=22,
+            aliases=("Avtalskategori",),
+            example="Städ och hygien",
+        ),
+        _C(
+            "Avtalsform",
+            "form",
+            choices=CONTRACT_FORMS,
+            width=24,
+            aliases=("Avtalstyp",),
+            example="Ramavtal",
+        ),
+        _C(
+            "Inköpscentral följer upp",
+            "central_follows_up",
+            type=_T.BOOL,
+            choices=YES_NO,
+            width=12,
+            example="Nej",
         ),
         _C(
             "Tilldelningsbeslut",
@@ -237,6 +278,7 @@ AVTAL_SHEET = SheetDef(
             type=_T.DATE,
             width=12,
             aliases=("Tilldelningsbeslut skickat", "Datum tilldelningsbeslut"),
+            example="2024-11-15",
         ),
         _C(
             "Startdatum",
@@ -245,6 +287,7 @@ AVTAL_SHEET = SheetDef(
             required=True,
             width=12,
             aliases=("Avtalsstart", "Start"),
+            example="2025-01-01",
         ),
         _C(
             "Slutdatum",
@@ -253,14 +296,22 @@ AVTAL_SHEET = SheetDef(
             required=True,
             width=12,
             aliases=("Avtalsslut", "Slut"),
+            example="2026-12-31",
         ),
-        _C("Förlängningsoption", "extension_option", width=14, aliases=("Förlängning", "Option")),
+        _C(
+            "Förlängningsoption",
+            "extension_option",
+            width=14,
+            aliases=("Förlängning", "Option"),
+            example="1+1",
+        ),
         _C(
             "Utnyttjade förlängningar",
             "extensions_used",
             type=_T.INTEGER,
             width=12,
             aliases=("Använda förlängningar", "Nyttjade förlängningar"),
+            example="0",
         ),
         _C(
             "Uppsägningstid (mån)",
@@ -268,6 +319,7 @@ AVTAL_SHEET = SheetDef(
             type=_T.INTEGER,
             width=12,
             aliases=("Uppsägningstid", "Uppsägningstid mån"),
+            example="3",
         ),
         _C(
             "Årsvärde (kr)",
@@ -275,8 +327,9 @@ AVTAL_SHEET = SheetDef(
             type=_T.AMOUNT,
             width=16,
             aliases=("Årsvärde", "Årsvärde kr", "Årligt värde", "Uppskattat årsvärde"),
+            example="1200000",
         ),
-        _C("Verksamhetskritisk", "critical", type=_T.BOOL, choices=YES_NO, width=12),
+        _C("Verksamhetskritisk", "critical", type=_T.BOOL, choices=YES_NO, width=12, example="Ja"),
         _C(
             "Sannolikhet (1-4)",
             "probability",
@@ -284,6 +337,7 @@ AVTAL_SHEET = SheetDef(
             choices=("1", "2", "3", "4"),
             width=11,
             aliases=("Sannolikhet",),
+            example="3",
         ),
         _C(
             "Konsekvens (1-4)",
@@ -292,6 +346,7 @@ AVTAL_SHEET = SheetDef(
             choices=("1", "2", "3", "4"),
             width=11,
             aliases=("Konsekvens", "Allvarlighet (1-4)"),
+            example="2",
         ),
         _C(
             "Hållbarhetsvillkor",
@@ -300,6 +355,7 @@ AVTAL_SHEET = SheetDef(
             choices=YES_NO,
             width=12,
             aliases=("Kontraktsvillkor hållbarhet",),
+            example="Ja",
         ),
         _C(
             "Prisjustering",
@@ -307,6 +363,7 @@ AVTAL_SHEET = SheetDef(
             choices=PRICE_INDEXES,
             width=12,
             aliases=("Prisjusteringsindex", "Index"),
+            example="KPI",
         ),
         _C(
             "Justeringsmånad",
@@ -314,33 +371,69 @@ AVTAL_SHEET = SheetDef(
             choices=MONTHS_SV,
             width=12,
             aliases=("Prisjusteringsmånad",),
+            example="januari",
         ),
-        _C("Basmånad", "base_month", width=12, aliases=("Basmånad index", "Indexbasmånad")),
+        _C(
+            "Basmånad",
+            "base_month",
+            width=12,
+            aliases=("Basmånad index", "Indexbasmånad"),
+            example="2024-05",
+        ),
         _C(
             "Andel av index (%)",
             "index_share",
             type=_T.NUMBER,
             width=10,
             aliases=("Andel av index", "Indexandel (%)", "Indexandel"),
+            example="90",
         ),
-        _C("Tröskel (%)", "price_threshold", type=_T.NUMBER, width=10, aliases=("Tröskel",)),
+        _C(
+            "Tröskel (%)",
+            "price_threshold",
+            type=_T.NUMBER,
+            width=10,
+            aliases=("Tröskel",),
+            example="2",
+        ),
         _C(
             "Senaste prisjustering",
             "last_price_adjustment",
             type=_T.DATE,
             width=12,
             aliases=("Senast prisjusterat", "Senaste indexjustering"),
+            example="2025-01-01",
         ),
-        _C("Avtalsansvarig", "owner", width=20, aliases=("Ansvarig",)),
-        _C("E-post", "email", width=26, aliases=("Epost", "E-postadress", "Mejl")),
-        _C("Manuell prioritet", "manual_priority", type=_T.INTEGER, choices=PRIORITIES, width=10),
-        _C("Motivering", "motivation", width=26, aliases=("Motivering manuell prioritet",)),
+        _C("Avtalsansvarig", "owner", width=20, aliases=("Ansvarig",), example="Eva Andersson"),
+        _C(
+            "E-post",
+            "email",
+            width=26,
+            aliases=("Epost", "E-postadress", "Mejl"),
+            example="eva.andersson@kommun.se",
+        ),
+        _C(
+            "Manuell prioritet",
+            "manual_priority",
+            type=_T.INTEGER,
+            choices=PRIORITIES,
+            width=10,
+            example="1",
+        ),
+        _C(
+            "Motivering",
+            "motivation",
+            width=26,
+            aliases=("Motivering manuell prioritet",),
+            example="Politiskt prioriterat område",
+        ),
         _C(
             "Så beställer du",
             "how_to_order",
             width=40,
             aliases=("Beställning", "Hur beställer man", "Beställningsinformation"),
             note="Visas i avtalskatalogen för alla som får göra avrop.",
+            example="Beställ i e-handelssystemet",
         ),
         _C(
             "Senaste uppföljning före avtalsboken",
@@ -349,6 +442,7 @@ AVTAL_SHEET = SheetDef(
             width=14,
             aliases=("Senaste uppföljning före",),
             note="Frivillig: den senaste uppföljningen innan avtalsboken började användas.",
+            example="2024-10-01",
         ),
         _C("Prioritet", "priority", kind=_K, type=_T.INTEGER, width=9),
         _C("Prioritetsgrund", "priority_reason", kind=_K, width=40),
@@ -377,6 +471,7 @@ _CONTRACT_REF = _C(
     required=True,
     width=12,
     aliases=AVTAL_SHEET.column("contract_id").aliases,
+    example="AV-2025-001",
 )
 
 UPPFOLJNINGAR_SHEET = SheetDef(
@@ -391,13 +486,33 @@ UPPFOLJNINGAR_SHEET = SheetDef(
             required=True,
             width=12,
             aliases=("Uppföljningsdatum", "Genomförd"),
+            example="2025-03-14",
         ),
-        _C("Typ", "type", choices=FOLLOW_UP_TYPES, width=22, aliases=("Uppföljningstyp",)),
-        _C("Metod", "method", choices=FOLLOW_UP_METHODS, width=24),
-        _C("Genomförd av", "performed_by", width=20, aliases=("Utförd av",)),
-        _C("Kostnad (kr)", "cost", type=_T.AMOUNT, width=14, aliases=("Kostnad",)),
-        _C("Resultat", "result", choices=FOLLOW_UP_RESULTS, width=16),
-        _C("Kommentar", "comment", width=40, aliases=("Anteckning",)),
+        _C(
+            "Typ",
+            "type",
+            choices=FOLLOW_UP_TYPES,
+            width=22,
+            aliases=("Uppföljningstyp",),
+            example="Uppföljningsmöte",
+        ),
+        _C("Metod", "method", choices=FOLLOW_UP_METHODS, width=24, example="Dialog"),
+        _C(
+            "Genomförd av",
+            "performed_by",
+            width=20,
+            aliases=("Utförd av",),
+            example="Eva Andersson",
+        ),
+        _C("Kostnad (kr)", "cost", type=_T.AMOUNT, width=14, aliases=("Kostnad",), example="15000"),
+        _C("Resultat", "result", choices=FOLLOW_UP_RESULTS, width=16, example="Utan anmärkning"),
+        _C(
+            "Kommentar",
+            "comment",
+            width=40,
+            aliases=("Anteckning",),
+            example="Leveranserna följer avtalet",
+        ),
         _C("Kontroll", "check", kind=_K, width=40),
     ),
 )
@@ -412,6 +527,7 @@ AVVIKELSER_SHEET = SheetDef(
             required=True,
             width=12,
             aliases=("Avvikelsenummer", "Avvikelsenr", "AvvikelseID"),
+            example="AVV-001",
         ),
         _CONTRACT_REF,
         _C(
@@ -421,9 +537,10 @@ AVVIKELSER_SHEET = SheetDef(
             required=True,
             width=12,
             aliases=("Upptäckt datum", "Datum"),
+            example="2025-02-03",
         ),
-        _C("Område", "area", choices=DEVIATION_AREAS, width=20),
-        _C("Beskrivning", "description", width=40),
+        _C("Område", "area", choices=DEVIATION_AREAS, width=20, example="Leverans"),
+        _C("Beskrivning", "description", width=40, example="Sena leveranser tre veckor i rad"),
         _C(
             "Allvarlighetsgrad",
             "severity",
@@ -431,6 +548,7 @@ AVVIKELSER_SHEET = SheetDef(
             required=True,
             width=14,
             aliases=("Allvarlighet",),
+            example="Medel",
         ),
         _C(
             "Åtgärdsplan senast",
@@ -438,11 +556,27 @@ AVVIKELSER_SHEET = SheetDef(
             type=_T.DATE,
             width=14,
             aliases=("Åtgärdas senast", "Tidsplan"),
+            example="2025-03-03",
         ),
-        _C("Åtgärdad", "remedied", type=_T.DATE, width=12, aliases=("Åtgärdad datum",)),
-        _C("Status", "status", choices=DEVIATION_STATUSES, width=20),
-        _C("Eskaleringssteg", "step", type=_T.INTEGER, choices=STEPS, width=11, aliases=("Steg",)),
-        _C("Ansvarig", "responsible", width=20),
+        _C(
+            "Åtgärdad",
+            "remedied",
+            type=_T.DATE,
+            width=12,
+            aliases=("Åtgärdad datum",),
+            example="2025-03-20",
+        ),
+        _C("Status", "status", choices=DEVIATION_STATUSES, width=20, example="Åtgärdad"),
+        _C(
+            "Eskaleringssteg",
+            "step",
+            type=_T.INTEGER,
+            choices=STEPS,
+            width=20,
+            aliases=("Steg",),
+            example="2 Skriftlig varning",
+        ),
+        _C("Ansvarig", "responsible", width=20, example="Eva Andersson"),
         _C(
             "Steg taget",
             "step_taken",
@@ -450,6 +584,7 @@ AVVIKELSER_SHEET = SheetDef(
             width=12,
             aliases=("Steg taget datum",),
             note="Frivillig: dagen eskaleringssteget faktiskt togs. Följer med steget i loggen.",
+            example="2025-03-10",
         ),
         _C("Dagar öppen", "days_open", kind=_K, type=_T.INTEGER, width=10),
         _C("Försenad", "overdue", kind=_K, width=10),

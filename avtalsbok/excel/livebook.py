@@ -205,7 +205,8 @@ def blocks(cells: Mapping[str, Any]) -> list[tuple[tuple[int, int], Grid]]:
 
 
 def replace_rows(sheet: Sheet, grid: Sequence[Sequence[Any]]) -> None:
-    """Clear the sheet's values and write `grid` from A1; its tables fit the new rows."""
+    """Clear the sheet's values and write `grid` from A1; its tables fit the new rows, and
+    widen to header cells the grid added right of them (as the file writer's tables do)."""
     sheet.used_range.clear_contents()
     width = max((len(r) for r in grid), default=0)
     if width:
@@ -216,7 +217,11 @@ def replace_rows(sheet: Sheet, grid: Sequence[Sequence[Any]]) -> None:
         whole = table.range
         top = whole.row
         last = max(len(grid), top + (1 if table.show_headers else 0))
-        table.resize(sheet.range((top, whole.column), (last, whole.last_cell.column)))
+        header = grid[top - 1] if table.show_headers and top <= len(grid) else []
+        right = whole.last_cell.column
+        while right < len(header) and isinstance(header[right], str) and header[right].strip():
+            right += 1
+        table.resize(sheet.range((top, whole.column), (last, right)))
 
 
 def append_rows(sheet: Sheet, rows: Sequence[Sequence[Any]], last_row: int) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from ..core.words import counted
 from .facts import BookExport, Item, contract_title
 
 PRODID = "-//avtalsbok//Avtalsuppföljning//SV"
@@ -90,7 +91,8 @@ def _event(book: BookExport, item: Item, uid: str, today: date) -> Event:
 def _description(book: BookExport, item: Item) -> str:
     row = item.row
     facts = book.contract(row.contract_id)
-    lines = [row.activity + (f" – {row.status}" if row.status else "")]
+    late = f" ({counted(row.days_late, 'dag', 'dagar')})" if row.days_late else ""
+    lines = [row.activity + (f" – {row.status}{late}" if row.status else "")]
     lines.append(f"Avtal: {contract_title(row.contract_id, row.contract_name, '')}")
     if row.supplier:
         lines.append(f"Leverantör: {row.supplier}")

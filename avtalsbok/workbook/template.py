@@ -101,7 +101,8 @@ _LOG_NOTE = (
     "Ändra eller ta inte bort rader – loggen dokumenterar varje steg på eskaleringstrappan."
 )
 #: Lists that only suggest values: an officer may type a category of their own.
-_SUGGESTION_LISTS = (schema.CATEGORIES,)
+#: Lists Excel only warns about: own categories, and a step typed as its bare number (`2`).
+_SUGGESTION_LISTS = (schema.CATEGORIES, schema.STEPS)
 
 _NUMBER_FORMATS = {
     ValueType.DATE: "yyyy-mm-dd",
@@ -316,9 +317,8 @@ class _Lists:
     def add(self, sheet: SheetDef, col: Column) -> str:
         """Store the column's choices and return the defined name its dropdown refers to."""
         name = "Lista_" + _name_part(sheet.name) + "_" + _name_part(col.header)
-        values: list[str | int] = (
-            [int(v) for v in col.choices] if col.type is ValueType.INTEGER else list(col.choices)
-        )
+        # Bare numbers go in as numbers (what Excel stores when one is picked); labels as text.
+        values: list[str | int] = [int(v) if v.isdigit() else v for v in col.choices]
         self._lists.append((name, f"{sheet.name}: {col.header}", values))
         return name
 
@@ -401,8 +401,14 @@ def _write_table(
     set_up_page(ws, [col.width for col in sheet.columns])
     prepared = max(last_row, PREPARED_ROWS - 1)
     for c, col in enumerate(sheet.columns):
+        message = _input_message(col)
+        if message:
+            # The header shows it too; its own validation takes any text, so it can be renamed.
+            ws.data_validation(0, c, 0, c, {"validate": "any", **message})
         if col.choices:
-            _add_dropdown(ws, c, prepared, col, lists.add(sheet, col))
+            _add_dropdown(ws, c, prepared, col, lists.add(sheet, col), message)
+        elif message:
+            ws.data_validation(1, c, prepared, c, {"validate": "any", **message})
     _add_colour_rules(ws, sheet, prepared, formats)
 
 
@@ -472,7 +478,27 @@ def _write_header_notes(ws: Worksheet, sheet: SheetDef) -> None:
             ws.write_comment(0, c, text, {"author": _AUTHOR, "x_scale": scale, "y_scale": scale})
 
 
-def _add_dropdown(ws: Worksheet, c: int, last_row: int, col: Column, list_name: str) -> None:
+def _input_message(col: Column) -> dict[str, str]:
+    """The input message Excel shows on a selected cell of an input column: its example."""
+    if col.kind is Kind.COMPUTED or not col.example:
+        return {}
+    lead = "Obligatorisk. " if col.required else ""
+    pick = "Välj i listan. " if col.choices else ""
+    return {
+        # Excel's limits: 32 characters of title, 255 of message.
+        "input_title": col.header[:32],
+        "input_message": f"{lead}{pick}Exempel: {col.example}"[:255],
+    }
+
+
+def _add_dropdown(
+    ws: Worksheet,
+    c: int,
+    last_row: int,
+    col: Column,
+    list_name: str,
+    message: Mapping[str, str],
+) -> None:
     if col.choices in _SUGGESTION_LISTS:
         options = {
             "error_type": "warning",
@@ -487,7 +513,7 @@ def _add_dropdown(ws: Worksheet, c: int, last_row: int, col: Column, list_name: 
             "error_message": f"{col.header}: välj ett värde i listan.",
         }
     ws.data_validation(
-        1, c, last_row, c, {"validate": "list", "source": f"={list_name}", **options}
+        1, c, last_row, c, {"validate": "list", "source": f"={list_name}", **options, **message}
     )
 
 
