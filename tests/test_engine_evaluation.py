@@ -103,9 +103,10 @@ def test_an_ended_contract_is_not_evaluated_and_the_window_is_a_setting() -> Non
 
 def test_the_days_before_the_decision_are_a_setting_and_a_late_one_stays_planned() -> None:
     rows = [contract(end=date(2025, 4, 30))]
-    items = [(p.date, p.status) for p in run(rows).plan if "Utvärdering" in p.activity]
-    assert items == [(date(2025, 3, 3), "Försenad (11 dagar)")]  # 2025-03-01 is a Saturday
+    plan = run(rows).plan
+    items = [(p.date, p.status, p.days_late) for p in plan if "Utvärdering" in p.activity]
+    assert items == [(date(2025, 3, 3), "Försenad", 11)]  # 2025-03-01 is a Saturday
     later = run(rows, settings=[setting("Utvärdering före beslut (dagar)", 14)])
-    assert [(p.date, p.status) for p in later.plan if "Utvärdering" in p.activity] == [
-        (date(2025, 4, 16), "Planerad")
+    assert [(p.date, p.status, p.days_late) for p in later.plan if "Utvärdering" in p.activity] == [
+        (date(2025, 4, 16), "Planerad", None)
     ]

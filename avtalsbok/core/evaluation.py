@@ -140,9 +140,9 @@ def sheet_rows(due_states: list[ContractState]) -> list[list[Any]]:
 def plan_item(
     state: ContractState, horizon: date, ctx: RunContext
 ) -> tuple[date, str, str | None] | None:
-    """The plan's evaluation of a contract: (day, activity, None: its status is by date), while its decision is
-    today or ahead and the day to evaluate by is before `horizon`; a late one stays at its
-    day."""
+    """The plan's evaluation of a contract: (day, activity, None, as its status is by its
+    date), while its decision is today or ahead and the day to evaluate by is before
+    `horizon`; a late one stays at its day."""
     r = state.review
     if r is None or r.decision_date < ctx.today or r.evaluate_by >= horizon:
         return None

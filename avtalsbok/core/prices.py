@@ -191,8 +191,9 @@ def with_prices(
 def plan_item(
     state: ContractState, horizon: date, ctx: RunContext
 ) -> tuple[date, str, str | None] | None:
-    """The plan's price adjustment of a contract: (day, `Prisjustering (KPI)`, `Under tröskeln` or None for a status by its date) from
-    today to `horizon`; an ended contract has none."""
+    """The plan's price adjustment of a contract: (day, `Prisjustering (KPI)`, `Under
+    tröskeln` or None for a status by its date) from today to `horizon`; an ended contract
+    has none."""
     p = state.price
     if p.next_date is None or not ctx.today <= p.next_date < horizon or state.status == ENDED:
         return None
