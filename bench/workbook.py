@@ -87,26 +87,28 @@ def _tree_rss_kb(pid: int) -> int:
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one child process and its whole tree."""
-    peak = [0]
-    done = threading.Event()
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    with tempfile.TemporaryFile() as out:
+        peak = [0]
+        done = threading.Event()
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
 
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
-            done.wait(SAMPLE_S)
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                done.wait(SAMPLE_S)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        said = out.read().decode(errors="replace")
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} misslyckades ({proc.returncode}):\n{err}")
+        raise SystemExit(f"{' '.join(cmd)} misslyckades ({proc.returncode}):\n{said[-3000:]}")
     # wait4 gives the largest single process of the tree; the samples its sum over time.
     return elapsed, max(peak[0], usage.ru_maxrss) / 1024
 
