@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from avtalsbok.cli import main
+from avtalsbok.core import schema
 from avtalsbok.core.engine import evaluate
 from avtalsbok.core.output import plan_writes
 from avtalsbok.core.shown import same_shown
@@ -29,8 +30,17 @@ from avtalsbok.workbook.template import build_workbook
 from avtalsbok.workbook.writeback import write_cells
 
 MIDNIGHT = datetime.min.time()
-# Avtal's columns in the template: inputs, then the computed ones.
-END, VALUE, NEXT_FOLLOW_UP, OPEN_DEVIATIONS, CHECK = "J", "M", "AC", "AH", "AJ"
+
+
+def letter(header: str) -> str:
+    """The column of `Avtal` in the template that has this header."""
+    number = [c.header for c in schema.AVTAL_SHEET.columns].index(header) + 1
+    return openpyxl.utils.get_column_letter(number)
+
+
+END, NEXT_FOLLOW_UP = letter("Slutdatum"), letter("Nästa uppföljning")
+OPEN_DEVIATIONS, CHECK = letter("Öppna avvikelser"), letter("Kontroll")
+INPUTS = [letter(c.header) for c in schema.AVTAL_SHEET.input_columns]
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -222,7 +232,8 @@ def edit(path: Path, kind: str, data: st.DataObject) -> None:
     row = data.draw(st.integers(2, last), label="row")
     if kind == "input":
         value = data.draw(st.sampled_from([date(2027, 1, 31), 5, "x"]), label="value")
-        write_cells(path, {"Avtal": {f"{data.draw(st.sampled_from([END, VALUE]))}{row}": value}})
+        column = data.draw(st.sampled_from([END, letter("Årsvärde (kr)")]), label="column")
+        write_cells(path, {"Avtal": {f"{column}{row}": value}})
     elif kind == "add":
         first = generate(1, seed=data.draw(st.integers(0, 99), label="seed"), mistakes=False)
         record = first["Avtal"][0]
@@ -237,7 +248,7 @@ def edit(path: Path, kind: str, data: st.DataObject) -> None:
         new[f"A{last + 1}"] = "AV-NY-0001"
         write_cells(path, {"Avtal": new})
     elif kind == "remove":
-        write_cells(path, {"Avtal": {f"{c}{last}": None for c in "ABCDEFGHIJKLMNOPQRSTUVWX"}})
+        write_cells(path, {"Avtal": {f"{c}{last}": None for c in INPUTS}})
     elif kind == "by-hand":
         write_cells(path, {"Avtal": {f"{CHECK}{row}": "ändrad för hand"}})
     elif kind == "cleared":
