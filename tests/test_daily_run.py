@@ -231,8 +231,10 @@ def edit(path: Path, kind: str, data: st.DataObject) -> None:
         last = openpyxl.load_workbook(path, read_only=True)["Avtal"].max_row
     row = data.draw(st.integers(2, last), label="row")
     if kind == "input":
-        value = data.draw(st.sampled_from([date(2027, 1, 31), 5, "x"]), label="value")
         column = data.draw(st.sampled_from([END, letter("Årsvärde (kr)")]), label="column")
+        # A plain new end date or value, or text where a date or an amount belongs.
+        values = [date(2027, 1, 31), date(2026, 11, 20)] if column == END else [5, 1_000_000]
+        value = data.draw(st.sampled_from([*values, "x"]), label="value")
         write_cells(path, {"Avtal": {f"{column}{row}": value}})
     elif kind == "add":
         first = generate(1, seed=data.draw(st.integers(0, 99), label="seed"), mistakes=False)
