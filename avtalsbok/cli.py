@@ -200,6 +200,8 @@ def _report(outcome: Outcome, as_json: bool, stream: TextIO) -> None:
     say(console, (findings_text(errors, warnings), colour))
     if outcome.written:
         say(console, "Arbetsboken är uppdaterad.")
+    elif outcome.unchanged:
+        say(console, f"{outcome.reason}: arbetsboken visar redan allt och sparades inte om.")
     by_sheet: dict[str, list[Any]] = {}
     for f in outcome.findings[:MAX_LISTED]:
         by_sheet.setdefault(f.sheet or "Arbetsboken", []).append(f)
@@ -436,6 +438,12 @@ def _render_batch(result: Any, stream: TextIO) -> None:
         f"{counted(t.skipped, 'överhoppad (öppen)', 'överhoppade (öppna)')}, "
         f"{t.unreadable} kan inte läsas",
     )
+    if not result.options.dry_run:
+        say(
+            console,
+            f"{t.updated} uppdaterade, {t.unchanged} oförändrade (inget att uppdatera, "
+            "sparades inte om)",
+        )
     say(
         console,
         f"{t.contracts} avtal · "

@@ -420,8 +420,8 @@ def test_a_book_saved_by_someone_else_after_it_was_read_is_not_overwritten(
 
     real_plan = output.plan_writes
 
-    def officer_saves_meanwhile(book: Any, result: Any) -> Any:
-        plan = real_plan(book, result)
+    def officer_saves_meanwhile(book: Any, result: Any, **options: Any) -> Any:
+        plan = real_plan(book, result, **options)
         write_cells(clean_book, {"Avtal": {"B2": "Ändrat av Anna medan körningen pågick"}})
         return plan
 

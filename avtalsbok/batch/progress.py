@@ -44,7 +44,7 @@ def describe(record: BookRecord) -> str:
         return f"{where}: öppen hos {record.owner}, hoppas över"
     if record.status is BookStatus.UNREADABLE:
         return f"{where}: {record.problem}"
-    done = "uppdaterad" if record.written else "kontrollerad"
+    done = "uppdaterad" if record.written else "oförändrad" if record.unchanged else "kontrollerad"
     return f"{where}: {done}, {record.contracts} avtal, {record.errors} fel"
 
 

@@ -65,7 +65,9 @@ class BookInput:
 
     `sheets` is keyed by the canonical sheet name of `schema` (the reader matches names the
     way headers are matched); `sheet_names` maps canonical → name as it stands in the book.
-    `date1904` tells how Excel serial numbers in cells are to be read.
+    `date1904` tells how Excel serial numbers in cells are to be read. `shown` holds, by
+    canonical name, the cells of regenerated sheets the reader read (rows from A1), so that a
+    run can tell whether its new grid would change what the sheet shows.
     """
 
     name: str = "avtalsbok"
@@ -73,6 +75,7 @@ class BookInput:
     sheet_names: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     date1904: bool = False
+    shown: dict[str, list[list[Any]]] = field(default_factory=dict)
 
     @classmethod
     def from_records(

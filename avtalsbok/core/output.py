@@ -8,15 +8,17 @@ in the plan: the officer's cells are not touched.
 
 from __future__ import annotations
 
-from collections.abc import Collection, ItemsView, Iterator, Mapping
+from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
 from .book import BookInput, SheetInput
-from .computed import values_of
+from .computed import ComputedRow, values_of
 from .engine import Result
+from .overview import STAMP
 from .schema import column_index, column_letter, header_lookup, normalize_header
+from .shown import same_rows, same_shown
 
 Grid = list[list[Any]]
 
@@ -116,12 +118,16 @@ def plan_writes(
     *,
     columns: Collection[str] | None = None,
     sheets: Collection[str] | None = None,
+    changes_only: bool = False,
 ) -> WritePlan:
     """The plan for one evaluated book.
 
     `columns` limits the computed columns written to these column keys (`check` for each
     row's `Kontroll` only), `sheets` the other sheets written – the regenerated ones and
-    `Händelselogg` – to these names; None writes all of them.
+    `Händelselogg` – to these names; None writes all of them. With `changes_only` the plan
+    holds only what changes what the book shows (`shown.same_shown`): a computed cell that
+    already shows its new value is left out, and so is a regenerated sheet the reader read
+    (`book.shown`) whose new grid shows what it shows, its time stamp (`overview.STAMP`) aside.
     """
     plan = WritePlan()
     for sheet_name, rows in result.computed.items():
@@ -135,12 +141,15 @@ def plan_writes(
         numbers, new_headers = locate_columns(sheet, definition, wanted)
         values, columns_at = values_of(tuple(numbers)), list(numbers.values())
         cleared = (None,) * len(columns_at)
-        by_row = {
-            excel_row: dict(
-                zip(columns_at, cleared if record is None else values(record), strict=True)
-            )
-            for excel_row, record in rows.items()
-        }
+        if changes_only:
+            by_row = _changed_cells(sheet, rows, values, cleared, columns_at)
+        else:
+            by_row = {
+                excel_row: dict(
+                    zip(columns_at, cleared if record is None else values(record), strict=True)
+                )
+                for excel_row, record in rows.items()
+            }
         if new_headers:
             header_cells = by_row.setdefault(sheet.header_row, {})
             for number, header in new_headers.items():
@@ -153,6 +162,10 @@ def plan_writes(
             continue
         if name not in book.sheet_names:
             plan.add_sheets.append(name)
+        elif (
+            changes_only and name in book.shown and same_rows(book.shown[name], grid, ignore=STAMP)
+        ):
+            continue
         plan.replace[book.sheet_names.get(name, name)] = grid
     if sheets is not None and schema.HANDELSELOGG not in sheets:
         return plan
@@ -179,3 +192,42 @@ def plan_writes(
             appended.append(line)
         plan.append[book.sheet_names[schema.HANDELSELOGG]] = appended
     return plan
+
+
+def _changed_cells(
+    sheet: SheetInput,
+    rows: Mapping[int, ComputedRow | None],
+    values: Callable[[ComputedRow], tuple[Any, ...]],
+    cleared: tuple[None, ...],
+    columns_at: list[int],
+) -> dict[int, dict[int, Any]]:
+    """Excel row → {column number: value} of the computed cells (`values` of each row's record,
+    `cleared` for a row whose record is None) whose value differs from what the cell shows now
+    (a column the book lacks shows nothing)."""
+    read: dict[int, dict[str, Any]] = dict(sheet.rows)
+    # Each column's header as it stands in the book is the key of its cells in the rows as
+    # read, unless an earlier column has the same header (its cells are then not known here,
+    # and the column is written whole).
+    first: dict[str, int] = {}
+    for letter, text in sorted(sheet.headers.items(), key=lambda item: column_index(item[0])):
+        first.setdefault(text, column_index(letter))
+    headers: list[tuple[int, str | None, bool]] = []
+    for number in columns_at:
+        header = sheet.headers.get(column_letter(number))
+        headers.append((number, header, header is not None and first[header] != number))
+    empty: dict[str, Any] = {}
+    by_row: dict[int, dict[int, Any]] = {}
+    for excel_row, record in rows.items():
+        before = read.get(excel_row, empty)
+        changed: dict[int, Any] | None = None
+        new_values = cleared if record is None else values(record)
+        for (number, header, unknown), new in zip(headers, new_values, strict=True):
+            old = before.get(header) if header is not None else None
+            if not unknown and (
+                (old.__class__ is new.__class__ and old == new) or same_shown(old, new)
+            ):
+                continue
+            if changed is None:
+                changed = by_row[excel_row] = {}
+            changed[number] = new
+    return by_row

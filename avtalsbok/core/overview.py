@@ -232,6 +232,11 @@ CHART_COLUMN = "E"
 CHART_ROWS = 15
 
 
+#: The cell of `grid` (row, column, from 0) that says when the figures were computed: a run
+#: whose figures are all as the book shows them leaves the sheet, and so this time, as it is.
+STAMP = (2, 1)
+
+
 def grid(f: KeyFigures) -> list[list[Cell]]:
     """`Översikt` as rows of cells from A1: what the engine writes on every run."""
     rows: list[list[Cell]] = [

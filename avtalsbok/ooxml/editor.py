@@ -190,17 +190,19 @@ class WorkbookEditor:
         parts = {model.entry.part for model in self._sheets.values() if model.changed()}
         return sum(info.file_size for info in self._package.infos if info.filename in parts)
 
-    def save(self, checker: PartChecker | None = None) -> None:
+    def save(self, checker: PartChecker | None = None) -> bool:
         """Write every edit into the book, atomically; raises `OoxmlError` on any failure.
 
-        Each new part goes to `checker` (default: `CheckHere`) as soon as it is packed.
+        Each new part goes to `checker` (default: `CheckHere`) as soon as it is packed. Edits
+        that leave every part as it was (each value already in its cell) write nothing: the
+        file, its bytes and its modification time stay, and False says so.
         """
         self._check_untouched()
         checker = CheckHere() if checker is None else checker
         try:
             plan = self._plan(checker)
             if not plan.parts and not plan.removed:
-                return
+                return False
 
             def verify(tmp: Path) -> None:
                 checker.result()
@@ -215,6 +217,7 @@ class WorkbookEditor:
             checker.stop()
         self._stamp, self._package, self._book = self._open()
         self._sheets = {}
+        return True
 
     def _check_untouched(self) -> None:
         """Refuse a book someone has open, or that changed on disk since it was read."""
@@ -299,22 +302,26 @@ class WorkbookEditor:
 
             styles = Styles(self._book.styles_part, self._package)
             removed_formulas: dict[int, set[tuple[int, int]]] = {}
+            rewritten: set[str] = set()
             for model in self._sheets.values():
                 if not model.changed():
                     continue
                 packer = Packer(model.entry.part not in stored, pool)
-                head, removed = model.render(styles, self._book.date1904, packer)
+                rendered = model.render(styles, self._book.date1904, packer)
                 model.release()
-                plan.parts[model.entry.part] = blob = packer.blob(head)
-                checker.check(model.entry.part, blob)
-                if removed:
-                    removed_formulas[model.entry.sheet_id] = removed
+                if rendered is not None:  # else every row is as it was: the part is copied
+                    head, removed = rendered
+                    rewritten.add(model.entry.part)
+                    plan.parts[model.entry.part] = blob = packer.blob(head)
+                    checker.check(model.entry.part, blob)
+                    if removed:
+                        removed_formulas[model.entry.sheet_id] = removed
                 for table in model.tables:
                     if table.changed:
                         put(table.part, table.render())
             if styles.changed and styles.part is not None:
                 put(styles.part, styles.render())
-            sheets_changed = any(model.changed() for model in self._sheets.values())
+            sheets_changed = bool(rewritten)
             for part, new_text in self._book.finish(removed_formulas, sheets_changed).items():
                 if new_text is None:
                     plan.removed.add(part)

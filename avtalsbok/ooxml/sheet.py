@@ -84,10 +84,11 @@ class SheetModel:
 
     def render(
         self, styles: Styles, date1904: bool, packer: Packer
-    ) -> tuple[str, set[tuple[int, int]]]:
+    ) -> tuple[str, set[tuple[int, int]]] | None:
         """Write the sheet XML from `<sheetData>` on, every edit applied, into `packer`; return
         what goes before it (the dimension set to the cells now used) and the cells whose
-        formulas went."""
+        formulas went. A row whose new XML is its old XML is copied as it stands; when every
+        row is, and the head too, nothing is written and None says the sheet is unchanged."""
         s = self._open()
         self._check_array_formulas(s)
         xml = s.xml
@@ -104,7 +105,8 @@ class SheetModel:
         shared: dict[str, None] | None = {} if s.has_formulas() else None
         pos = content_start
         starts, ends, edits, clear_from = s.starts, s.ends, self.edits, self.clear_from
-        render_row, write = self._render_row, packer.write
+        render_row, write, write_slice = self._render_row, packer.write, packer.write_slice
+        changed = False
         order = sorted(targets)
         for begin in range(0, len(order), _BATCH_ROWS):
             batch = order[begin : begin + _BATCH_ROWS]
@@ -116,30 +118,39 @@ class SheetModel:
                     at = starts[j] if j < len(starts) else content_end
                 else:
                     at = starts[i]
-                if at > pos:
-                    packer.write_slice(xml, pos, at)
-                    if shared is not None:
-                        s.note_shared(shared, xml, pos, at)
-                pos = at if i is None else ends[i]
                 row = plain.get(number)
                 if row is None:
                     cleared = i is not None and clear_from is not None and number >= clear_from
                     row = render_row(s, i, number, edits.get(number), cleared, work)
+                if (
+                    (not row)
+                    if i is None
+                    else (len(row) == ends[i] - at and xml.startswith(row, at))
+                ):
+                    continue  # as it was: part of the stretch copied next
+                if at > pos:
+                    write_slice(xml, pos, at)
+                    if shared is not None:
+                        s.note_shared(shared, xml, pos, at)
+                pos = at if i is None else ends[i]
+                changed = True
                 write(row)
                 if shared is not None:
                     s.note_shared(shared, row, 0, len(row))
-        packer.write_slice(xml, pos, content_end)
         if shared is not None:
             s.note_shared(shared, xml, pos, content_end)
             self._check_shared_formulas(shared, work.removed_shared)
+        head = xml[: s.sd[0]] + f"<{s.p}sheetData>" if s.self_closing else xml[:content_start]
+        head = self._with_dimension(s, head, work, set(targets.values()))
+        if not changed and (s.self_closing or head == xml[:content_start]):
+            return None
+        packer.write_slice(xml, pos, content_end)
         if s.self_closing:
-            head = xml[: s.sd[0]] + f"<{s.p}sheetData>"
             packer.write(f"</{s.p}sheetData>")
             packer.write_slice(xml, s.sd[2], len(xml))
         else:
-            head = xml[:content_start]
             packer.write_slice(xml, content_end, len(xml))
-        return self._with_dimension(s, head, work, set(targets.values())), work.removed_formulas
+        return head, work.removed_formulas
 
     def _render_plain(
         self, s: SheetXml, numbers: list[int], targets: dict[int, int | None], work: RowWork

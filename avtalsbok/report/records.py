@@ -30,7 +30,7 @@ from ..core.schema import STARTUP_TYPE
 from ..core.state import ContractState
 from ..publish.facts import BookExport, book_export
 from ..workbook.atomic import OPEN_IN_PROGRAM, UNKNOWN_OWNER, owner_of
-from ..workbook.runner import Outcome, process
+from ..workbook.runner import NOTHING_TO_UPDATE, Outcome, process
 from .location import full_path
 
 
@@ -140,6 +140,8 @@ class BookRecord:
     unit: str
     status: BookStatus
     written: bool = False
+    #: the run changed nothing the book shows, so it was not written (`Inget att uppdatera`)
+    unchanged: bool = False
     today: date | None = None
     contracts: int = 0
     active: int = 0
@@ -204,6 +206,7 @@ class BookRecord:
             "unit": self.unit,
             "status": self.status.value,
             "written": self.written,
+            "reason": NOTHING_TO_UPDATE if self.unchanged else None,
             "owner": self.owner,
             "contracts": self.contracts,
             "errors": self.errors,
@@ -303,6 +306,7 @@ def record_of(
         unit=unit,
         status=status,
         written=outcome.written,
+        unchanged=outcome.unchanged,
         today=today,
         contracts=f.contracts,
         active=f.active,

@@ -29,6 +29,9 @@ class Totals:
     with_errors: int
     skipped: int
     unreadable: int
+    #: books written, and books left as they were since the run changed nothing in them
+    updated: int
+    unchanged: int
     contracts: int
     active: int
     follow_ups_overdue: int
@@ -84,6 +87,8 @@ class Totals:
             with_errors=status.count(BookStatus.ERRORS),
             skipped=status.count(BookStatus.SKIPPED),
             unreadable=status.count(BookStatus.UNREADABLE),
+            updated=sum(1 for r in records if r.written),
+            unchanged=sum(1 for r in records if r.unchanged),
             contracts=sum(r.contracts for r in usable),
             active=sum(r.active for r in usable),
             follow_ups_overdue=sum(len(r.overdue_follow_ups) for r in usable),
@@ -138,6 +143,8 @@ class Totals:
             "ok": self.ok,
             "with_errors": self.with_errors,
             "skipped": self.skipped,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
             "unreadable": self.unreadable,
             "contracts": self.contracts,
             "active": self.active,

@@ -372,7 +372,8 @@ def _book_row(r: BookRecord) -> list[Cell]:
         len(r.overdue_follow_ups),
         r.open_deviations,
         len(r.late_deviations),
-        "Ja" if r.written else "Nej",
+        # Up to date: written now, or already showing all this run computed (not written again).
+        "Ja" if r.written or r.unchanged else "Nej",
         r.today,
         r.problem,
         Link(r.location or r.path),

@@ -43,6 +43,11 @@ HEADER_MIN_MATCHES = 2
 MAX_CELLS = 5_000_000
 #: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell).
 MAX_TEXT = 100 * 1024 * 1024
+#: Cells of a regenerated sheet read to tell whether a run changes it (`Översikt`'s few hundred
+#: fit many times over; a sheet the officer filled beyond it is simply written).
+MAX_SHOWN_CELLS = 20_000
+#: The regenerated sheets read, small by design, so a run can leave them as they are.
+SHOWN_SHEETS = (schema.OVERSIKT,)
 
 
 class _Misread(Exception):
@@ -81,7 +86,7 @@ def read_book(
     location = os.fspath(path)
     name = os.path.basename(location)
     request = sniff.ScanRequest(
-        choose=_input_parts,
+        choose=_scanned_parts,
         max_rows=max_rows,
         max_cells=MAX_CELLS,
         max_text=MAX_TEXT,
@@ -100,7 +105,8 @@ def read_book(
     sheet_names = canonical_names(package.sheets)
     wanted = {c: sheet_names[c] for c in schema.INPUT_SHEETS if c in sheet_names}
     parts = {canonical: package.sheets[actual] for canonical, actual in wanted.items()}
-    scans = package.scans
+    scans = {part: package.scans[part] for part in parts.values()}
+    shown = _shown_sheets(package, sheet_names)
     for canonical, part in parts.items():
         scan = scans[part]
         if scan.plain and scan.last_row > max_rows:
@@ -121,16 +127,21 @@ def read_book(
     # calamine takes only `1` and `true` for a 1904 book; the book's own rule (`ooxml.serials`)
     # also takes them padded with white space: calamine's dates of such a book are moved.
     moved = package.date1904 and package.date1904_written not in ("1", "true")
-    by_calamine = _read_calamine(package.data, wanted, errors, moved) if calamine_can else None
-    if isinstance(by_calamine, dict):
-        sheets = by_calamine
+    by_calamine = (
+        _read_calamine(package.data, wanted, errors, moved, shown) if calamine_can else None
+    )
+    grids: dict[str, list[list[Any]]] = {}
+    if isinstance(by_calamine, tuple):
+        sheets, grids = by_calamine
     else:
         by_openpyxl = _read_openpyxl(package.data, wanted, max_rows, complaint=by_calamine)
         if isinstance(by_openpyxl, Finding):
             return _unreadable(name, by_openpyxl)
         sheets = _sheet_inputs(wanted, by_openpyxl)
 
-    return _book(name, sheet_names, sheets, package.date1904)
+    book = _book(name, sheet_names, sheets, package.date1904)
+    book.shown.update(grids)
+    return book
 
 
 def book_from_grids(
@@ -172,10 +183,26 @@ def _book(
     )
 
 
-def _input_parts(sheets: dict[str, str]) -> list[str]:
-    """The worksheet parts of the input sheets among a book's sheets (name → part)."""
+def _scanned_parts(sheets: dict[str, str]) -> list[str]:
+    """The worksheet parts of the input sheets and of `SHOWN_SHEETS` among a book's sheets
+    (name → part)."""
     names = canonical_names(sheets)
-    return [sheets[names[c]] for c in schema.INPUT_SHEETS if c in names]
+    return [sheets[names[c]] for c in (*schema.INPUT_SHEETS, *SHOWN_SHEETS) if c in names]
+
+
+def _shown_sheets(
+    package: sniff.Package, sheet_names: Mapping[str, str]
+) -> dict[str, tuple[str, sniff.SheetScan]]:
+    """Canonical → (name, scan) of the `SHOWN_SHEETS` the book has, small enough to read."""
+    shown: dict[str, tuple[str, sniff.SheetScan]] = {}
+    for canonical in SHOWN_SHEETS:
+        actual = sheet_names.get(canonical)
+        scan = package.scans.get(package.sheets[actual]) if actual is not None else None
+        if scan is None or not scan.plain or scan.cells > MAX_SHOWN_CELLS:
+            continue
+        if scan.text is not None and scan.text <= MAX_TEXT and actual is not None:
+            shown[canonical] = (actual, scan)
+    return shown
 
 
 def _unreadable(name: str, finding: Finding) -> BookInput:
@@ -213,8 +240,10 @@ def _read_calamine(
     wanted: dict[str, str],
     errors: dict[str, dict[tuple[int, int], str]],
     as_1904: bool = False,
-) -> dict[str, SheetInput] | str:
-    """Each wanted sheet read by calamine, or calamine's complaint when it cannot read them.
+    shown: Mapping[str, tuple[str, sniff.SheetScan]] | None = None,
+) -> tuple[dict[str, SheetInput], dict[str, list[list[Any]]]] | str:
+    """Each wanted sheet read by calamine, with the cells of the `shown` sheets (canonical →
+    (name, scan)) as rows from A1; or calamine's complaint when it cannot read them.
 
     calamine reads a cell showing a formula error as empty; `errors` (sheet → (row, column) →
     error text) puts the error back, so the officer hears of `#N/A`, not of a missing value.
@@ -223,6 +252,7 @@ def _read_calamine(
     takes for a 1900 one, so each date it gives is moved to the 1904 system.
     """
     sheets: dict[str, SheetInput] = {}
+    grids: dict[str, list[list[Any]]] = {}
     texts: dict[str, str | None] = {}
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
@@ -233,11 +263,23 @@ def _read_calamine(
                     rows = _dates_as_1904(rows)
                 sheets[canonical] = _sheet_input(actual, schema.DATA_SHEETS[canonical], rows, texts)
                 del sheet, rows  # its cells go before the next sheet's are read
+            for canonical, (actual, scan) in (shown or {}).items():
+                rows = _calamine_rows(book.get_sheet_by_name(actual), scan.errors)
+                grids[canonical] = _from_a1(_dates_as_1904(rows) if as_1904 else rows)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a Rust panic inside calamine arrives as a BaseException
         return f"{type(exc).__name__}: {exc}"[:200]
-    return sheets
+    return sheets, grids
+
+
+def _from_a1(rows: Iterable[GridRow]) -> list[list[Any]]:
+    """A sheet's rows as a grid from A1 (empty rows and cells as empty lists and None)."""
+    grid: list[list[Any]] = []
+    for number, first, values in rows:
+        grid.extend([] for _ in range(number - 1 - len(grid)))
+        grid.append([None] * (first - 1) + [None if v == "" else v for v in values])
+    return grid
 
 
 def _calamine_rows(sheet: CalamineSheet, errors: dict[tuple[int, int], str]) -> Iterator[GridRow]:

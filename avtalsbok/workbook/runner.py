@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from ..core.output import WritePlan
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+#: Why a run wrote nothing: every value it computed already stood in the book.
+NOTHING_TO_UPDATE = "Inget att uppdatera"
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     written: bool = False
     blocked: bool = False
+    #: the run would have changed nothing the book shows, so it was not written
+    unchanged: bool = False
 
     @property
     def usable(self) -> bool:
@@ -52,6 +56,11 @@ class Outcome:
     @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.level is Level.ERROR)
+
+    @property
+    def reason(self) -> str | None:
+        """Why the book was not written although it could be, in Swedish (None: no such reason)."""
+        return NOTHING_TO_UPDATE if self.unchanged else None
 
     @property
     def exit_code(self) -> int:
@@ -63,6 +72,8 @@ class Outcome:
         """The `--json` object of one book."""
         summary: dict[str, Any] = self.result.summary() if self.result else {}
         summary["written"] = self.written
+        if self.reason is not None:
+            summary["reason"] = self.reason
         return {
             "book": str(self.path),
             "ok": self.usable and not self.blocked and self.errors == 0,
@@ -82,12 +93,15 @@ def run_source(label: str = "avtalsbok") -> str:
 
 def apply_plan(
     path: str | os.PathLike[str], plan: WritePlan, *, read_stamp: tuple[int, int] | None = None
-) -> None:
-    """Carry out a write plan on a book file, atomically and loss-free (raises WriteError).
+) -> bool:
+    """Carry out a write plan on a book file, atomically and loss-free (raises WriteError);
+    False when the plan changes nothing in the file, which is then left as it was.
 
     `read_stamp` is the book's `file_stamp` when it was read: a book saved by someone else
     since then is not written, since the plan's cells were placed by what was read.
     """
+    if not (plan.cells or plan.replace or plan.append or plan.add_sheets):
+        return False
     from .checkhelper import part_checker
     from .writeback import open_book, swedish_errors
 
@@ -102,7 +116,7 @@ def apply_plan(
         for name, rows in plan.append.items():
             editor.append_rows(name, rows)
         # A large save has its parts checked in a helper process, on the other core.
-        editor.save(part_checker(editor.rewritten_size()))
+        return editor.save(part_checker(editor.rewritten_size()))
 
 
 def process(
@@ -144,11 +158,11 @@ def _process(
     result = evaluate(book, today, now=now, source=source or run_source())
     outcome = Outcome(book_path, result, [f.with_book(name) for f in result.findings])
     if write:
-        plan = plan_writes(book, result)
+        plan = plan_writes(book, result, changes_only=True)
         del book  # the rows as read are not needed for writing: their memory goes first
         try:
-            apply_plan(book_path, plan, read_stamp=read_stamp)
-            outcome.written = True
+            outcome.written = apply_plan(book_path, plan, read_stamp=read_stamp)
+            outcome.unchanged = not outcome.written
         except WriteError as exc:
             outcome.blocked = True
             outcome.findings.append(write_finding(exc).with_book(name))
