@@ -1,6 +1,7 @@
 """Extensions used and left, the latest possible end, the new procurement and its status."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from helpers import contract, contract_values, documented, flatten, run, setting
@@ -114,3 +115,35 @@ def test_a_book_without_the_new_column_reads_it_as_blank() -> None:
     r = run([old])
     assert r.findings == []
     assert contract_values(r, 2, "extensions_left") == (1,)
+
+
+def test_a_deadline_before_excels_first_day_is_left_blank() -> None:
+    """regler.md 7: a Slutdatum typed as `5` is 1900-01-05; its new procurement 12 months
+    earlier and its notice deadline fall before 1900-01-01, which no workbook can show."""
+    r = run([contract(start=date(1900, 1, 1), end=date(1900, 1, 5), notice_months=3)])
+    assert contract_values(r, 2, "procurement_deadline", "extension_deadline") == (None, None)
+    r = run([contract(start=date(1900, 1, 1), end=date(1901, 1, 5))])
+    assert contract_values(r, 2, "procurement_deadline") == (date(1900, 1, 5),)
+
+
+def test_a_slutdatum_typed_as_a_small_number_runs_without_a_traceback(tmp_path: Path) -> None:
+    from avtalsbok.cli import main
+    from avtalsbok.workbook.template import build_workbook
+
+    book = tmp_path / "bok.xlsx"
+    build_workbook(
+        book,
+        {
+            "Avtal": [
+                {
+                    "Avtals-ID": "AV-1",
+                    "Avtalsnamn": "Städ",
+                    "Leverantör": "Städ AB",
+                    "Startdatum": 1,
+                    "Slutdatum": 5,
+                    "Avtalsansvarig": "a@b.se",
+                }
+            ]
+        },
+    )
+    assert main(["run", str(book), "--today", "2026-12-01"]) in (0, 1)

@@ -19,6 +19,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from . import schema
+from .cells import FIRST_EXCEL_DAY
 from .findings import Finding, Level
 from .schedule import follow_up_form
 from .settings import Settings
@@ -137,6 +138,13 @@ def follow_up_forms(settings: Settings) -> Forms:
     }
 
 
+def shown_date(d: date | None) -> date | None:
+    """A deadline counted back from the dates of a contract, or blank where it falls before
+    Excel's first day (1900-01-01): no workbook can show it. Only a date typed as a small
+    number puts it there (a Slutdatum of `5` is 1900-01-05)."""
+    return d if d is None or d >= FIRST_EXCEL_DAY else None
+
+
 def avtal_row(state: ContractState, check: str, forms: Forms) -> AvtalComputed:
     """The computed `Avtal` row of a contract's final state."""
     c, tier, s, term = state.contract, state.tier, state.schedule, state.term
@@ -148,10 +156,10 @@ def avtal_row(state: ContractState, check: str, forms: Forms) -> AvtalComputed:
         next_follow_up=s.next_date,
         next_follow_up_kind=s.next_kind,
         follow_up_status=s.follow_up_status,
-        extension_deadline=state.extension_deadline,
+        extension_deadline=shown_date(state.extension_deadline),
         extensions_left=term.extensions_left,
         latest_end=term.latest_end,
-        procurement_deadline=term.procurement_deadline,
+        procurement_deadline=shown_date(term.procurement_deadline),
         contract_status=state.status,
         open_deviations=state.deviations.open,
         highest_step=state.deviations.highest_step,
