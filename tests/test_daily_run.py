@@ -26,7 +26,7 @@ from avtalsbok.core.shown import same_shown
 from avtalsbok.demo import DEMO_TODAY, generate
 from avtalsbok.workbook.reader import read_book
 from avtalsbok.workbook.runner import NOTHING_TO_UPDATE, apply_plan, process
-from avtalsbok.workbook.template import build_workbook
+from avtalsbok.workbook.template import build_workbook, template_sheet
 from avtalsbok.workbook.writeback import write_cells
 
 MIDNIGHT = datetime.min.time()
@@ -34,7 +34,7 @@ MIDNIGHT = datetime.min.time()
 
 def letter(header: str) -> str:
     """The column of `Avtal` in the template that has this header."""
-    number = [c.header for c in schema.AVTAL_SHEET.columns].index(header) + 1
+    number = [c.header for c in template_sheet(schema.AVTAL).columns].index(header) + 1
     return openpyxl.utils.get_column_letter(number)
 
 
