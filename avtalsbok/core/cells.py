@@ -269,11 +269,10 @@ def parse_date(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
     """A date from a real date, a date-time, an Excel serial number or text (with a warning)."""
     if v is None:
         return None, None
-    t = type(v)
-    if t is date:
-        return _excel_day(v), None
-    if t is datetime:
+    if isinstance(v, datetime):
         return _excel_day(v.date()), None
+    if isinstance(v, date):
+        return _excel_day(v), None
     if isinstance(v, str):
         if not v.strip():
             return None, None
@@ -286,10 +285,6 @@ def parse_date(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
     if isinstance(v, time) and date1904:
         # A serial below 1, which readers give as a time of day: 1904-01-01 in this system.
         return _EPOCH_1904, None
-    if isinstance(v, datetime):
-        return _excel_day(v.date()), None
-    if isinstance(v, date):
-        return _excel_day(v), None
     raise CellError("invalid-date")
 
 
