@@ -210,7 +210,7 @@ def _serial_date(n: int, date1904: bool) -> date:
 def _serial_number(v: int | float, date1904: bool) -> tuple[date, float]:
     """The date part and the fraction of a day of an Excel serial number."""
     if isinstance(v, float):
-        if not math.isfinite(v) or not (0 if date1904 else 1) <= v < _SERIAL_MAX_1900 + 1:
+        if not math.isfinite(v):  # the whole part's range is `_serial_date`'s to check
             raise CellError("invalid-date")
         whole = math.floor(v)
         return _serial_date(whole, date1904), v - whole
