@@ -380,10 +380,10 @@ def _decimal(num: str, scaled: bool) -> Decimal | None:
     elif dots == 1:
         head, tail = num.split(".")
         grouping = len(tail) == 3 and len(head) <= 3 and head[0] != "0"
-        decimal_sign = "" if grouping and not scaled and " " not in num else "."
+        decimal_sign = "" if grouping and not scaled else "."
     else:
         decimal_sign = ""
-    whole, fraction = num, ""
+    whole, fraction = num, "0"
     if decimal_sign:
         whole, _, fraction = num.rpartition(decimal_sign)
         if not fraction.isdigit():
@@ -391,7 +391,7 @@ def _decimal(num: str, scaled: bool) -> Decimal | None:
     if not _DIGIT_GROUPS.fullmatch(whole) and not whole.isdigit():
         return None
     digits = whole.replace(" ", "").replace(".", "").replace(",", "")
-    return Decimal(f"{digits}.{fraction or '0'}")
+    return Decimal(f"{digits}.{fraction}")
 
 
 def _amount_from_text(s: str) -> float:
