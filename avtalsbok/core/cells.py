@@ -583,7 +583,7 @@ def parse_org_number(v: Any) -> tuple[str | None, Warn]:
         if not 0 <= n < 10**12:
             raise CellError("invalid-org-number")
         # Excel drops the leading zero of personal numbers born 2000–2009.
-        s = str(n).zfill(10) if 10**8 <= n < 10**9 else str(n)
+        s = str(n).zfill(10) if n >= 10**8 else str(n)
     else:
         raise CellError("invalid-org-number")
     m = _ORG_NUMBER.fullmatch(s) if len(s) <= _MAX_TEXT else None
