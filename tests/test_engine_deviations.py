@@ -393,3 +393,12 @@ def test_a_step_taken_date_that_cannot_be_true_is_a_warning_and_not_logged(
     r = evaluate_one(deviation(step=1, step_taken=taken), log=[registered(date(2025, 3, 3))])
     assert [(f.row, f.header, f.code) for f in r.findings] == [(2, "Steg taget", code)]
     assert [(e.event, e.step_taken) for e in r.log_rows] == [("Eskaleringssteg ändrat", None)]
+
+
+def test_a_log_row_with_only_a_warning_is_read() -> None:
+    """A timestamp written as text is read with a warning; the row still counts, so the
+    deviation stays registered (only rows with an error are skipped)."""
+    as_text = {**registered(date(2025, 3, 3)), "Tidpunkt": "2025-03-03 08:00"}
+    r = evaluate_one(deviation(), log=[as_text])
+    assert flatten(r.findings) == [("Händelselogg", 2, "A", "date-as-text")]
+    assert log_lines(r) == []
