@@ -415,3 +415,13 @@ def test_log_timestamps_are_read_in_the_books_date_system() -> None:
     r = evaluate(dataclasses.replace(rows, date1904=True), today=TODAY)
     assert r.findings == []
     assert deviation_values(r, 2, "next_check") == (date(2025, 4, 2),)
+
+
+def test_a_damaged_log_row_leaves_the_other_rows_warnings() -> None:
+    as_text = {**registered(date(2025, 3, 3)), "Tidpunkt": "2025-03-03 08:00"}
+    damaged = {**step_logged("0 Dialog", "1 Åtgärdsplan", TODAY), "Tidpunkt": "i förrgår"}
+    r = evaluate_one(deviation(), log=[as_text, damaged])
+    assert flatten(r.findings) == [
+        ("Händelselogg", 2, "A", "date-as-text"),
+        ("Händelselogg", 3, None, "invalid-log-row"),
+    ]
