@@ -331,3 +331,12 @@ def test_serial_numbers_are_read_in_the_books_date_system(date1904: bool, codes:
     rows = book([contract(start=44347, end=date(2025, 1, 1))])
     r = evaluate(dataclasses.replace(rows, date1904=date1904), today=date(2025, 3, 14))
     assert [f.code for f in r.findings] == codes
+
+
+@pytest.mark.parametrize(
+    ("notice", "codes"), [(-1, ["out-of-range"]), (0, []), (120, []), (121, ["out-of-range"])]
+)
+def test_notice_months_run_from_0_to_120(notice: int, codes: list[str]) -> None:
+    """`Uppsägningstid (mån)`: hela månader 0–120."""
+    r = run([contract(notice_months=notice, end=date(2040, 12, 31))])
+    assert [f.code for f in r.findings] == codes
