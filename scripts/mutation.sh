@@ -40,8 +40,9 @@ if [ "$score_only" = 0 ]; then
     [ "${MUTATION_FRESH:-}" = 1 ] && rm -rf "$work"
     mkdir -p "$work"
     # The sources and tests as they are in the working tree (uncommitted tests count too).
-    rm -rf "$work/avtalsbok" "$work/tests"
-    cp -r avtalsbok tests pyproject.toml "$work/"
+    # (avtalsbok/macros links to ../macros, so that folder comes along; some tests read docs/.)
+    rm -rf "$work/avtalsbok" "$work/tests" "$work/macros" "$work/docs"
+    cp -r avtalsbok tests macros docs pyproject.toml "$work/"
     find "$work/avtalsbok" "$work/tests" -name __pycache__ -prune -exec rm -rf {} +
     # mutmut runs every mutant in a process forked after the whole suite has run once, so the
     # engine's caches (holidays per year, parsed cell values) would answer from the unmutated
@@ -78,6 +79,8 @@ PY
     {
         echo "[mutmut]"
         echo "source_paths = avtalsbok"
+        echo "also_copy ="
+        echo "    docs"
         echo "only_mutate ="
         for m in "${modules[@]}"; do echo "    avtalsbok/core/$m.py"; done
         echo "pytest_add_cli_args_test_selection ="

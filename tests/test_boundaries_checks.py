@@ -59,30 +59,42 @@ def test_an_award_decision_on_the_start_day_is_in_order(award: date, codes: list
 
 @pytest.mark.parametrize(
     ("notice", "codes"),
-    [(0, []), (47, []), (48, ["notice-exceeds-term"]), (120, ["notice-exceeds-term"])],
+    [(0, []), (48, []), (49, ["notice-exceeds-term"]), (120, ["notice-exceeds-term"])],
 )
 def test_notice_longer_than_a_four_year_term(notice: int, codes: list[str]) -> None:
     """`notice-exceeds-term`: uppsägningstiden i månader är längre än avtalstiden (hela
-    kalendermånader mellan start och slut): January 2023 to December 2026 is 47 months."""
+    kalendermånader mellan start och slut): 1 January 2023 to 31 December 2026 is 48 months."""
     assert [f[3] for f in flatten(run([contract(notice_months=notice)]).findings)] == codes
 
 
 @pytest.mark.parametrize(
     ("start", "end", "longest"),
     [
-        (date(2024, 6, 15), date(2025, 6, 14), 12),
-        (date(2024, 6, 15), date(2025, 6, 15), 12),
+        (date(2024, 6, 15), date(2025, 6, 13), 11),  # the day before twelve whole months
+        (date(2024, 6, 15), date(2025, 6, 14), 12),  # the last day of the twelfth month
+        (date(2024, 6, 15), date(2025, 6, 15), 12),  # the day after
         (date(2024, 6, 15), date(2025, 7, 14), 13),
+        (date(2025, 3, 1), date(2025, 3, 30), 0),  # a day short of March
+        (date(2025, 3, 1), date(2025, 3, 31), 1),  # the whole of March
+        (date(2025, 3, 1), date(2025, 4, 1), 1),
+        (date(2024, 12, 31), date(2025, 1, 1), 0),  # two days across a new year
+        (date(2025, 1, 31), date(2025, 2, 26), 0),
+        (date(2025, 1, 31), date(2025, 2, 27), 1),  # a month from 31 January ends 28 February
+        (date(9995, 1, 1), date(9999, 12, 30), 59),  # 60 months end after the year 9999
     ],
 )
 def test_notice_counts_whole_calendar_months_between_start_and_end(
     start: date, end: date, longest: int
 ) -> None:
+    """Hela kalendermånader räknas från Startdatum som i Lag (1930:173), båda dagarna
+    inräknade: 1–31 mars är en hel månad, 31 december–1 januari ingen."""
+
     def codes(notice: int) -> list[str]:
         r = run([contract(start=start, end=end, notice_months=notice)], today=start)
         return [f.code for f in r.findings]
 
-    assert "notice-exceeds-term" not in codes(longest)
+    if longest:
+        assert "notice-exceeds-term" not in codes(longest)
     assert "notice-exceeds-term" in codes(longest + 1)
 
 

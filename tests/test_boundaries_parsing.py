@@ -317,6 +317,13 @@ def test_serial_numbers_with_a_fraction_in_the_1904_date_system() -> None:
     assert parse_datetime(1.5, date1904=True) == (datetime(1904, 1, 2, 12), None)
 
 
+@pytest.mark.parametrize(("serial", "day"), [(0, date(1904, 1, 1)), (1, date(1904, 1, 2))])
+def test_serial_zero_is_the_first_day_of_the_1904_date_system(serial: int, day: date) -> None:
+    """Whole serial numbers from 0: in the 1904 system 0 is 1 January 1904 (in the 1900
+    system 0 is no date)."""
+    assert parse_date(serial, date1904=True) == (day, None)
+
+
 def test_minus_zero_kronor_is_zero() -> None:
     """Belopp ≥ 0: a cell holding −0 is 0 kr, written without a sign."""
     kronor = parse_amount(-0.0)[0]

@@ -306,3 +306,17 @@ def test_without_a_next_follow_up_the_status_and_decision_date_are_still_given(
     r = run([contract(extension_option="1+1", **overrides)], follow_ups)
     keys = ("contract_status", "extension_deadline", "next_follow_up", "follow_up_status")
     assert contract_values(r, 2, *keys) == expected
+
+
+@pytest.mark.parametrize(
+    ("held", "next_date"),
+    [
+        (date(2025, 3, 13), date(2025, 7, 14)),  # yesterday: 13 July is a Sunday
+        (date(2025, 3, 14), date(2025, 7, 14)),  # today counts as held
+    ],
+)
+def test_a_follow_up_held_today_counts(held: date, next_date: date) -> None:
+    """The last follow-up performed is the latest dated on or before Idag; tier 1 follows up
+    every 4 months from it."""
+    r = run([tier(1)], [follow_up(date=held)], today=date(2025, 3, 14))
+    assert contract_values(r, 2, "next_follow_up")[0] == next_date

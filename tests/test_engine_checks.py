@@ -65,12 +65,12 @@ def test_risk_needs_both_probability_and_consequence(
 
 
 def test_notice_longer_than_the_whole_term_is_a_warning() -> None:
-    short = {"start": date(2025, 1, 1), "end": date(2025, 6, 30)}
+    short = {"start": date(2025, 1, 1), "end": date(2025, 6, 30)}  # six whole months
     r = run(
-        [contract(notice_months=6, **short), contract(contract_id="A2", notice_months=5, **short)]
+        [contract(notice_months=7, **short), contract(contract_id="A2", notice_months=6, **short)]
     )
     assert flatten(r.findings) == [("Avtal", 2, "M", "notice-exceeds-term")]
-    assert r.findings[0].message == "Uppsägningstiden (6 mån) är längre än hela avtalstiden."
+    assert r.findings[0].message == "Uppsägningstiden (7 mån) är längre än hela avtalstiden."
 
 
 # --- Uppföljningar -------------------------------------------------------------------------------

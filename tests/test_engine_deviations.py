@@ -1,5 +1,6 @@
 """Deviations on the escalation ladder: overdue plans, proposed steps, checks, passivity, log."""
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -8,6 +9,7 @@ import pytest
 from helpers import (
     TODAY,
     Record,
+    book,
     contract,
     contract_values,
     deviation,
@@ -19,7 +21,7 @@ from helpers import (
 )
 
 from avtalsbok.core import schema
-from avtalsbok.core.engine import Result
+from avtalsbok.core.engine import Result, evaluate
 
 STATE = ("days_open", "overdue", "proposed_step", "next_check", "passivity")
 #: A long first step, so that `Nästa kontroll` shows the action plan's deadline.
@@ -393,3 +395,33 @@ def test_a_step_taken_date_that_cannot_be_true_is_a_warning_and_not_logged(
     r = evaluate_one(deviation(step=1, step_taken=taken), log=[registered(date(2025, 3, 3))])
     assert [(f.row, f.header, f.code) for f in r.findings] == [(2, "Steg taget", code)]
     assert [(e.event, e.step_taken) for e in r.log_rows] == [("Eskaleringssteg ändrat", None)]
+
+
+def test_a_log_row_with_only_a_warning_is_read() -> None:
+    """A timestamp written as text is read with a warning; the row still counts, so the
+    deviation stays registered (only rows with an error are skipped)."""
+    as_text = {**registered(date(2025, 3, 3)), "Tidpunkt": "2025-03-03 08:00"}
+    r = evaluate_one(deviation(), log=[as_text])
+    assert flatten(r.findings) == [("Händelselogg", 2, "A", "date-as-text")]
+    assert log_lines(r) == []
+
+
+def test_log_timestamps_are_read_in_the_books_date_system() -> None:
+    """A 1904 book's log: serial 44259.5 is the step change on 5 March 2025 at noon there
+    (5 March 2021 in the 1900 system). The next check is the action plan's deadline, 2 April,
+    before step 1's 30 days from the change; read as 2021 it would be 6 April 2021."""
+    stepped = {**step_logged("0 Dialog", "1 Åtgärdsplan", TODAY), "Tidpunkt": 44259.5}
+    rows = book([contract()], deviations=[deviation(step=1)], log=[stepped])
+    r = evaluate(dataclasses.replace(rows, date1904=True), today=TODAY)
+    assert r.findings == []
+    assert deviation_values(r, 2, "next_check") == (date(2025, 4, 2),)
+
+
+def test_a_damaged_log_row_leaves_the_other_rows_warnings() -> None:
+    as_text = {**registered(date(2025, 3, 3)), "Tidpunkt": "2025-03-03 08:00"}
+    damaged = {**step_logged("0 Dialog", "1 Åtgärdsplan", TODAY), "Tidpunkt": "i förrgår"}
+    r = evaluate_one(deviation(), log=[as_text, damaged])
+    assert flatten(r.findings) == [
+        ("Händelselogg", 2, "A", "date-as-text"),
+        ("Händelselogg", 3, None, "invalid-log-row"),
+    ]

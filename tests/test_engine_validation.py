@@ -1,11 +1,13 @@
 """Reading the officer's rows: headers by name, every cell type, required columns and values."""
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any
 
 import pytest
 from helpers import (
     TODAY,
+    book,
     codes,
     contract,
     contract_values,
@@ -320,3 +322,21 @@ def test_a_book_without_rows_evaluates_to_nothing() -> None:
     assert (r.findings, r.plan, r.log_rows, r.figures.contracts) == ([], [], [], 0)
     assert r.computed[schema.AVTAL] == {}
     assert r.today == TODAY
+
+
+@pytest.mark.parametrize(("date1904", "codes"), [(False, []), (True, ["end-before-start"])])
+def test_serial_numbers_are_read_in_the_books_date_system(date1904: bool, codes: list[str]) -> None:
+    """Serial 44347 is 2021-05-31 in the 1900 date system and 2025-06-01 in the 1904 one: a
+    start that late comes after the end, 1 January 2025."""
+    rows = book([contract(start=44347, end=date(2025, 1, 1))])
+    r = evaluate(dataclasses.replace(rows, date1904=date1904), today=date(2025, 3, 14))
+    assert [f.code for f in r.findings] == codes
+
+
+@pytest.mark.parametrize(
+    ("notice", "codes"), [(-1, ["out-of-range"]), (0, []), (120, []), (121, ["out-of-range"])]
+)
+def test_notice_months_run_from_0_to_120(notice: int, codes: list[str]) -> None:
+    """`Uppsägningstid (mån)`: hela månader 0–120."""
+    r = run([contract(notice_months=notice, end=date(2040, 12, 31))])
+    assert [f.code for f in r.findings] == codes

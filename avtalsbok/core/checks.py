@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
+from .calendar import add_months
 from .findings import Finding
 from .models import Contract, Deviation, FollowUp
 from .validate import ColumnMap
@@ -62,13 +63,26 @@ def check_contracts(contracts: list[Contract], cmap: ColumnMap, today: date) -> 
         if (c.probability is None) != (c.consequence is None):
             missing = "probability" if c.probability is None else "consequence"
             found.append(cmap.at(missing, c.row, "risk-half-filled"))
-        if c.notice_months and c.start and c.end and c.start <= c.end:
-            term_months = (c.end.year - c.start.year) * 12 + c.end.month - c.start.month
-            if c.notice_months > term_months:
-                found.append(
-                    cmap.at("notice_months", c.row, "notice-exceeds-term", c.notice_months)
-                )
+        if (
+            c.notice_months
+            and c.start
+            and c.end
+            and c.start <= c.end
+            and not _fits_in_term(c.notice_months, c.start, c.end)
+        ):
+            found.append(cmap.at("notice_months", c.row, "notice-exceeds-term", c.notice_months))
     return found
+
+
+def _fits_in_term(months: int, start: date, end: date) -> bool:
+    """Whether `months` whole calendar months, counted from `start` by Lag (1930:173), end by
+    `end` (both days in the term): 1–31 March is one whole month, 31 December–1 January none."""
+    try:
+        return add_months(start, months) - timedelta(days=1) <= end
+    except OverflowError:
+        # They run to the year 10000: longer than any term, but for one from the 1st of a
+        # month in the 9990s to 9999-12-31, which they would fill exactly (none is real).
+        return False
 
 
 def check_follow_ups(

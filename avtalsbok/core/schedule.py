@@ -35,8 +35,9 @@ def cadence_text(months: int) -> str:
     if 12 % months == 0:
         times = 12 // months
         return "1 gång/år" if times == 1 else f"{times} ggr/år"
-    if months % 12 == 0 and months // 12 in _ORDINALS:
-        return f"{_ORDINALS[months // 12]} år"
+    years, rest = divmod(months, 12)
+    if rest == 0 and years in _ORDINALS:
+        return f"{_ORDINALS[years]} år"
     return f"var {months}:e månad"
 
 
@@ -112,32 +113,33 @@ def startup_date(c: Contract, settings: Settings) -> date | None:
 
 
 def schedule(state: ContractState, ctx: RunContext) -> Schedule:
-    """The next follow-up of a contract, from its status, tier and last follow-up.
+    """The next follow-up of a contract, from its tier and last follow-up: a start-up meeting
+    until one is held, unless the contract started before the start-up window; a contract that
+    has ended has no tier (`tiers.ENDED`) and nothing due.
 
     A contract never followed up that started before `Uppföljningar räknas från` (the day the
     book began) is scheduled from that day instead of its start: its start-up meeting (if it
     is still in the start-up window) no earlier than that day, its follow-up one interval
     after it."""
-    c, status, tier = state.contract, state.status, state.tier.tier
-    if status == ENDED or tier is None:
+    c, tier = state.contract, state.tier.tier
+    if tier is None:
         return NONE_DUE
     settings = ctx.settings
+    anchor = state.last_follow_up
     window_start = add_months(ctx.today, -settings.startup_window_months)
-    last_follow_up = state.last_follow_up
     # The day the book began, for a contract that started before it and was never followed up.
-    counted_from = settings.counted_from if last_follow_up is None else None
+    counted_from = settings.counted_from if anchor is None else None
     if counted_from is not None and c.start is not None and c.start >= counted_from:
         counted_from = None
+    if anchor is None and c.start is not None and c.start < window_start:
+        anchor = counted_from or c.start
     try:
-        if last_follow_up is None and (c.start is None or c.start >= window_start):
+        if anchor is None:
             next_date = startup_date(c, settings)
             if counted_from is not None and next_date is not None:
                 next_date = max(next_date, next_business_day(counted_from))
             kind = schema.STARTUP_TYPE
         else:
-            anchor = counted_from or last_follow_up or c.start
-            if anchor is None:
-                return UNSCHEDULED
             next_date = add_months_business(anchor, settings.interval_months[tier - 1])
             kind = KIND_BY_TIER[tier]
     except OverflowError:  # after 9999-12-31, so after any end date

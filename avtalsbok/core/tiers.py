@@ -8,6 +8,7 @@ the rest get tier 3. When forced rules overfill a tier, a warning says so.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -27,7 +28,7 @@ def format_kr(value: float) -> str:
 
 
 def _round(x: float) -> int:
-    return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(Decimal(str(x)).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def targets(active: int, settings: Settings) -> tuple[int, int, int]:
@@ -48,7 +49,7 @@ def assign_tiers(
     for s in states:
         if s.status == ENDED_STATUS:
             result[s.row] = ENDED
-    forced = {1: 0, 2: 0, 3: 0}
+    forced: Counter[int | None] = Counter()
     ranked: list[Contract] = []
     for c in active:
         tier = _forced(c)
@@ -56,7 +57,7 @@ def assign_tiers(
             ranked.append(c)
         else:
             result[c.row] = tier
-            forced[tier.tier or 3] += 1
+            forced[tier.tier] += 1
     ranked.sort(
         key=lambda c: (-(c.annual_value or 0.0), -(c.risk or 0), c.contract_id or "", c.row)
     )
@@ -85,9 +86,7 @@ def assign_tiers(
             )
         else:
             result[c.row] = Tier(3, f"Mindre prioriterat: {place}")
-    counts = {1: 0, 2: 0, 3: 0}
-    for c in active:
-        counts[result[c.row].tier or 3] += 1
+    counts = Counter(result[c.row].tier for c in active)
     found: list[Finding] = []
     shares = (settings.tier1_share, settings.tier2_share, settings.tier3_share)
     why = {
@@ -95,7 +94,7 @@ def assign_tiers(
         2: "avtal med hög risk och manuellt prioriterade avtal tvingas dit",
         3: "avrop där inköpscentralen följer upp och manuellt prioriterade avtal tvingas dit",
     }
-    for level, target in zip((1, 2, 3), (t1, t2, t3), strict=True):
+    for level, target in enumerate((t1, t2, t3), start=1):
         # A share that gives no contract at all (a small book) is no quota to overfill.
         if 0 < target < counts[level]:
             found.append(
