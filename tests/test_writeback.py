@@ -104,3 +104,36 @@ def test_a_helper_that_dies_fails_the_save_safely(monkeypatch: pytest.MonkeyPatc
         checker.result()
     assert caught.value.code == "check-lost"
     assert re.search("avbröts", in_swedish(caught.value).reason)
+
+
+def test_a_sheet_used_to_its_last_column_gets_a_swedish_message_from_run(tmp_path: Path) -> None:
+    """An officer's Avtal with a value out near XFD: the computed columns do not fit to the right
+    of it, so `run` says so and writes nothing (it raised a ValueError before)."""
+    import hashlib
+    import json
+
+    import openpyxl
+
+    from avtalsbok.cli import main
+
+    book = tmp_path / "bok.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Avtal"
+    headers = ["Avtals-ID", "Avtalsnamn", "Leverantör", "Startdatum", "Slutdatum"]
+    for col, header in enumerate(headers, start=1):
+        ws.cell(row=1, column=col, value=header)
+    for col, value in enumerate(["AV-1", "Städ", "Städ AB"], start=1):
+        ws.cell(row=2, column=col, value=value)
+    ws.cell(row=2, column=16380, value="anteckning")
+    wb.save(book)
+    before = hashlib.sha256(book.read_bytes()).hexdigest()
+    out = tmp_path / "out.json"
+    with out.open("w") as stream:
+        code = main(["run", str(book), "--today", "2026-12-01", "--json"], stream)
+    assert code == 2
+    found = json.loads(out.read_text())
+    assert [f["code"] for f in found["findings"] if f["code"] == "write-failed"] == ["write-failed"]
+    assert "utanför bladet" in json.dumps(found, ensure_ascii=False)
+    assert hashlib.sha256(book.read_bytes()).hexdigest() == before

@@ -119,7 +119,7 @@ class WorkbookEditor:
             if not cells:
                 continue
             if not 1 <= row <= MAX_ROW or not 1 <= min(cells) <= max(cells) <= MAX_COL:
-                raise ValueError(f"row {row} has a cell outside the sheet")
+                raise OoxmlError("cells-outside", sheet=sheet, row=str(row))
             check_values(cells.values(), date1904)
             row_edits = edits.get(row)
             if row_edits is None:

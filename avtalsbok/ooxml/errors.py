@@ -35,6 +35,8 @@ MESSAGES: dict[str, str] = {
     "sheet-missing": "sheet {sheet} is not in the book",
     "not-a-worksheet": "sheet {sheet} is not a worksheet with cells",
     "no-sheet-data": "sheet {sheet} has no cell data",
+    "cells-outside": "row {row} of sheet {sheet} would get cells outside the sheet (after column "
+    "XFD or below row 1048576)",
     "rows-out-of-order": "the rows of sheet {sheet} are not in order",
     "row-unclosed": "sheet {sheet} is damaged (row {row} has no end)",
     "array-formula-part": "range {ref} on sheet {sheet} is an array formula that can only be "

@@ -44,6 +44,9 @@ SWEDISH: dict[str, str] = {
     "sheet-missing": "bladet {sheet} finns inte i arbetsboken",
     "not-a-worksheet": "bladet {sheet} är inget kalkylblad med celler",
     "no-sheet-data": "bladet {sheet} saknar celldata",
+    "cells-outside": "rad {row} på bladet {sheet} skulle få celler utanför bladet (efter kolumn "
+    "XFD eller under rad 1048576); ta bort det som står längst till höger eller längst ned "
+    "på bladet och kör igen",
     "rows-out-of-order": "raderna på bladet {sheet} ligger inte i ordning",
     "row-unclosed": "bladet {sheet} är skadat (rad {row} saknar slut)",
     "array-formula-part": "området {ref} på bladet {sheet} är en matrisformel som bara kan "
