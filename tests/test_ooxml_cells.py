@@ -23,6 +23,7 @@ from ooxmlbooks import (
     write_cells,
 )
 
+from avtalsbok.ooxml import OoxmlError
 from avtalsbok.ooxml.xmltext import MAX_TEXT
 
 # --- what a cell becomes ---------------------------------------------------------------------
@@ -256,3 +257,18 @@ def test_dates_excel_cannot_hold_are_refused(tmp_path: Path, value: date) -> Non
     editor = editor_of(plain_book(tmp_path / "bok.xlsx"))
     with pytest.raises(ValueError):
         editor.set_cells("Blad1", {"B2": value})
+
+
+def test_cells_beyond_the_last_column_or_row_are_a_file_format_error(tmp_path: Path) -> None:
+    """Data can push a write off the sheet (a value near XFD, a log at row 1 048 576): that is an
+    `OoxmlError` the officer is told in Swedish, never a `ValueError` traceback."""
+    editor = editor_of(plain_book(tmp_path / "bok.xlsx"))
+    attempts = [
+        lambda: editor.set_cell_rows("Blad1", {2: {16_384: "x", 16_385: "y"}}),
+        lambda: editor.replace_sheet_rows("Blad1", [["a"], ["b"]], first_row=1_048_576),
+        lambda: editor.append_rows("Blad1", [["a"]], first_col=16_384 + 1),
+    ]
+    for attempt in attempts:
+        with pytest.raises(OoxmlError) as caught:
+            attempt()
+        assert caught.value.code == "cells-outside"

@@ -139,7 +139,7 @@ class WorkbookEditor:
         model = self._sheet(sheet)
         last_row = first_row + len(rows) - 1
         if not 1 <= first_row <= MAX_ROW or last_row > MAX_ROW:
-            raise ValueError(f"rows {first_row}..{last_row} are outside the sheet")
+            raise OoxmlError("cells-outside", sheet=sheet, row=str(max(first_row, last_row)))
         grid = self._prepare_grid(rows, first_row, 1)
         for table in model.tables:
             table.fit_to_replaced_rows(model.name, rows, first_row)
@@ -163,7 +163,7 @@ class WorkbookEditor:
         old_last = model.last_value_row()
         width = max((len(row) for row in rows), default=0)
         if old_last + len(rows) > MAX_ROW or not 1 <= first_col <= MAX_COL - width + 1:
-            raise ValueError("the rows do not fit on the sheet")
+            raise OoxmlError("cells-outside", sheet=sheet, row=str(old_last + len(rows)))
         grid = self._prepare_grid(rows, old_last + 1, first_col)
         for table in model.tables:
             table.grow_for_appended_rows(
