@@ -71,6 +71,11 @@ def index_value(series: str, month: Any, value: Any) -> Record:
     return {"Serie": series, "Månad": month, "Värde": value}
 
 
+def goal(measure: Any, target: Any, direction: Any = "Minst", period: Any = None) -> Record:
+    """One row of `Mål`: a measure, its target and its direction."""
+    return {"Mått": measure, "Mål": target, "Riktning": direction, "Period": period}
+
+
 def setting(key: str, value: Any) -> Record:
     """One row of `Inställningar`."""
     return {"Inställning": key, "Värde": value}
@@ -89,6 +94,7 @@ def book(
     settings: Iterable[Record] = (),
     log: Iterable[Record] = (),
     index: Iterable[Record] = (),
+    goals: Iterable[Record] = (),
 ) -> BookInput:
     """A book with the given rows; sheets without rows are left out (as optional sheets)."""
     sheets = {
@@ -98,6 +104,7 @@ def book(
         schema.INSTALLNINGAR: list(settings),
         schema.HANDELSELOGG: list(log),
         schema.INDEX: list(index),
+        schema.MAL: list(goals),
     }
     return BookInput.from_records({k: v for k, v in sheets.items() if v or k == schema.AVTAL})
 
@@ -110,12 +117,13 @@ def run(
     log: Iterable[Record] = (),
     *,
     index: Iterable[Record] = (),
+    goals: Iterable[Record] = (),
     today: date | None = TODAY,
     now: datetime | None = None,
 ) -> Result:
     """Evaluate a book built from the given rows."""
     return evaluate(
-        book(contracts, follow_ups, deviations, settings, log, index), today=today, now=now
+        book(contracts, follow_ups, deviations, settings, log, index, goals), today=today, now=now
     )
 
 

@@ -121,6 +121,8 @@ def test_every_key_figure_of_a_small_book() -> None:
         follow_ups_due_30=1,  # A3's start-up meeting on 2025-03-21
         follow_ups_due_90=3,  # and A2 on 2025-05-02, A1 on 2025-05-12
         coverage_pct=66.7,  # two of the three running contracts are on plan
+        running=3,
+        follow_ups_on_plan=2,
         open_deviations=2,
         overdue_action_plans=1,
         passive_deviations=1,
@@ -134,6 +136,7 @@ def test_every_key_figure_of_a_small_book() -> None:
         sustainability_contracts=2,
         sustainability_followed_up=2,
         audits=2,
+        audits_this_year=1,  # A1's in January; A4's was last year
         audited_contracts=2,
         audited_suppliers=1,
         audit_cost=30_000.0,

@@ -3,15 +3,15 @@
 A run is a row of stages (`stages`), each returning what it made and what it found, as in
 beancount's loader: context → parse → check → one state per contract (term, status and
 extension deadline → tier → schedule → deviations → history and the decision ahead → price
-adjustment, with the `Index` values) → the computed rows, the plan, `Utvärdering` and the key
-figures.
+adjustment, with the `Index` values) → the computed rows, the plan, `Utvärdering`, the key
+figures and the goals of `Mål` against them.
 Nothing here reads or writes a file, or looks at the clock unless no date is given. Same input
 and same date → same result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from .computed import Computed, LogRow, computed_rows
 from .evaluation import due, sheet_rows
 from .figures import PlanRow, key_figures, plan
 from .findings import Finding, Level, display_value, sort_key
+from .goals import results as goal_results
 from .models import Contract, Deviation
 from .overview import KeyFigures
 from .overview import grid as overview_grid
@@ -162,6 +163,9 @@ def evaluate(
     findings = sorted(found, key=sort_key)
     plan_rows = plan(states, rows, deviations.states, ctx)
     evaluations = sheet_rows(due(states, ctx.today, ctx.settings))
+    figures = key_figures(
+        states, rows, deviations.states, plan_rows, findings, ctx, len(evaluations)
+    )
     return Result(
         book=book.name,
         today=ctx.today,
@@ -169,9 +173,7 @@ def evaluate(
         settings=ctx.settings,
         findings=findings,
         computed=computed_rows(states, rows, deviations.states, findings, ctx.settings),
-        figures=key_figures(
-            states, rows, deviations.states, plan_rows, findings, ctx, len(evaluations)
-        ),
+        figures=replace(figures, goals=goal_results(rows.goals, figures)),
         plan=plan_rows,
         log_rows=deviations.log_rows,
         columns=rows.columns,

@@ -222,6 +222,8 @@ def key_figures(
             if s.price.next_date is not None and 0 <= (s.price.next_date - today).days <= 90
         ),
         follow_ups_overdue=overdue,
+        running=len(running),
+        follow_ups_on_plan=on_plan,
         follow_ups_due_30=due30,
         follow_ups_due_90=due90,
         coverage_pct=coverage,
@@ -238,6 +240,7 @@ def key_figures(
         sustainability_contracts=len(with_condition),
         sustainability_followed_up=sum(1 for c in with_condition if c.contract_id in followed_ids),
         audits=len(audits),
+        audits_this_year=sum(1 for f in audits if f.date is not None and f.date.year == today.year),
         audited_contracts=len({f.contract_id for f in audits}),
         audited_suppliers=len(per_supplier),
         audit_cost=float(sum(f.cost or 0.0 for f in audits)),

@@ -217,6 +217,18 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
         W,
         "Steg taget ({value}) ligger före Upptäckt ({detected}); kontrollera datumet.",
     ),
+    # --- goals (the Mål sheet) ----------------------------------------------------------
+    "not-in-list": (E, "{quoted} finns inte i listan för {header}. Välj något av: {allowed}."),
+    "invalid-number": (E, "{quoted} är inget tal. Skriv målet som ett tal, t.ex. 95."),
+    "goal-percent-range": (
+        E,
+        "Målet {value} för {measure} är en andel i procent och måste ligga mellan 0 och 100.",
+    ),
+    "duplicate-goal": (
+        W,
+        "Det finns redan ett mål för {measure} med samma period på rad {first}. Båda visas på "
+        "Översikt; ta bort det som inte gäller.",
+    ),
 }
 
 

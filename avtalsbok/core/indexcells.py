@@ -1,5 +1,6 @@
-"""Cells of price adjustment: months (`Basmånad`, the `Index` sheet's `Månad`), percentages
-(`Andel av index (%)`, `Tröskel (%)`) and index values.
+"""Number cells beyond amounts: of price adjustment, months (`Basmånad`, the `Index` sheet's
+`Månad`), percentages (`Andel av index (%)`, `Tröskel (%)`) and index values; and the target
+of a goal (the `Mål` sheet's `Mål`).
 
 Each parser has the shape of those in `cells`: it returns (value, warning) and raises
 `cells.CellError` with a finding code for a value that cannot be used. A month is returned as
@@ -101,3 +102,14 @@ def parse_index_value(v: Any) -> tuple[float | None, Warn]:
     if x <= 0:
         raise CellError("invalid-index-value")
     return x, warning
+
+
+def parse_target(v: Any) -> tuple[float | None, Warn]:
+    """A goal's target: a number of zero or more (`95`, `87,5` or `95 %` as text with a
+    warning)."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None, None
+    x, warning = _number(v, "invalid-number")
+    if x < 0:
+        raise CellError("out-of-range", allowed="0 eller mer")
+    return x + 0.0, warning

@@ -1,4 +1,5 @@
-"""Typed rows of the input sheets: contracts, follow-ups, deviations and log entries.
+"""Typed rows of the input sheets: contracts, follow-ups, deviations, log entries, index values
+and goals.
 
 Each field is a tolerant cell type: a pydantic plain validator around a parser of `cells`.
 A value that cannot be used raises a `PydanticCustomError` whose type is the finding code; text
@@ -91,6 +92,20 @@ def _dated(
 
 def _choice(choices: tuple[str, ...]) -> PlainValidator:
     return _tolerant(cells.choice_parser(choices), exact={c: c for c in choices})
+
+
+def _listed(choices: tuple[str, ...]) -> PlainValidator:
+    """A choice that must be in the list (case and spaces aside): other text is an error."""
+    parse = cells.choice_parser(choices)
+    allowed = ", ".join(choices)
+
+    def strict(v: Any) -> tuple[str | None, Warn]:
+        value, warning = parse(v)
+        if warning is not None:
+            raise cells.CellError("not-in-list", allowed=allowed)
+        return value, None
+
+    return _tolerant(strict, exact={c: c for c in choices})
 
 
 def _amount_is_plain(x: float) -> bool:
@@ -277,10 +292,25 @@ class IndexValueRow(Row):
     value: IndexValue = None
 
 
+@dataclass(slots=True, config=_CONFIG)
+class Goal(Row):
+    """One goal, from the `Mål` sheet: a key figure, its target, and which way it points."""
+
+    measure: Annotated[str | None, _listed(schema.GOAL_MEASURES)] = None
+    target: Annotated[
+        float | None,
+        _tolerant(indexcells.parse_target, plain_type=float, plain=lambda x: 0.0 < x < math.inf),
+    ] = None
+    direction: Annotated[str | None, _listed(schema.GOAL_DIRECTIONS)] = None
+    period: Text = None
+    comment: Text = None
+
+
 MODELS: dict[str, type[Row]] = {
     schema.AVTAL: Contract,
     schema.UPPFOLJNINGAR: FollowUp,
     schema.AVVIKELSER: Deviation,
     schema.HANDELSELOGG: LogEntry,
     schema.INDEX: IndexValueRow,
+    schema.MAL: Goal,
 }

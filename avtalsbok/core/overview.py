@@ -1,11 +1,12 @@
 """The `Översikt` sheet's fixed layout: key-figure blocks at fixed cells, and the charts over them.
 
 The engine regenerates `Översikt` as a grid of values on every run; the native charts in the
-officer's book point at the same cells. Every block but the last three has a fixed number of
+officer's book point at the same cells. Every block but the last four has a fixed number of
 rows, so the chart ranges never move. Audits per supplier grows downwards, and the blocks added
 after the charts were fixed stand under it, so that no block above them moves: the
-contract-life block (new procurements, evaluations, price adjustments), then what needs action
-per avtalsansvarig (which grows with the owners).
+contract-life block (new procurements, evaluations, price adjustments), the goals of `Mål` with
+their outcome (which grows with the goals), then what needs action per avtalsansvarig (which
+grows with the owners).
 
 The block rows are fixed for good: the charts of every book already in use point at them (the
 engine rewrites the values, never a book's charts), so a block that moved would leave those
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .goals import HEADERS as GOAL_HEADERS
+from .goals import GoalResult
 from .owners import HEADERS as OWNER_HEADERS
 from .owners import OwnerLoad
 from .schema import STEP_NAMES, column_letter
@@ -30,6 +33,10 @@ SEVERITY_ORDER = ("Låg", "Medel", "Hög", "Allvarlig")
 #: The block that grows downwards from a fixed title, and the last block, after all others.
 SUPPLIERS_TITLE = "Revisioner per leverantör"
 OWNERS_TITLE = "Att göra per avtalsansvarig"
+#: The goals of `Mål` with their outcome: after the fixed blocks, before the owners'.
+GOALS_TITLE = "Mål"
+#: The blocks that flow with the lengths above them, in this order at the end of the sheet.
+FLOWING_TITLES = (GOALS_TITLE, OWNERS_TITLE)
 
 Cell = str | int | float | date | datetime | None
 
@@ -53,6 +60,9 @@ class KeyFigures:
     follow_ups_due_30: int = 0
     follow_ups_due_90: int = 0
     coverage_pct: float = 0.0
+    #: started contracts that have not ended, and those of them not late for a follow-up
+    running: int = 0
+    follow_ups_on_plan: int = 0
     open_deviations: int = 0
     overdue_action_plans: int = 0
     passive_deviations: int = 0
@@ -68,6 +78,8 @@ class KeyFigures:
     sustainability_contracts: int = 0
     sustainability_followed_up: int = 0
     audits: int = 0
+    #: audits performed this calendar year up to today (`Stickprov genomförda`)
+    audits_this_year: int = 0
     audited_contracts: int = 0
     audited_suppliers: int = 0
     audit_cost: float = 0.0
@@ -75,6 +87,8 @@ class KeyFigures:
     audits_per_supplier: tuple[tuple[str, int, float], ...] = field(default=())
     #: what needs action per avtalsansvarig, the most urgent first
     owners: tuple[OwnerLoad, ...] = field(default=())
+    #: the goals of `Mål` with their outcome, in sheet order
+    goals: tuple[GoalResult, ...] = field(default=())
 
     @property
     def sustainability_followed_up_pct(self) -> float:
@@ -206,15 +220,16 @@ def blocks(f: KeyFigures) -> list[Block]:
                 ("Prisjusteringar inom 90 dagar", f.price_adjustments_90),
             ],
         ),
-        # After the blocks at fixed places and the contract-life block: flows with their length.
+        # After the blocks at fixed places and the contract-life block: flow with their length.
+        Block(GOALS_TITLE, GOAL_HEADERS, [goal.cells() for goal in f.goals]),
         Block(OWNERS_TITLE, OWNER_HEADERS, [load.cells() for load in f.owners]),
     ]
 
 
 def _placed(all_blocks: list[Block]) -> list[Block]:
-    """The blocks laid out from the template's rows: all but the owners' at the end, which
-    stands wherever the lengths above it put it."""
-    return [b for b in all_blocks if b.title != OWNERS_TITLE]
+    """The blocks laid out from the template's rows: all but the goals' and the owners' at the
+    end, which stand wherever the lengths above them put them."""
+    return [b for b in all_blocks if b.title not in FLOWING_TITLES]
 
 
 #: Row where the first block's title stands; rows 1–3 hold the title and dates.

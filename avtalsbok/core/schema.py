@@ -85,9 +85,10 @@ FEL = "Fel"
 INSTRUKTIONER = "Instruktioner"
 INDEX = "Index"
 UTVARDERING = "Utvärdering"
+MAL = "Mål"
 
 #: Sheets the engine reads (in this order).
-INPUT_SHEETS = (AVTAL, UPPFOLJNINGAR, AVVIKELSER, INDEX, INSTALLNINGAR, HANDELSELOGG)
+INPUT_SHEETS = (AVTAL, UPPFOLJNINGAR, AVVIKELSER, INDEX, MAL, INSTALLNINGAR, HANDELSELOGG)
 #: Sheets the engine regenerates entirely on every run.
 COMPUTED_SHEETS = (OVERSIKT, UPPFOLJNINGSPLAN, UTVARDERING, FEL)
 #: Sheet order of the template.
@@ -102,6 +103,7 @@ ALL_SHEETS = (
     FEL,
     HANDELSELOGG,
     INDEX,
+    MAL,
     INSTALLNINGAR,
 )
 
@@ -186,6 +188,23 @@ STEP_NAMES = ("Dialog", "Åtgärdsplan", "Skriftlig varning", "Sanktion", "Upps�
 #: reads the number, so a label, a bare number and a number typed by hand all mean the step.
 STEPS = tuple(f"{i} {name}" for i, name in enumerate(STEP_NAMES))
 PRIORITIES = ("1", "2", "3")
+
+#: The key figures of `Översikt` an organisation can set a goal for (`core/goals.py` says how
+#: each is measured), and the direction a goal points in: at least, or at most, the target.
+GOAL_MEASURES = (
+    "Uppföljningstäckning (%)",
+    "Försenade uppföljningar",
+    "Försenade åtgärdsplaner",
+    "Öppna avvikelser",
+    "Avvikelser med sanktionsrisk",
+    "Andel uppföljda avtal med hållbarhetsvillkor (%)",
+    "Revisioner totalt",
+    "Stickprov genomförda",
+    "Avtal med revision",
+    "Kostnad för revisioner (kr)",
+    "Fel i arbetsboken",
+)
+GOAL_DIRECTIONS = ("Minst", "Högst")
 
 # Computed values the template's conditional formats colour by (text the engine writes).
 CHECK_OK = "OK"
@@ -630,6 +649,44 @@ INDEX_SHEET = SheetDef(
     ),
 )
 
+MAL_SHEET = SheetDef(
+    name=MAL,
+    table="Mal",
+    columns=(
+        _C(
+            "Mått",
+            "measure",
+            required=True,
+            choices=GOAL_MEASURES,
+            width=44,
+            aliases=("Nyckeltal", "Mätetal"),
+            note="Nyckeltalet på Översikt som målet gäller.",
+            example="Uppföljningstäckning (%)",
+        ),
+        _C(
+            "Mål",
+            "target",
+            type=_T.NUMBER,
+            required=True,
+            width=10,
+            aliases=("Målvärde",),
+            example="95",
+        ),
+        _C(
+            "Riktning",
+            "direction",
+            required=True,
+            choices=GOAL_DIRECTIONS,
+            width=10,
+            note="Minst: målet är nått när utfallet är lika med eller större än målet. "
+            "Högst: när det är lika med eller mindre.",
+            example="Minst",
+        ),
+        _C("Period", "period", width=14, aliases=("Målperiod",), example="2026"),
+        _C("Kommentar", "comment", width=40, example="Enligt verksamhetsplanen"),
+    ),
+)
+
 DATA_SHEETS: dict[str, SheetDef] = {
     s.name: s
     for s in (
@@ -638,6 +695,7 @@ DATA_SHEETS: dict[str, SheetDef] = {
         AVVIKELSER_SHEET,
         HANDELSELOGG_SHEET,
         INDEX_SHEET,
+        MAL_SHEET,
         INSTALLNINGAR_SHEET,
     )
 }

@@ -21,7 +21,8 @@ from .deviations import evaluate_deviations, summaries
 from .evaluation import with_reviews
 from .extensions import check_used, term
 from .findings import Finding, make
-from .models import Contract, Deviation, FollowUp, IndexValueRow, LogEntry
+from .goals import check_goals
+from .models import Contract, Deviation, FollowUp, Goal, IndexValueRow, LogEntry
 from .prices import Indexes, read_indexes, with_prices
 from .schedule import contract_status, extension_deadline, schedule
 from .settings import parse_settings
@@ -75,12 +76,13 @@ def parse(book: BookInput) -> Staged[Rows]:
     follow_ups: list[FollowUp] = sheet(schema.UPPFOLJNINGAR, FollowUp)
     deviations: list[Deviation] = sheet(schema.AVVIKELSER, Deviation)
     index: list[IndexValueRow] = sheet(schema.INDEX, IndexValueRow)
+    goals: list[Goal] = sheet(schema.MAL, Goal)
     log, log_found = _log_entries(book)
     by_id: dict[str, Contract] = {}
     for c in contracts:
         if c.contract_id:
             by_id.setdefault(c.contract_id, c)
-    rows = Rows(contracts, follow_ups, deviations, log, index, columns, blank, by_id)
+    rows = Rows(contracts, follow_ups, deviations, log, index, goals, columns, blank, by_id)
     return rows, found + log_found
 
 
@@ -102,12 +104,14 @@ def _log_entries(book: BookInput) -> Staged[list[LogEntry]]:
 
 
 def check(rows: Rows, ctx: RunContext) -> Staged[Rows]:
-    """Rows read against each other (duplicate ids, dates in order, unknown contracts, ...)."""
+    """Rows read against each other (duplicate ids, dates in order, unknown contracts, a goal
+    set twice, ...)."""
     columns = rows.columns
     found = check_contracts(rows.contracts, columns[schema.AVTAL], ctx.today)
     found += check_used(rows.contracts, columns[schema.AVTAL])
     found += check_follow_ups(rows.follow_ups, columns[schema.UPPFOLJNINGAR], rows.by_id, ctx.today)
     found += check_deviations(rows.deviations, columns[schema.AVVIKELSER], rows.by_id, ctx.today)
+    found += check_goals(rows.goals, columns[schema.MAL])
     return rows, found
 
 

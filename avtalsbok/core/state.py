@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from .models import Contract, Deviation, FollowUp, IndexValueRow, LogEntry
+from .models import Contract, Deviation, FollowUp, Goal, IndexValueRow, LogEntry
 from .settings import Settings
 from .validate import ColumnMap
 
@@ -43,6 +43,7 @@ class Rows:
     deviations: list[Deviation]
     log: list[LogEntry]
     index: list[IndexValueRow]
+    goals: list[Goal]
     columns: dict[str, ColumnMap]
     blank: dict[str, list[int]]
     by_id: dict[str, Contract]

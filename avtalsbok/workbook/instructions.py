@@ -43,6 +43,8 @@ _SHEET_PURPOSES = {
     "Skapas om när du klickar på Uppdatera.",
     schema.INDEX: "publicerade indexvärden (t.ex. SCB:s KPI och AKI), ett värde per serie och "
     "månad, för avtalens prisjusteringar.",
+    schema.MAL: "organisationens mål för nyckeltalen på Översikt, ett mål per rad: mått, "
+    "målvärde, Minst eller Högst och period. Översikt visar utfallet och om målet är uppnått.",
     schema.FEL: "alla fel och varningar med blad, rad, kolumn och ett meddelande om vad som "
     "ska rättas. Skapas om när du klickar på Kontrollera eller Uppdatera.",
     schema.HANDELSELOGG: "varje ändring av en avvikelses status eller eskaleringssteg, med "
