@@ -22,6 +22,7 @@ from avtalsbok.core.schema import DECISION_SUBJECTS
 from avtalsbok.demo import generate
 from avtalsbok.report.actions import ENDING, OWNERS
 from avtalsbok.report.decisions import EVALUATIONS_DUE, PROCUREMENTS
+from avtalsbok.report.goals import SHEET as GOALS
 from avtalsbok.report.location import file_uri, full_path
 from avtalsbok.report.records import BookRecord, BookStatus, book_record
 from avtalsbok.report.totals import Totals
@@ -79,6 +80,7 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
         ENDING,
         EVALUATION,
         SUPPLIERS,
+        GOALS,
         FINDINGS,
     ]
     assert [r[:7] for r in _rows(wb, BOOKS)] == [
@@ -256,6 +258,7 @@ def test_libreoffice_opens_the_report(tmp_path: Path, records: list[BookRecord])
         ENDING,
         EVALUATION,
         SUPPLIERS,
+        GOALS,
         FINDINGS,
     }
     assert sheets[OVERSIKT][0][0] == "Avtalsuppföljning – samlad rapport"

@@ -93,7 +93,7 @@ def shares(figures: KeyFigures) -> dict[str, Share]:
     return {name: measure(figures) for name, measure in MEASURES.items()}
 
 
-def achieved(share: Share, target: float, direction: str) -> bool | None:
+def achieved(share: Share, target: float | Fraction, direction: str) -> bool | None:
     """Whether the outcome reaches the target, compared exactly (a percentage as its fraction,
     not as the rounded figure shown); None when there is no outcome."""
     if share.denominator is not None:
@@ -104,6 +104,11 @@ def achieved(share: Share, target: float, direction: str) -> bool | None:
         value = Fraction(share.numerator)
     goal = Fraction(target)
     return value >= goal if direction == AT_LEAST else value <= goal
+
+
+def verdict(reached: bool | None) -> str | None:
+    """`Uppnått` as shown: Ja, Nej, or blank without an outcome."""
+    return None if reached is None else YES if reached else NO
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,7 @@ class GoalResult:
 
     @property
     def achieved_text(self) -> str | None:
-        return None if self.achieved is None else YES if self.achieved else NO
+        return verdict(self.achieved)
 
     def cells(self) -> tuple[str, float, float | None, str | None, str | None]:
         """The row of `Översikt`'s goal table: Mått, Mål, Utfall, Uppnått, Period (blank cells

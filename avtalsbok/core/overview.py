@@ -332,6 +332,16 @@ def charts(sheet_name: str = "Översikt") -> list[ChartSpec]:
     ]
 
 
+def verdict_column() -> tuple[int, int]:
+    """(first Excel row, column number) of the cells the `Uppnått` colours cover, down to the
+    sheet's last row: the goal table's column from where its title stands in an empty book.
+    The blocks above it only grow, so the table never stands higher, and no other block writes
+    text in that column: a rule keyed on the text `Ja` or `Nej` there needs no range per run."""
+    grid = empty_grid(date(2000, 1, 1))
+    title_row = next(i for i, row in enumerate(grid, 1) if row == [GOALS_TITLE])
+    return title_row, GOAL_HEADERS.index("Uppnått") + 1
+
+
 def empty_grid(today: date) -> list[list[Any]]:
     """The `Översikt` of an empty book, as the template shows it before the first run."""
     return grid(KeyFigures(today=today, computed_at=datetime.combine(today, datetime.min.time())))

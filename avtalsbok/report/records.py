@@ -4,7 +4,7 @@ A batch worker, `avtalsbok report` and the reminders all turn a book into the sa
 `BookRecord`: how the run went, the book's key figures, its overdue and upcoming follow-ups,
 extension decisions, evaluations and price adjustments, the contracts that need a new
 procurement or an evaluation before a decision, deviations past their deadline, evaluation
-figures and findings. Only
+figures, goals and findings. Only
 what the report and the e-mails need travels back from a worker, never a whole result.
 """
 
@@ -22,6 +22,7 @@ from ..core import evaluation, prices
 from ..core.engine import Result
 from ..core.figures import DECISION_ACTIVITY, FOLLOW_UP_ACTIVITIES, PlanRow
 from ..core.findings import Finding, Level, display_value
+from ..core.goals import GoalResult, Share, shares
 from ..core.models import Contract
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
 from ..core.owners import OwnerLoad
@@ -175,6 +176,10 @@ class BookRecord:
     location: str = ""
     #: the book's `Svarsadress`: where replies to its report and reminders go
     reply_to: tuple[str, ...] = ()
+    #: the goals of its `Mål` with their outcome, and every measure's parts (for the whole
+    #: organisation's outcome)
+    goals: tuple[GoalResult, ...] = ()
+    shares: dict[str, Share] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
@@ -349,6 +354,8 @@ def record_of(
         export=book_export(result, path, unit) if export else None,
         location=location,
         reply_to=result.settings.reply_to,
+        goals=f.goals,
+        shares=shares(f),
     )
 
 

@@ -6,7 +6,8 @@ other sheets list one row per book, every overdue follow-up, every open deviatio
 deadline (each with its next step), the contracts that need a new procurement or an
 evaluation before a decision, what needs action per avtalsansvarig over every book, the
 extension decisions and contracts ending within the warning window (`actions`), the regions'
-evaluation figures and every finding with its file; `Böcker` links each book's full path.
+evaluation figures, each book's goals and the whole organisation's (`goals`) and every finding
+with its file; `Böcker` links each book's full path.
 Everything copied from a workbook is written as a value of its own type, text always as text, so
 a cell that an officer typed as `=...` can never become a formula; the report holds no formula at
 all. Same records and date → same bytes.
@@ -31,7 +32,7 @@ from ..core.findings import sort_key
 from ..core.schema import MONTHS_SV
 from ..workbook.atomic import WriteError, atomic_replace, owner_of
 from ..workbook.targets import refusal
-from . import REPORT_CATEGORY, decisions
+from . import REPORT_CATEGORY, decisions, goals
 from .actions import ENDING, ENDING_COLUMNS, OWNER_COLUMNS, OWNERS, ending_rows, owner_rows
 from .location import MAX_EXCEL_LINK, is_windows_path
 from .records import BookRecord, next_step
@@ -215,6 +216,7 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
         [list(row) for row in totals.audits_per_supplier],
         fmt,
     )
+    _table(wb, goals.SHEET, goals.COLUMNS, goals.rows(ordered), fmt)
     _table(
         wb,
         FINDINGS,

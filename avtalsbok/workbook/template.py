@@ -118,7 +118,10 @@ _COLOURS = {
     "amber": {"bg_color": "#FFD966", "font_color": "#7F6000"},
     "yellow": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
     "grey text": {"font_color": "#808080"},
+    "green": {"bg_color": "#C6EFCE", "font_color": "#006100"},
 }
+#: `Översikt`'s goal table: `Uppnått` Ja green, Nej red.
+_VERDICT_COLOURS = ((schema.YES_NO[0], "green"), (schema.YES_NO[1], "red"))
 
 # The regenerated list sheets, described like data sheets so they are laid out the same way.
 # The whole sheet is rewritten on every run, so its columns are not marked computed one by one.
@@ -571,6 +574,20 @@ def _write_overview(workbook: Workbook, today: date | None, formats: _Formats) -
 
     for row, height in overview.tall_rows().items():
         ws.set_row(row - 1, height * _DEFAULT_ROW_POINTS)
+    first_row, column = overview.verdict_column()
+    for text, colour in _VERDICT_COLOURS:
+        ws.conditional_format(
+            first_row - 1,
+            column - 1,
+            ws.xls_rowmax - 1,
+            column - 1,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": f'"{text}"',
+                "format": formats.get(**_COLOURS[colour]),
+            },
+        )
     for spec in overview.charts(schema.OVERSIKT):
         chart = workbook.add_chart({"type": spec.kind})
         chart.add_series(
