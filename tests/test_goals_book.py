@@ -1,0 +1,121 @@
+"""Goals in a real book: the template's `Mål` sheet with its dropdowns, and `Uppnått` coloured on
+`Översikt` wherever a run puts the goal table, as openpyxl and LibreOffice read it back."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from helpers import contract, follow_up, goal
+from libreoffice import libreoffice_csv, libreoffice_resave, needs_libreoffice
+
+from avtalsbok.cli import main
+from avtalsbok.core import schema
+from avtalsbok.core.overview import GOALS_TITLE, verdict_column
+from avtalsbok.workbook.template import build_workbook
+
+TODAY = "2025-03-14"
+SUPPLIERS = 40
+#: The rules' range: column D from where the goal table stands in an empty book.
+FIRST_ROW = verdict_column()[0]
+RANGE = f"D{FIRST_ROW}:D1048576"
+
+
+def goals_book(path: Path) -> None:
+    """40 contracts, each with its own supplier audited in January (so `Revisioner per
+    leverantör` pushes the goal table 40 rows further down than in an empty book), and two
+    goals: one met, one not."""
+    contracts = [contract(contract_id=f"A{i}", supplier=f"Lev {i:02} AB") for i in range(SUPPLIERS)]
+    audits = [
+        follow_up(contract_id=f"A{i}", date=date(2025, 1, 10), type="Revision")
+        for i in range(SUPPLIERS)
+    ]
+    build_workbook(
+        path,
+        {
+            schema.AVTAL: contracts,
+            schema.UPPFOLJNINGAR: audits,
+            schema.MAL: [
+                goal("Stickprov genomförda", 30, "Minst", "2025"),
+                goal("Öppna avvikelser", 0, "Högst", "2025"),
+                goal("Revisioner totalt", 50, "Minst", "2025"),
+            ],
+        },
+    )
+
+
+def verdicts(ws: Any) -> dict[str, str]:
+    """Cell of each `Uppnått` → its text, from the goal table's rows."""
+    title = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == GOALS_TITLE)
+    out = {}
+    for r in range(title + 2, ws.max_row + 1):
+        if ws.cell(r, 1).value is None:
+            break
+        out[f"D{r}"] = ws.cell(r, 4).value
+    return out
+
+
+def colours(ws: Any) -> list[tuple[str, list[str], str]]:
+    """The sheet's conditional formats: (range, formulas, fill colour)."""
+    return [
+        (str(cf.sqref), list(rule.formula), rule.dxf.fill.bgColor.rgb[-6:])
+        for cf in ws.conditional_formatting
+        for rule in cf.rules
+    ]
+
+
+@pytest.fixture(scope="module")
+def run_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mal") / "avtal.xlsx"
+    goals_book(path)
+    assert main(["run", str(path), "--today", TODAY], out=io.StringIO()) == 0
+    return path
+
+
+def test_the_template_has_a_goal_sheet_with_dropdowns(tmp_path: Path) -> None:
+    path = tmp_path / "mall.xlsx"
+    build_workbook(path)
+    ws = openpyxl.load_workbook(path)[schema.MAL]
+    assert [c.value for c in ws[1]] == ["Mått", "Mål", "Riktning", "Period", "Kommentar"]
+    lists = {
+        str(dv.sqref).split(":")[0]: dv.formula1
+        for dv in ws.data_validations.dataValidation
+        if dv.type == "list"
+    }
+    assert lists == {"A2": "Lista_Mal_Matt", "C2": "Lista_Mal_Riktning"}
+
+
+def test_uppnatt_is_green_or_red_wherever_the_run_put_the_table(run_book: Path) -> None:
+    ws = openpyxl.load_workbook(run_book)[schema.OVERSIKT]
+    found = verdicts(ws)
+    # The table stands below the 40 suppliers; 40 audits this year, no deviation, 40 of 50.
+    assert list(found.values()) == ["Ja", "Ja", "Nej"]
+    assert min(int(cell[1:]) for cell in found) > FIRST_ROW + SUPPLIERS
+    assert colours(ws) == [
+        (RANGE, ['"Ja"'], "C6EFCE"),
+        (RANGE, ['"Nej"'], "FFC7CE"),
+    ]
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_libreoffice_keeps_the_colours_and_reads_the_table(run_book: Path, tmp_path: Path) -> None:
+    rows = libreoffice_csv(run_book, tmp_path / "csv")[schema.OVERSIKT]
+    at = rows.index([GOALS_TITLE] + [""] * (len(rows[0]) - 1))
+    assert [r[:5] for r in rows[at + 1 : at + 5]] == [
+        ["Mått", "Mål", "Utfall", "Uppnått", "Period"],
+        ["Stickprov genomförda", "30", "40", "Ja", "2025"],
+        ["Öppna avvikelser", "0", "0", "Ja", "2025"],
+        ["Revisioner totalt", "50", "40", "Nej", "2025"],
+    ]
+    # LibreOffice understood the rules: saved again its own way, they are still there.
+    saved = libreoffice_resave(run_book, tmp_path / "lo")
+    again = openpyxl.load_workbook(saved)[schema.OVERSIKT]
+    assert sorted((s, f) for s, f, _fill in colours(again)) == [
+        (RANGE, ['"Ja"']),
+        (RANGE, ['"Nej"']),
+    ]
