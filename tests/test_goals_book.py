@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,12 @@ def test_libreoffice_keeps_the_colours_and_reads_the_table(run_book: Path, tmp_p
         (RANGE, ['"Ja"']),
         (RANGE, ['"Nej"']),
     ]
+
+
+def test_a_second_run_finds_the_goal_table_as_it_left_it(run_book: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "avtal.xlsx"
+    copy.write_bytes(run_book.read_bytes())
+    out = io.StringIO()
+    assert main(["run", str(copy), "--today", TODAY, "--json"], out=out) == 0
+    assert json.loads(out.getvalue())["summary"]["written"] is False
+    assert copy.read_bytes() == run_book.read_bytes()

@@ -28,7 +28,8 @@ _SHEET_PURPOSES = {
     schema.INSTRUKTIONER: "det här bladet.",
     schema.OVERSIKT: "nyckeltal och diagram – avtal per prioritet, planerade och försenade "
     "uppföljningar, avtal som löper ut, öppna avvikelser per allvarlighetsgrad och steg, "
-    "revisioner och hållbarhetsvillkor. Skapas om när du klickar på Uppdatera.",
+    "revisioner och hållbarhetsvillkor, och målen från bladet Mål med utfall. Skapas om när "
+    "du klickar på Uppdatera.",
     schema.AVTAL: "avtalsregistret, ett avtal per rad. Du fyller i avtalets uppgifter; "
     "Uppdatera räknar fram prioritet, uppföljningsform, nästa uppföljning, sista dag för "
     "förlängningsbeslut, förlängningar kvar, när en ny upphandling måste börja, avtalsstatus, "
