@@ -70,3 +70,9 @@ def test_the_report_has_the_goal_sheet() -> None:
         ("Skola", "avtal.xlsx", 1, LATE, "Högst", 0, 0, "Ja"),
         (WHOLE, None, 1, LATE, "Högst", 0, 0, "Ja"),
     ]
+    rules = [
+        (str(cf.sqref), rule.formula, rule.dxf.fill.bgColor.rgb[-6:])
+        for cf in wb[SHEET].conditional_formatting
+        for rule in cf.rules
+    ]
+    assert rules == [("H2:H3", ['"Ja"'], "C6EFCE"), ("H2:H3", ['"Nej"'], "FFC7CE")]

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
+from xlsxwriter.workbook import Workbook
+
 from ..core.goals import (
     AT_LEAST,
     GoalResult,
@@ -25,6 +27,7 @@ from ..core.goals import (
     verdict,
 )
 from ..core.goals import total as total_share
+from ..workbook.template import VERDICT_FORMATS
 from .records import BookRecord
 
 SHEET = "Mål"
@@ -35,8 +38,8 @@ COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("Böcker", 8, ""),
     ("Mått", 40, ""),
     ("Riktning", 9, ""),
-    ("Mål", 9, "percent"),
-    ("Utfall", 9, "percent"),
+    ("Mål", 9, ""),
+    ("Utfall", 9, ""),
     ("Uppnått", 9, ""),
     ("Period", 12, ""),
     ("Kommentar", 40, ""),
@@ -90,6 +93,20 @@ def rows(records: Sequence[BookRecord]) -> list[list[Cell]]:
             ]
         )
     return out
+
+
+def colour(wb: Workbook, count: int) -> None:
+    """`Uppnått` on the sheet of `count` rows green for Ja and red for Nej, as on `Översikt`."""
+    ws = wb.get_worksheet_by_name(SHEET)
+    column = [header for header, _width, _kind in COLUMNS].index("Uppnått")
+    for text, look in VERDICT_FORMATS.items():
+        ws.conditional_format(
+            1,
+            column,
+            max(count, 1),
+            column,
+            {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": wb.add_format(look)},
+        )
 
 
 def whole_organisation(

@@ -216,7 +216,9 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
         [list(row) for row in totals.audits_per_supplier],
         fmt,
     )
-    _table(wb, goals.SHEET, goals.COLUMNS, goals.rows(ordered), fmt)
+    goal_rows = goals.rows(ordered)
+    _table(wb, goals.SHEET, goals.COLUMNS, goal_rows, fmt)
+    goals.colour(wb, len(goal_rows))
     _table(
         wb,
         FINDINGS,

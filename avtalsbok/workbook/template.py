@@ -120,8 +120,8 @@ _COLOURS = {
     "grey text": {"font_color": "#808080"},
     "green": {"bg_color": "#C6EFCE", "font_color": "#006100"},
 }
-#: `Översikt`'s goal table: `Uppnått` Ja green, Nej red.
-_VERDICT_COLOURS = ((schema.YES_NO[0], "green"), (schema.YES_NO[1], "red"))
+#: `Uppnått` of a goal table (`Översikt`, the report's `Mål`): Ja green, Nej red.
+VERDICT_FORMATS = {schema.YES_NO[0]: _COLOURS["green"], schema.YES_NO[1]: _COLOURS["red"]}
 
 # The regenerated list sheets, described like data sheets so they are laid out the same way.
 # The whole sheet is rewritten on every run, so its columns are not marked computed one by one.
@@ -575,18 +575,13 @@ def _write_overview(workbook: Workbook, today: date | None, formats: _Formats) -
     for row, height in overview.tall_rows().items():
         ws.set_row(row - 1, height * _DEFAULT_ROW_POINTS)
     first_row, column = overview.verdict_column()
-    for text, colour in _VERDICT_COLOURS:
+    for text, look in VERDICT_FORMATS.items():
         ws.conditional_format(
             first_row - 1,
             column - 1,
             ws.xls_rowmax - 1,
             column - 1,
-            {
-                "type": "cell",
-                "criteria": "==",
-                "value": f'"{text}"',
-                "format": formats.get(**_COLOURS[colour]),
-            },
+            {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": formats.get(**look)},
         )
     for spec in overview.charts(schema.OVERSIKT):
         chart = workbook.add_chart({"type": spec.kind})
