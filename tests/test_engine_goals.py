@@ -10,6 +10,8 @@ import pytest
 from helpers import TODAY, contract, flatten, follow_up, goal, run, setting
 
 from avtalsbok.core import schema
+from avtalsbok.core.book import BookInput
+from avtalsbok.core.engine import evaluate
 from avtalsbok.core.goals import Share, achieved, total
 from avtalsbok.core.overview import GOALS_TITLE, OWNERS_TITLE, block_positions
 
@@ -134,6 +136,24 @@ def test_bad_goal_rows_are_located_findings_and_stay_off_the_overview() -> None:
     assert [g.row for g in r.figures.goals] == [6, 8, 9]
     assert r.figures.goals[0].achieved is False
     assert r.figures.goals[2].measure == "Fel i arbetsboken"
+
+
+def test_a_row_with_only_the_officers_own_column_is_blank_on_sheets_without_computed_columns() -> (
+    None
+):
+    """A note in a column of the officer's own on `Mål` or `Index`, nothing else on the row."""
+    sheets = {
+        schema.AVTAL: [contract()],
+        schema.MAL: [
+            {**goal("Öppna avvikelser", 0, "Högst"), "Egen anteckning": None},
+            {"Mått": None, "Egen anteckning": "Att diskutera"},
+        ],
+        schema.INDEX: [
+            {"Serie": None, "Månad": None, "Värde": None, "Egen anteckning": "Hämtas från SCB"}
+        ],
+    }
+    r = evaluate(BookInput.from_records(sheets), today=TODAY)
+    assert (r.findings, [g.row for g in r.figures.goals]) == ([], [2])
 
 
 def test_a_book_without_goals_runs_as_before() -> None:

@@ -211,6 +211,9 @@ def computed_rows(
         },
     }
     for name, blank in rows.blank.items():
+        cleared = computed.get(name)
+        if cleared is None:  # a sheet without computed columns (Index, Mål): nothing to clear
+            continue
         for excel_row in blank:
-            computed[name][excel_row] = None
+            cleared[excel_row] = None
     return computed
