@@ -186,3 +186,45 @@ def test_many_books_parts_add_up_and_a_share_is_recomputed() -> None:
     assert total([Share(3), Share(4)]) == Share(7)
     assert (achieved(together, 68.3, "Minst"), achieved(together, 68.4, "Minst")) == (True, False)
     assert achieved(Share(0, 0), 0, "Högst") is None
+
+
+def test_a_percentage_goal_may_be_100_and_one_measure_may_have_a_goal_per_period() -> None:
+    r = run(
+        [contract()],
+        goals=[
+            goal("Uppföljningstäckning (%)", 100, period="2025"),
+            goal("Uppföljningstäckning (%)", 100.5, period="2026"),
+            goal("Uppföljningstäckning (%)", 90, period="VT 2026"),
+        ],
+    )
+    assert [(f.row, f.code, f.value, f.message) for f in r.findings] == [
+        (
+            3,
+            "goal-percent-range",
+            100.5,
+            "Målet 100,5 för Uppföljningstäckning (%) är en andel i procent och måste ligga "
+            "mellan 0 och 100.",
+        )
+    ]
+
+
+def test_a_goal_set_twice_names_the_row_of_the_first() -> None:
+    r = run(
+        [contract()],
+        goals=[goal("Öppna avvikelser", 0, "Högst"), goal("Öppna avvikelser", 1, "Högst")],
+    )
+    assert [(f.row, f.column, f.value, f.message) for f in r.findings] == [
+        (
+            3,
+            "A",
+            "Öppna avvikelser",
+            "Det finns redan ett mål för Öppna avvikelser med samma period på rad 2. Båda visas "
+            "på Översikt; ta bort det som inte gäller.",
+        )
+    ]
+
+
+def test_a_result_keeps_the_goals_direction_and_comment() -> None:
+    row = {**goal("Öppna avvikelser", 2, "Högst", "2025"), "Kommentar": "Enligt planen"}
+    (result,) = run([contract()], goals=[row]).figures.goals
+    assert (result.direction, result.comment, result.row) == ("Högst", "Enligt planen", 2)

@@ -222,7 +222,7 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
     "invalid-number": (E, "{quoted} är inget tal. Skriv målet som ett tal, t.ex. 95."),
     "goal-percent-range": (
         E,
-        "Målet {value} för {measure} är en andel i procent och måste ligga mellan 0 och 100.",
+        "Målet {target} för {measure} är en andel i procent och måste ligga mellan 0 och 100.",
     ),
     "duplicate-goal": (
         W,

@@ -178,7 +178,14 @@ def check_goals(goals: Sequence[Goal], columns: ColumnMap) -> list[Finding]:
             continue
         if is_percent(g.measure) and g.target > 100:
             found.append(
-                columns.at("target", g.row, "goal-percent-range", g.target, measure=g.measure)
+                columns.at(
+                    "target",
+                    g.row,
+                    "goal-percent-range",
+                    g.target,
+                    measure=g.measure,
+                    target=f"{g.target:g}".replace(".", ","),
+                )
             )
         key = (g.measure, period_key(g.period))
         if key in first:
