@@ -226,5 +226,6 @@ def test_a_goal_set_twice_names_the_row_of_the_first() -> None:
 
 def test_a_result_keeps_the_goals_direction_and_comment() -> None:
     row = {**goal("Öppna avvikelser", 2, "Högst", "2025"), "Kommentar": "Enligt planen"}
-    (result,) = run([contract()], goals=[row]).figures.goals
-    assert (result.direction, result.comment, result.row) == ("Högst", "Enligt planen", 2)
+    first, second = run([contract()], goals=[row, goal("Fel i arbetsboken", 0)]).figures.goals
+    assert (first.direction, first.comment, first.row) == ("Högst", "Enligt planen", 2)
+    assert (second.direction, second.comment, second.period) == ("Minst", "", "")
