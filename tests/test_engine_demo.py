@@ -35,11 +35,21 @@ def compact(r: Result) -> dict[str, Any]:
         "tiers": [list(t) for t in r.figures.tiers],
         "months": [[m.isoformat(), n] for m, n in r.figures.months],
         "plan": [[display_value(v) for v in row.cells()] for row in r.plan[:20]],
+        "goals": [list(g.cells()) for g in r.figures.goals],
     }
 
 
 def test_the_demo_is_evaluated_at_its_own_date(result: Result) -> None:
     assert result.today == demo.DEMO_TODAY
+
+
+def test_the_demo_meets_some_of_its_goals_and_misses_others(result: Result) -> None:
+    reached = Counter(g.achieved_text for g in result.figures.goals)
+    assert reached["Ja"] >= 2 and reached["Nej"] >= 2
+    # One exactly at its target: five deviations at risk of sanctions, at most five.
+    assert ("Avvikelser med sanktionsrisk", 5, 5, "Ja", "2026") in [
+        g.cells() for g in result.figures.goals
+    ]
 
 
 def test_the_demo_matches_its_golden_summary(result: Result) -> None:

@@ -4,7 +4,7 @@
 with suppliers (`register.py`), follow-up history, deviations at every step of the escalation
 ladder and a partly written event log (`history.py`), drawn from the names and phrases of
 `catalogue.py` and `phrases.py`, the extensions used, price adjustment terms and published index
-values (`terms.py`), and (on request) a handful of typical officer mistakes
+values (`terms.py`), a few goals (`rows.py`), and (on request) a handful of typical officer mistakes
 (`mistakes.py`, listed in `MISTAKES`). Same arguments → identical rows, so demo runs, tests and
 benchmarks are reproducible.
 """
@@ -21,7 +21,7 @@ from .catalogue import EMAIL_DOMAIN, REPORT_RECIPIENT
 from .history import History
 from .mistakes import MIN_CONTRACTS_WITH_MISTAKES, MISTAKES, Mistake, plant_mistakes
 from .register import Register
-from .rows import contract_row, deviation_row, follow_up_row, log_row, settings_rows
+from .rows import contract_row, deviation_row, follow_up_row, goal_rows, log_row, settings_rows
 from .terms import index_rows
 
 __all__ = [
@@ -51,7 +51,7 @@ def generate(
 ) -> dict[str, list[dict[str, Any]]]:
     """The demo book's input sheets: {sheet: [row as {header: value as Excel holds it}]}.
 
-    Sheets `Avtal`, `Uppföljningar`, `Avvikelser`, `Händelselogg`, `Index` and
+    Sheets `Avtal`, `Uppföljningar`, `Avvikelser`, `Händelselogg`, `Index`, `Mål` and
     `Inställningar`, input columns only (the engine computes the rest). Dates are `date`, log
     times `datetime`, amounts and whole numbers `float`, Ja/Nej text, blank cells None.
     `Inställningar` sets `Idag` to `today`. With `mistakes`, the rows in `MISTAKES` hold
@@ -84,6 +84,7 @@ def generate(
         schema.AVVIKELSER: [deviation_row(d) for d in deviations],
         schema.HANDELSELOGG: [log_row(r) for r in log],
         schema.INDEX: index_rows(today),
+        schema.MAL: goal_rows(today),
         schema.INSTALLNINGAR: settings_rows(today),
     }
     if mistakes:

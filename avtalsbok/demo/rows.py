@@ -84,6 +84,7 @@ _LOG_KEYS = (
     "step_taken",
 )
 _SETTING_KEYS = ("key", "value", "description")
+_GOAL_KEYS = ("measure", "target", "direction", "period", "comment")
 
 
 def _headers(sheet: schema.SheetDef, keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -95,6 +96,18 @@ _FOLLOW_UP_HEADERS = _headers(schema.UPPFOLJNINGAR_SHEET, _FOLLOW_UP_KEYS)
 _DEVIATION_HEADERS = _headers(schema.AVVIKELSER_SHEET, _DEVIATION_KEYS)
 _LOG_HEADERS = _headers(schema.HANDELSELOGG_SHEET, _LOG_KEYS)
 _SETTING_HEADERS = _headers(schema.INSTALLNINGAR_SHEET, _SETTING_KEYS)
+_GOAL_HEADERS = _headers(schema.MAL_SHEET, _GOAL_KEYS)
+
+#: The demo's goals for the year of its `Idag`: (measure, target, direction, comment). Fixed,
+#: not drawn: the 700-contract book meets some and misses others (one exactly at its target).
+_GOALS = (
+    ("Uppföljningstäckning (%)", 95.0, "Minst", "Verksamhetsplanen"),
+    ("Andel uppföljda avtal med hållbarhetsvillkor (%)", 90.0, "Minst", "Verksamhetsplanen"),
+    ("Stickprov genomförda", 20.0, "Minst", "Revisioner av leverantörer med hög risk"),
+    ("Försenade åtgärdsplaner", 5.0, "Högst", None),
+    ("Avvikelser med sanktionsrisk", 5.0, "Högst", None),
+    ("Fel i arbetsboken", 0.0, "Högst", "Rätta allt på bladet Fel"),
+)
 
 
 def _how_to_order(c: Contract) -> str:
@@ -178,6 +191,16 @@ def deviation_row(d: Deviation) -> dict[str, Any]:
 def log_row(values: tuple[Any, ...]) -> dict[str, Any]:
     """A log row of the demo's history (which records no `Steg taget`)."""
     return dict(zip(_LOG_HEADERS, (*values, None), strict=True))
+
+
+def goal_rows(today: date) -> list[dict[str, Any]]:
+    """The demo's goals on `Mål`, for the calendar year of `today`."""
+    return [
+        dict(
+            zip(_GOAL_HEADERS, (measure, target, direction, str(today.year), comment), strict=True)
+        )
+        for measure, target, direction, comment in _GOALS
+    ]
 
 
 def settings_rows(today: date) -> list[dict[str, Any]]:
