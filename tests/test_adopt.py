@@ -139,6 +139,23 @@ def test_a_second_init_writes_nothing(tmp_path: Path) -> None:
     assert path.read_bytes() == bytes_before and path.stat().st_mtime_ns == stamp
 
 
+def test_a_book_calamine_cannot_open_is_adopted_from_what_openpyxl_read(tmp_path: Path) -> None:
+    path = register(tmp_path / "register.xlsx")
+    # The workbook part under another name, found through the package's relationships: valid,
+    # but calamine looks for xl/workbook.xml and gives up ("Cannot detect file format").
+    moved = {"xl/workbook.xml": "xl/bok.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/bok.xml.rels"}
+    parts = entries(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            if name in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"xl/workbook.xml", b"xl/bok.xml")
+            z.writestr(moved.get(name, name), data)
+    code, said = init(path)
+    assert code == 0 and said.startswith(f"{path} är nu en avtalsbok.")
+    assert "Mina anteckningar" in openpyxl.load_workbook(path).sheetnames
+    assert init(path)[1].strip() == f"{path} är redan en avtalsbok: inget ändrades."
+
+
 def settings_of(path: Path) -> dict[Any, Any]:
     ws = openpyxl.load_workbook(path)[schema.INSTALLNINGAR]
     return {row[0]: row[1] for row in ws.iter_rows(values_only=True)}

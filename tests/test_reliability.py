@@ -329,6 +329,17 @@ def test_calamine_panic_on_a_report_is_a_message_and_exit_2(
     assert not outbox.exists()
 
 
+def test_calamine_panic_on_a_book_is_read_past_and_the_cell_is_a_finding(tmp_path: Path) -> None:
+    path = book_with_contracts(tmp_path / "avtal.xlsx")
+    # Startdatum 2023-01-01, a date cell: calamine panics turning -1e308 into a date.
+    replace_in_zip(path, b"<v>44927</v>", b"<v>-1e308</v>")
+    with pytest.raises(BaseException, match="out of bounds"):
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Avtal").to_python()
+    code, text = cli("check", str(path), "--today", TODAY, "--json")
+    assert code == 1
+    assert (2, "J", "invalid-date") in located(strict_json(text))
+
+
 # --- found by the fuzz test -----------------------------------------------------------------------
 
 

@@ -24,16 +24,16 @@ an empty plan: adopting twice changes nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from os import PathLike
-from pathlib import Path
 from typing import Any
 
 from ..core import schema
 from ..core.book import BookInput, SheetInput
-from ..core.findings import Level
+from ..core.findings import Finding, Level
 from ..core.output import Grid, SheetCells, WritePlan, locate_columns
 from ..core.overview import empty_grid
 from ..core.settings import COUNTED_FROM_KEY, DEFINITIONS
@@ -222,11 +222,10 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
 
     Nothing is written when the book cannot be adopted or already is an avtalsbok.
     """
-    from python_calamine import CalamineWorkbook
-
     from .atomic import file_stamp
-    from .reader import read_book
+    from .reader import MAX_UNCOMPRESSED, read_book
     from .runner import apply_plan
+    from .sniff import sniff
 
     try:
         stamp: tuple[int, int] | None = file_stamp(path)
@@ -236,9 +235,13 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
     problems = blocking(book)
     if problems:
         return Adoption(problems, [])
-    with Path(path).open("rb") as stream, CalamineWorkbook.from_filelike(stream) as workbook:
-        names: list[Any] = workbook.sheet_names
-    plan = adoption_plan(book, [str(n) for n in names], today or date.today())
+    # Every sheet's name as the file-format layer reads workbook.xml: calamine may not read a
+    # book the reader read with openpyxl.
+    package = sniff(os.fspath(path), max_uncompressed=MAX_UNCOMPRESSED)
+    if isinstance(package, Finding):  # the file changed since it was read
+        return Adoption([package.message], [])
+    names = [*package.sheets, *package.other_sheets]
+    plan = adoption_plan(book, names, today or date.today())
     lines = describe(plan, book)
     if lines:
         apply_plan(path, plan, read_stamp=stamp)

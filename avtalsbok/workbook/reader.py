@@ -26,6 +26,7 @@ from ..core.findings import Finding
 from ..ooxml.refs import column_letter, letters_value
 from ..ooxml.serials import as_1904
 from . import sniff
+from .panics import ReaderPanic, panics_as_errors
 
 #: One row as a parser gives it: (Excel row number, column number of its first value, values).
 GridRow = tuple[int, int, Sequence[Any]]
@@ -35,6 +36,8 @@ _ERROR_CELL = re.compile(
     rb"<v>([^<]*)</v>"
 )
 
+#: Bytes a workbook may unpack to before it is refused unread.
+MAX_UNCOMPRESSED = 400 * 1024**2
 #: Rows from the first non-empty one in which the header row is looked for.
 HEADER_SEARCH_ROWS = 10
 #: Known headers a row needs to be taken as the header row.
@@ -75,7 +78,7 @@ def read_book(
     path: str | os.PathLike[str],
     *,
     max_rows: int = 1_000_000,
-    max_uncompressed: int = 400 * 1024**2,
+    max_uncompressed: int = MAX_UNCOMPRESSED,
 ) -> BookInput:
     """The input sheets of the workbook at `path`, or the finding that says why it can't be read.
 
@@ -255,7 +258,7 @@ def _read_calamine(
     grids: dict[str, list[list[Any]]] = {}
     texts: dict[str, str | None] = {}
     try:
-        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+        with panics_as_errors(), CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
             for canonical, actual in wanted.items():
                 sheet = book.get_sheet_by_name(actual)
                 rows = _calamine_rows(sheet, errors[canonical])
@@ -266,10 +269,9 @@ def _read_calamine(
             for canonical, (actual, scan) in (shown or {}).items():
                 rows = _calamine_rows(book.get_sheet_by_name(actual), scan.errors)
                 grids[canonical] = _from_a1(_dates_as_1904(rows) if as_1904 else rows)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # a Rust panic inside calamine arrives as a BaseException
-        return f"{type(exc).__name__}: {exc}"[:200]
+    except Exception as exc:  # calamine's own error types, and a panic as `ReaderPanic`
+        detail = str(exc) if isinstance(exc, ReaderPanic) else f"{type(exc).__name__}: {exc}"
+        return detail[:200]
     return sheets, grids
 
 
