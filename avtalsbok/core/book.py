@@ -24,7 +24,9 @@ class SheetInput:
     `headers` maps column letter → header text exactly as it stands in the book (every
     non-empty header cell, the officer's own columns included). `rows` skips blank rows.
     `max_column` is the last used column (1-based) of the header row and data, so new
-    computed columns can be added after it.
+    computed columns can be added after it. `formulas` holds the cells (Excel row, column
+    number) of the computed columns that hold a formula, where the reader can tell (the file
+    reader of a plain sheet); the values in `rows` are then what the formula showed.
     """
 
     name: str
@@ -33,6 +35,7 @@ class SheetInput:
     rows: list[RawRow]
     max_column: int = 0
     max_row: int = 0
+    formulas: frozenset[tuple[int, int]] = frozenset()
 
     @classmethod
     def from_records(

@@ -217,6 +217,10 @@ CATALOGUE: dict[str, tuple[Level, str]] = {
         W,
         "Steg taget ({value}) ligger före Upptäckt ({detected}); kontrollera datumet.",
     ),
+    "typed-in-computed": (
+        W,
+        "{what} ersätts vid nästa uppdatering: kolumnen räknas fram av avtalsboken.{instead}",
+    ),
     # --- goals (the Mål sheet) ----------------------------------------------------------
     "not-in-list": (E, "{quoted} finns inte i listan för {header}. Välj något av: {allowed}."),
     "invalid-number": (E, "{quoted} är inget tal. Skriv målet som ett tal, t.ex. 95."),

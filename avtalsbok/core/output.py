@@ -126,8 +126,9 @@ def plan_writes(
     row's `Kontroll` only), `sheets` the other sheets written – the regenerated ones and
     `Händelselogg` – to these names; None writes all of them. With `changes_only` the plan
     holds only what changes what the book shows (`shown.same_shown`): a computed cell that
-    already shows its new value is left out, and so is a regenerated sheet the reader read
-    (`book.shown`) whose new grid shows what it shows, its time stamp (`overview.STAMP`) aside.
+    already shows its new value is left out (unless it holds a formula), and so is a
+    regenerated sheet the reader read (`book.shown`) whose new grid shows what it shows, its
+    time stamp (`overview.STAMP`) aside.
     """
     plan = WritePlan()
     for sheet_name, rows in result.computed.items():
@@ -203,8 +204,10 @@ def _changed_cells(
 ) -> dict[int, dict[int, Any]]:
     """Excel row → {column number: value} of the computed cells (`values` of each row's record,
     `cleared` for a row whose record is None) whose value differs from what the cell shows now
-    (a column the book lacks shows nothing)."""
+    (a column the book lacks shows nothing). A cell that holds a formula is always written: what
+    it shows now is the formula's, and the run replaces the formula."""
     read: dict[int, dict[str, Any]] = dict(sheet.rows)
+    formulas = sheet.formulas
     # Each column's header as it stands in the book is the key of its cells in the rows as
     # read, unless an earlier column has the same header (its cells are then not known here,
     # and the column is written whole).
@@ -223,8 +226,10 @@ def _changed_cells(
         new_values = cleared if record is None else values(record)
         for (number, header, unknown), new in zip(headers, new_values, strict=True):
             old = before.get(header) if header is not None else None
-            if not unknown and (
-                (old.__class__ is new.__class__ and old == new) or same_shown(old, new)
+            if (
+                not unknown
+                and ((old.__class__ is new.__class__ and old == new) or same_shown(old, new))
+                and not (formulas and (excel_row, number) in formulas)
             ):
                 continue
             if changed is None:

@@ -28,6 +28,7 @@ from .schedule import contract_status, extension_deadline, schedule
 from .settings import parse_settings
 from .state import ContractState, DeviationState, Rows, RunContext
 from .tiers import assign_tiers
+from .typedin import typed_in
 from .validate import parse_sheet
 
 T = TypeVar("T")
@@ -58,7 +59,8 @@ def context(
 
 
 def parse(book: BookInput) -> Staged[Rows]:
-    """The data sheets as typed rows; every unreadable cell is a located finding."""
+    """The data sheets as typed rows; every unreadable cell is a located finding, and so is
+    every computed cell holding what the engine never writes there (`typedin`)."""
     found: list[Finding] = []
     columns = {}
     blank: dict[str, list[int]] = {}
@@ -77,6 +79,9 @@ def parse(book: BookInput) -> Staged[Rows]:
     deviations: list[Deviation] = sheet(schema.AVVIKELSER, Deviation)
     index: list[IndexValueRow] = sheet(schema.INDEX, IndexValueRow)
     goals: list[Goal] = sheet(schema.MAL, Goal)
+    for name, definition in schema.DATA_SHEETS.items():
+        if definition.computed_columns:
+            found.extend(typed_in(name, book.sheets.get(name), columns[name]))
     log, log_found = _log_entries(book)
     by_id: dict[str, Contract] = {}
     for c in contracts:

@@ -35,6 +35,8 @@ _ERROR_CELL = re.compile(
     rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*? t="e"[^<>]*>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?'
     rb"<v>([^<]*)</v>"
 )
+# A cell that holds a formula (a shared formula's other cells hold an empty `<f .../>`).
+_FORMULA_CELL = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*><f[\s>/]')
 
 #: Bytes a workbook may unpack to before it is refused unread.
 MAX_UNCOMPRESSED = 400 * 1024**2
@@ -94,6 +96,7 @@ def read_book(
         max_cells=MAX_CELLS,
         max_text=MAX_TEXT,
         errors=_error_cells,
+        formulas=_formula_cells,
     )
     package = sniff.sniff(location, max_uncompressed=max_uncompressed, scan=request)
     if isinstance(package, Finding):
@@ -127,11 +130,14 @@ def read_book(
         scan.plain and scan.cells <= MAX_CELLS and scan.text is not None for scan in scans.values()
     )
     errors = {canonical: scans[part].errors for canonical, part in parts.items()}
+    formulas = {canonical: scans[part].formulas for canonical, part in parts.items()}
     # calamine takes only `1` and `true` for a 1904 book; the book's own rule (`ooxml.serials`)
     # also takes them padded with white space: calamine's dates of such a book are moved.
     moved = package.date1904 and package.date1904_written not in ("1", "true")
     by_calamine = (
-        _read_calamine(package.data, wanted, errors, moved, shown) if calamine_can else None
+        _read_calamine(package.data, wanted, errors, formulas, moved, shown)
+        if calamine_can
+        else None
     )
     grids: dict[str, list[list[Any]]] = {}
     if isinstance(by_calamine, tuple):
@@ -140,7 +146,7 @@ def read_book(
         by_openpyxl = _read_openpyxl(package.data, wanted, max_rows, complaint=by_calamine)
         if isinstance(by_openpyxl, Finding):
             return _unreadable(name, by_openpyxl)
-        sheets = _sheet_inputs(wanted, by_openpyxl)
+        sheets = _sheet_inputs(wanted, by_openpyxl, formulas)
 
     book = _book(name, sheet_names, sheets, package.date1904)
     book.shown.update(grids)
@@ -164,11 +170,14 @@ def book_from_grids(
 
 
 def _sheet_inputs(
-    sheet_names: Mapping[str, str], grids: Mapping[str, Iterable[GridRow]]
+    sheet_names: Mapping[str, str],
+    grids: Mapping[str, Iterable[GridRow]],
+    formulas: Mapping[str, frozenset[tuple[int, int]]] | None = None,
 ) -> dict[str, SheetInput]:
     texts: dict[str, str | None] = {}
+    cells = formulas or {}
     return {
-        c: _sheet_input(sheet_names[c], schema.DATA_SHEETS[c], grid, texts)
+        c: _sheet_input(sheet_names[c], schema.DATA_SHEETS[c], grid, texts, cells.get(c))
         for c, grid in grids.items()
     }
 
@@ -238,10 +247,20 @@ def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
     }
 
 
+def _formula_cells(data: bytes) -> frozenset[tuple[int, int]]:
+    """(row, column) of each cell of a plain sheet's XML that holds a formula."""
+    if b"<f" not in data:
+        return frozenset()
+    return frozenset(
+        (int(row), letters_value(letters.decode())) for letters, row in _FORMULA_CELL.findall(data)
+    )
+
+
 def _read_calamine(
     data: bytes,
     wanted: dict[str, str],
     errors: dict[str, dict[tuple[int, int], str]],
+    formulas: dict[str, frozenset[tuple[int, int]]],
     as_1904: bool = False,
     shown: Mapping[str, tuple[str, sniff.SheetScan]] | None = None,
 ) -> tuple[dict[str, SheetInput], dict[str, list[list[Any]]]] | str:
@@ -250,6 +269,7 @@ def _read_calamine(
 
     calamine reads a cell showing a formula error as empty; `errors` (sheet → (row, column) →
     error text) puts the error back, so the officer hears of `#N/A`, not of a missing value.
+    `formulas` (sheet → cells that hold a formula) goes with the sheet (`SheetInput.formulas`).
     The rows are taken one at a time as calamine converts them, so only what a sheet keeps is
     ever held, not every cell of its grid. `as_1904`: the book is a 1904 book that calamine
     takes for a 1900 one, so each date it gives is moved to the 1904 system.
@@ -264,7 +284,9 @@ def _read_calamine(
                 rows = _calamine_rows(sheet, errors[canonical])
                 if as_1904:
                     rows = _dates_as_1904(rows)
-                sheets[canonical] = _sheet_input(actual, schema.DATA_SHEETS[canonical], rows, texts)
+                sheets[canonical] = _sheet_input(
+                    actual, schema.DATA_SHEETS[canonical], rows, texts, formulas[canonical]
+                )
                 del sheet, rows  # its cells go before the next sheet's are read
             for canonical, (actual, scan) in (shown or {}).items():
                 rows = _calamine_rows(book.get_sheet_by_name(actual), scan.errors)
@@ -367,12 +389,17 @@ def _stream_rows(sheet: str, rows: Iterable[Sequence[Any]], max_rows: int) -> li
 
 
 def _sheet_input(
-    name: str, sheet: schema.SheetDef, grid: Iterable[GridRow], texts: dict[str, str | None]
+    name: str,
+    sheet: schema.SheetDef,
+    grid: Iterable[GridRow],
+    texts: dict[str, str | None],
+    formulas: frozenset[tuple[int, int]] | None = None,
 ) -> SheetInput:
     """A sheet's header row, headers by column letter, and non-blank data rows by header.
 
     `texts` keeps each distinct text once across the book (a supplier or a category repeats
-    on thousands of rows); an empty cell (calamine's "") becomes None.
+    on thousands of rows); an empty cell (calamine's "") becomes None. Of `formulas` (the
+    cells that hold a formula), those in the sheet's computed columns below the header are kept.
     """
     if not texts:
         texts[""] = None
@@ -447,7 +474,28 @@ def _sheet_input(
         rows=rows,
         max_column=max_column,
         max_row=max_row,
+        formulas=_computed_cells(formulas, header_row, headers, sheet),
     )
+
+
+def _computed_cells(
+    cells: frozenset[tuple[int, int]] | None,
+    header_row: int,
+    headers: Mapping[str, str],
+    sheet: schema.SheetDef,
+) -> frozenset[tuple[int, int]]:
+    """The `cells` (row, column) below the header row in a column whose header is one of the
+    sheet's computed columns."""
+    if not cells:
+        return frozenset()
+    lookup = schema.header_lookup(sheet)
+    computed = {c.key for c in sheet.computed_columns}
+    columns = {
+        letters_value(letter)
+        for letter, text in headers.items()
+        if lookup.get(schema.normalize_header(text)) in computed
+    }
+    return frozenset(cell for cell in cells if cell[0] > header_row and cell[1] in columns)
 
 
 def _header_index(head: list[GridRow], lookup: dict[str, str]) -> int:

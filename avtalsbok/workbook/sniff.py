@@ -116,7 +116,8 @@ class SheetScan:
     parser building a dense grid allocates); `text` bounds the bytes of shared-string text that the
     cells copy (a string used in a thousand cells counts a thousand times), exact whenever it
     exceeds the reader's text limit, and None when it may exceed it but cannot be counted.
-    `errors` is what the request's `errors` found in the part (see `ScanRequest`).
+    `errors` and `formulas` are what the request's `errors` and `formulas` found in the part
+    (see `ScanRequest`).
     """
 
     plain: bool
@@ -125,6 +126,7 @@ class SheetScan:
     cells: int = 0
     text: int | None = 0
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,9 @@ class ScanRequest:
     """The worksheets `sniff` is to measure as it checks them, and the reader's limits.
 
     `choose` picks the parts from the book's sheets (name as it stands → worksheet part);
-    figures are exact where a limit is in reach, else bounds (see `SheetScan`). `errors` is the
-    reader's own look at a plain sheet's XML while it is unpacked here (the cells it reads in
-    its own way, by (row, column)).
+    figures are exact where a limit is in reach, else bounds (see `SheetScan`). `errors` and
+    `formulas` are the reader's own looks at a plain sheet's XML while it is unpacked here (the
+    cells it reads in its own way, and the cells that hold a formula, by (row, column)).
     """
 
     choose: Callable[[dict[str, str]], Iterable[str]]
@@ -142,6 +144,7 @@ class ScanRequest:
     max_cells: int
     max_text: int
     errors: Callable[[bytes], dict[tuple[int, int], str]] = lambda _: {}
+    formulas: Callable[[bytes], frozenset[tuple[int, int]]] = lambda _: frozenset()
 
 
 class _Refused(Exception):
@@ -503,6 +506,7 @@ def _scan_sheet(data: bytes, strings: _SharedStrings | None, scan: ScanRequest) 
         cells=cells,
         text=_copied_text(data, strings, cells, max_text),
         errors=scan.errors(data),
+        formulas=scan.formulas(data),
     )
 
 
