@@ -24,7 +24,7 @@ if [ "${1:-}" = --score ]; then
 fi
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
-    modules=(calendar cells checks deviations figures schedule stages tiers)
+    modules=(calendar cells datecells optioncells checks deviations figures schedule stages tiers)
 fi
 for m in "${modules[@]}"; do
     [ -f "avtalsbok/core/$m.py" ] || { echo "no module avtalsbok/core/$m.py" >&2; exit 2; }

@@ -13,15 +13,13 @@ from avtalsbok.core.cells import (
     CellError,
     luhn_digit,
     parse_amount,
-    parse_date,
-    parse_datetime,
     parse_email,
-    parse_extension_option,
     parse_int,
-    parse_month,
     parse_org_number,
     parse_text,
 )
+from avtalsbok.core.datecells import parse_date, parse_datetime, parse_month
+from avtalsbok.core.optioncells import parse_extension_option
 
 
 def code_of(parse: Any, value: Any) -> str:

@@ -11,24 +11,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from avtalsbok.core import cells, findings, schema
+from avtalsbok.core import cells, datecells, findings, optioncells, schema
 from avtalsbok.core.cells import (
     CellError,
-    ExtensionOption,
     luhn_digit,
     parse_amount,
     parse_bool,
     parse_choice,
-    parse_date,
-    parse_datetime,
     parse_email,
-    parse_extension_option,
     parse_int,
-    parse_month,
-    parse_months,
     parse_org_number,
     parse_text,
 )
+from avtalsbok.core.datecells import parse_date, parse_datetime, parse_month
+from avtalsbok.core.optioncells import ExtensionOption, parse_extension_option, parse_months
 
 
 def error(parse: Callable[..., Any], value: Any, *args: Any) -> tuple[str, dict[str, Any]]:
@@ -717,7 +713,10 @@ def test_each_code_formats_its_catalogue_message(
 
 
 def test_the_examples_cover_every_code_the_module_names() -> None:
-    source = Path(cells.__file__).read_text(encoding="utf-8")
+    source = "".join(
+        Path(str(module.__file__)).read_text(encoding="utf-8")
+        for module in (cells, datecells, optioncells)
+    )
     named = set(re.findall(r'CellError\(\s*"([a-z-]+)"', source))
     named |= set(re.findall(r'\(\s*"([a-z-]+)",\s*\{', source))
     assert named == {code for code, _, _ in CODE_EXAMPLES}

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from avtalsbok.core import cells, models, schema
+from avtalsbok.core import cells, datecells, models, schema
 
 VALUES = st.one_of(
     st.none(),
@@ -25,12 +25,12 @@ VALUES = st.one_of(
 
 CASES: list[tuple[Any, Any]] = [
     (models.Text, cells.parse_text),
-    (models.Day, cells.parse_date),
-    (models.Moment, cells.parse_datetime),
+    (models.Day, datecells.parse_date),
+    (models.Moment, datecells.parse_datetime),
     (models.Amount, cells.parse_amount),
     (models.Flag, cells.parse_bool),
     (models.Email, cells.parse_email),
-    (models.Month, cells.parse_month),
+    (models.Month, datecells.parse_month),
     (
         models.Contract.__pydantic_fields__["probability"].rebuild_annotation(),
         lambda v: cells.parse_int(v, 1, 4),

@@ -19,7 +19,7 @@ from ooxmlbooks import rewrite_parts
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, to_excel
 
-from avtalsbok.core.cells import parse_date
+from avtalsbok.core.datecells import parse_date
 from avtalsbok.ooxml.refs import MAX_COL, column_letter, column_number, parse_cell_ref
 from avtalsbok.ooxml.serials import is_true, to_serial
 from avtalsbok.workbook.reader import read_book

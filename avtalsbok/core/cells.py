@@ -5,6 +5,11 @@ Officers type dates, amounts and yes/no answers in many ways. Every parser takes
 the usable value, and a warning `(code, params)` when text had to be interpreted. A value that
 cannot be used raises `CellError` with a finding code from `findings.CATALOGUE`; user data never
 raises anything else. Blank cells (None, empty or whitespace-only text) give `(None, None)`.
+
+This module holds what every parser shares (the error, the warning, cleaning text) and the
+parsers of text, amounts, yes/no, whole numbers, organisation numbers, e-mail addresses and
+dropdown choices. Dates and months of the year are in `datecells`, extension options and
+months written with their unit in `optioncells`, the price-adjustment cells in `indexcells`.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -59,7 +63,7 @@ _EXCEL_ERRORS = frozenset(
 
 
 #: Longest text worth trying to read as a date, amount, number or option.
-_MAX_TEXT = 100
+MAX_TEXT = 100
 
 
 _PLAIN_SPACES = str.maketrans(dict.fromkeys(_ODD_SPACES, " "))
@@ -69,7 +73,7 @@ PLAIN_TEXT = re.compile("[^\\s#{0}](?:[^{0}]*[^\\s{0}])?".format("".join(_ODD_SP
 _HAS_ODD_SPACE = re.compile("[" + "".join(_ODD_SPACES) + "]")
 
 
-def _clean(s: str) -> str:
+def clean(s: str) -> str:
     """Text with odd spaces made plain and the ends stripped."""
     if not s.isascii() and _HAS_ODD_SPACE.search(s):
         s = s.translate(_PLAIN_SPACES)
@@ -91,6 +95,12 @@ def _swedish_number(x: float) -> str:
     return text.replace(",", " ").replace(".", ",")
 
 
+def timestamp_text(v: datetime) -> str:
+    """A date-time as text: `2025-03-14 09:30`, seconds only when there are any."""
+    spec = "minutes" if not (v.second or v.microsecond) else "seconds"
+    return v.isoformat(sep=" ", timespec=spec)
+
+
 # ---------------------------------------------------------------------------------------------
 # Text
 
@@ -100,7 +110,7 @@ def parse_text(v: Any) -> tuple[str | None, Warn]:
     if v is None:
         return None, None
     if type(v) is str:
-        s = _clean(v)
+        s = clean(v)
         if not s:
             return None, None
         if s in _EXCEL_ERRORS:
@@ -120,7 +130,7 @@ def parse_text(v: Any) -> tuple[str | None, Warn]:
     if isinstance(v, datetime):
         if v.time() == time():
             return v.date().isoformat(), None
-        return _timestamp_text(v), None
+        return timestamp_text(v), None
     if isinstance(v, date):
         return v.isoformat(), None
     if isinstance(v, time):
@@ -128,195 +138,6 @@ def parse_text(v: Any) -> tuple[str | None, Warn]:
     if isinstance(v, str):
         return parse_text(str(v))
     raise CellError("invalid-text")
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates
-
-_MONTH_NAMES: dict[str, int] = {
-    "januari": 1,
-    "jan": 1,
-    "january": 1,
-    "februari": 2,
-    "feb": 2,
-    "february": 2,
-    "mars": 3,
-    "mar": 3,
-    "march": 3,
-    "april": 4,
-    "apr": 4,
-    "maj": 5,
-    "may": 5,
-    "juni": 6,
-    "jun": 6,
-    "june": 6,
-    "juli": 7,
-    "jul": 7,
-    "july": 7,
-    "augusti": 8,
-    "aug": 8,
-    "august": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "okt": 10,
-    "october": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
-
-_TIME = r"(?:[ t]([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2})(?:[.,]([0-9]{1,6}))?)?)?"
-#: 2024-05-07, 2024/05/07, 2024.05.07, optionally with a time.
-_YMD = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})" + _TIME)
-#: 20240507
-_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
-#: 07.05.2024, 7/5/2024, 7-5-2024 (day first, as in Sweden), optionally with a time.
-_DMY = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})" + _TIME)
-#: 7 maj 2024, 7:e maj 2024, den 7 jan. 2024, tisdag 7 maj 2024 (after case folding).
-_TEXT_DATE = re.compile(
-    r"(?:[a-zåäö]+dag(?:en)?,?\s+)?(?:den\s+)?([0-9]{1,2})(?::[ae]|\.)?\s*"
-    r"([a-zåäö]+)\.?,?\s+([0-9]{4})" + _TIME
-)
-
-#: Excel serial number limits: 1 = 1900-01-01, 2958465 = 9999-12-31; in the 1904 date system
-#: 0 = 1904-01-01 (ECMA-376 Part 1, 18.17.4.1) and 2957003 = 9999-12-31.
-_SERIAL_MAX_1900 = 2958465
-_SERIAL_MAX_1904 = 2957003
-_EPOCH_1900 = date(1899, 12, 30)
-_EPOCH_1900_EARLY = date(1899, 12, 31)
-_EPOCH_1904 = date(1904, 1, 1)
-#: The first day an Excel date can be (serial 1 of the 1900 date system).
-FIRST_EXCEL_DAY = date(1900, 1, 1)
-#: Serial 60 is 1900-02-29, a day that never was (kept by Excel for Lotus 1-2-3).
-_FAKE_LEAP_DAY = 60
-
-
-def _serial_date(n: int, date1904: bool) -> date:
-    """The date of a whole Excel serial number."""
-    if date1904:
-        if not 0 <= n <= _SERIAL_MAX_1904:
-            raise CellError("invalid-date")
-        return _EPOCH_1904 + timedelta(days=n)
-    if not 1 <= n <= _SERIAL_MAX_1900 or n == _FAKE_LEAP_DAY:
-        raise CellError("invalid-date")
-    epoch = _EPOCH_1900 if n > _FAKE_LEAP_DAY else _EPOCH_1900_EARLY
-    return epoch + timedelta(days=n)
-
-
-def _serial_number(v: int | float, date1904: bool) -> tuple[date, float]:
-    """The date part and the fraction of a day of an Excel serial number."""
-    if isinstance(v, float):
-        if not math.isfinite(v):  # the whole part's range is `_serial_date`'s to check
-            raise CellError("invalid-date")
-        whole = math.floor(v)
-        return _serial_date(whole, date1904), v - whole
-    return _serial_date(v, date1904), 0.0
-
-
-def _text_datetime(s: str) -> datetime:
-    """A date or date-time written as text, in any of the forms officers use."""
-    folded = _clean(s).casefold()
-    if len(folded) > _MAX_TEXT:
-        raise CellError("invalid-date")
-    clock: tuple[str | None, ...] = (None, None, None, None)
-    if m := _YMD.fullmatch(folded):
-        year, month, day = m.group(1), m.group(3), m.group(4)
-        clock = m.group(5, 6, 7, 8)
-    elif m := _COMPACT.fullmatch(folded):
-        year, month, day = m.group(1, 2, 3)
-    elif m := _DMY.fullmatch(folded):
-        day, month, year = m.group(1), m.group(3), m.group(4)
-        clock = m.group(5, 6, 7, 8)
-    elif (m := _TEXT_DATE.fullmatch(folded)) and m.group(2) in _MONTH_NAMES:
-        day, year = m.group(1), m.group(3)
-        month = str(_MONTH_NAMES[m.group(2)])
-        clock = m.group(4, 5, 6, 7)
-    else:
-        raise CellError("invalid-date")
-    hour, minute, second, fraction = clock
-    try:
-        return datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((fraction or "0").ljust(6, "0")),
-        )
-    except ValueError:
-        raise CellError("invalid-date") from None
-
-
-def _timestamp_text(v: datetime) -> str:
-    spec = "minutes" if not (v.second or v.microsecond) else "seconds"
-    return v.isoformat(sep=" ", timespec=spec)
-
-
-def _excel_day(d: date) -> date:
-    """A date a reader delivered, if Excel can hold it: one before 1900-01-01 is what a reader
-    makes of serial 0 or of a number that is none (`NaN` in a date cell), never a real date."""
-    if d < FIRST_EXCEL_DAY:
-        raise CellError("invalid-date")
-    return d
-
-
-def parse_date(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
-    """A date from a real date, a date-time, an Excel serial number or text (with a warning)."""
-    if v is None:
-        return None, None
-    if isinstance(v, datetime):
-        return _excel_day(v.date()), None
-    if isinstance(v, date):
-        return _excel_day(v), None
-    if isinstance(v, str):
-        if not v.strip():
-            return None, None
-        d = _text_datetime(v).date()
-        return d, ("date-as-text", {"parsed": d.isoformat()})
-    if isinstance(v, bool):
-        raise CellError("invalid-date")
-    if isinstance(v, int | float):
-        return _serial_number(v, date1904)[0], None
-    if isinstance(v, time) and date1904:
-        # A serial below 1, which readers give as a time of day: 1904-01-01 in this system.
-        return _EPOCH_1904, None
-    raise CellError("invalid-date")
-
-
-def parse_datetime(v: Any, date1904: bool = False) -> tuple[datetime | None, Warn]:
-    """A timestamp (of the event log): a date-time, a date (midnight), a serial number or text."""
-    if v is None:
-        return None, None
-    if isinstance(v, datetime):
-        _excel_day(v.date())
-        return v, None
-    if isinstance(v, date):
-        d = _excel_day(v)
-        return datetime(d.year, d.month, d.day), None
-    if isinstance(v, time) and date1904:
-        # A serial below 1, which readers give as a time of day: 1904-01-01 in this system.
-        return datetime.combine(_EPOCH_1904, v), None
-    if isinstance(v, str):
-        if not v.strip():
-            return None, None
-        dt = _text_datetime(v)
-        return dt, ("date-as-text", {"parsed": _timestamp_text(dt)})
-    if isinstance(v, bool):
-        raise CellError("invalid-date")
-    if isinstance(v, int | float):
-        day, fraction = _serial_number(v, date1904)
-        try:
-            return datetime.combine(day, time()) + timedelta(
-                milliseconds=round(fraction * 86_400_000)
-            ), None
-        except OverflowError:
-            raise CellError("invalid-date") from None
-    raise CellError("invalid-date")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,8 +216,8 @@ def _decimal(num: str, scaled: bool) -> Decimal | None:
 
 
 def _amount_from_text(s: str) -> float:
-    text = _clean(s).casefold()
-    m = _AMOUNT.fullmatch(text) if len(text) <= _MAX_TEXT else None
+    text = clean(s).casefold()
+    m = _AMOUNT.fullmatch(text) if len(text) <= MAX_TEXT else None
     if not m:
         raise CellError("invalid-amount")
     unit = (m["unit"] or "").replace(".", "").strip()
@@ -466,7 +287,7 @@ def parse_bool(v: Any) -> tuple[bool | None, Warn]:
     if isinstance(v, bool):
         return v, None
     if isinstance(v, str):
-        s = _clean(v).casefold()
+        s = clean(v).casefold()
         if not s:
             return None, None
         if s in _BOOL_WORDS:
@@ -498,7 +319,7 @@ def parse_int(v: Any, lo: int | None = None, hi: int | None = None) -> tuple[int
             raise CellError("invalid-integer")
         n = int(v)
     elif isinstance(v, str):
-        s = _clean(v)
+        s = clean(v)
         if not s:
             return None, None
         if not _INTEGER.fullmatch(s):
@@ -523,26 +344,6 @@ def parse_labelled_int(
         if label is not None:
             return parse_int(label.split(maxsplit=1)[0], lo, hi)
     return parse_int(v, lo, hi)
-
-
-def parse_month(v: Any) -> tuple[int | None, Warn]:
-    """A month 1–12 from its Swedish or English name or abbreviation, or its number."""
-    if v is None:
-        return None, None
-    if isinstance(v, str):
-        if not v.strip():
-            return None, None
-        s = _clean(v).casefold().rstrip(".")
-        if s in _MONTH_NAMES:
-            return _MONTH_NAMES[s], None
-    if not isinstance(v, bool) and isinstance(v, int | float | str):
-        try:
-            n, _ = parse_int(v, 1, 12)
-        except CellError:
-            pass
-        else:
-            return n, None
-    raise CellError("out-of-range", allowed="januari–december (1–12)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,7 +374,7 @@ def parse_org_number(v: Any) -> tuple[str | None, Warn]:
     if v is None:
         return None, None
     if isinstance(v, str):
-        s = _clean(v)
+        s = clean(v)
         if not s:
             return None, None
     elif isinstance(v, bool):
@@ -586,7 +387,7 @@ def parse_org_number(v: Any) -> tuple[str | None, Warn]:
         s = str(n).zfill(10) if n >= 10**8 else str(n)
     else:
         raise CellError("invalid-org-number")
-    m = _ORG_NUMBER.fullmatch(s) if len(s) <= _MAX_TEXT else None
+    m = _ORG_NUMBER.fullmatch(s) if len(s) <= MAX_TEXT else None
     if not m or (m.group(1) is not None and m.group(1) not in _CENTURIES):
         raise CellError("invalid-org-number")
     digits = m.group(2) + m.group(3)
@@ -610,108 +411,13 @@ def parse_email(v: Any) -> tuple[str | None, Warn]:
         return None, None
     if not isinstance(v, str):
         raise CellError("invalid-email")
-    s = _clean(v)
+    s = clean(v)
     if not s:
         return None, None
     m = _EMAIL.fullmatch(s) if len(s) <= 254 else None
     if not m or len(m["local"]) > 64:
         raise CellError("invalid-email")
     return s, None
-
-
-# ---------------------------------------------------------------------------------------------
-# Extension options
-
-
-@dataclass(frozen=True, slots=True)
-class ExtensionOption:
-    """A contract's extension option: base term in years (when written) and each extension."""
-
-    base_years: int | None
-    extensions_months: tuple[int, ...]
-    text: str
-
-    @property
-    def total_extension_months(self) -> int:
-        return sum(self.extensions_months)
-
-
-_NO_OPTION = frozenset({"ingen", "inga", "nej", "saknas", "-", "–", "—", "0"})
-_NUM = r"[0-9]{1,3}(?:[.,][0-9]{1,2})?"
-_UNIT = r"år|mån(?:ad(?:er)?)?|mnd"
-#: 2x12 mån, 2 x 12 månader, 2×1 år
-_OPT_TIMES = re.compile(rf"([0-9]{{1,2}})\s*[x×*]\s*({_NUM})\s*({_UNIT})\.?")
-#: 12 mån, 1 år, 1,5 år
-_OPT_SINGLE = re.compile(rf"({_NUM})\s*({_UNIT})\.?")
-#: 1+1, 2+1+1 år, 2 år + 1 år, 24+12 mån
-_OPT_PART = rf"{_NUM}\s*(?:(?:{_UNIT})\.?)?"
-_OPT_PLUS = re.compile(rf"{_OPT_PART}(?:\s*\+\s*{_OPT_PART}){{1,10}}")
-_OPT_PART_SPLIT = re.compile(rf"({_NUM})\s*(?:({_UNIT})\.?)?")
-#: Longest single extension, and most extensions, an option may have.
-_MAX_EXTENSION_MONTHS = 120
-_MAX_EXTENSIONS = 10
-
-
-def _months(number: str, unit: str | None) -> int:
-    """Whole months of `number` in `unit` (years unless months are written)."""
-    amount = Decimal(number.replace(",", ".")) * (1 if unit and unit != "år" else 12)
-    if amount != amount.to_integral_value():
-        raise CellError("invalid-option")
-    return int(amount)
-
-
-def _extensions(lengths: list[int]) -> tuple[int, ...]:
-    if len(lengths) > _MAX_EXTENSIONS or any(n > _MAX_EXTENSION_MONTHS for n in lengths):
-        raise CellError("invalid-option")
-    return tuple(n for n in lengths if n > 0)
-
-
-def parse_extension_option(v: Any) -> tuple[ExtensionOption | None, Warn]:
-    """An extension option such as `1+1`, `2+1+1`, `12 mån`, `2x12 mån` or `1 år`.
-
-    `Ingen`, `Nej` and `-` mean no option, like a blank cell.
-    """
-    if v is None:
-        return None, None
-    if not isinstance(v, str):
-        raise CellError("invalid-option")
-    text = " ".join(_clean(v).split())
-    s = text.casefold()
-    if not s or s in _NO_OPTION:
-        return None, None
-    if len(s) > _MAX_TEXT:
-        raise CellError("invalid-option")
-    base_years: int | None = None
-    if m := _OPT_TIMES.fullmatch(s):
-        count = int(m.group(1))
-        extensions = _extensions([_months(m.group(2), m.group(3))] * count)
-    elif m := _OPT_SINGLE.fullmatch(s):
-        extensions = _extensions([_months(m.group(1), m.group(2))])
-    elif _OPT_PLUS.fullmatch(s):
-        parts = [p.group(1, 2) for p in _OPT_PART_SPLIT.finditer(s)]
-        default_unit = parts[-1][1]
-        months = [_months(number, unit or default_unit) for number, unit in parts]
-        base_months, lengths = months[0], months[1:]
-        base_years = base_months // 12 if base_months % 12 == 0 else None
-        extensions = _extensions(lengths)
-    else:
-        raise CellError("invalid-option")
-    if not extensions:
-        return None, None
-    return ExtensionOption(base_years, extensions, text), None
-
-
-def parse_months(v: Any, lo: int | None = None, hi: int | None = None) -> tuple[int | None, Warn]:
-    """Whole months from a number, or from text with its unit as an option writes one
-    (`3 mån`, `3 månader`, `6 mnd`, `1 år`), read with a warning."""
-    if isinstance(v, str) and (m := _OPT_SINGLE.fullmatch(" ".join(_clean(v).casefold().split()))):
-        try:
-            months = _months(m.group(1), m.group(2))
-        except CellError:
-            raise CellError("invalid-integer") from None
-        n, _ = parse_int(months, lo, hi)
-        return n, ("months-as-text", {"parsed": n})
-    return parse_int(v, lo, hi)
 
 
 # ---------------------------------------------------------------------------------------------

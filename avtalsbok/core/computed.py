@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from . import schema
-from .cells import FIRST_EXCEL_DAY
+from .datecells import FIRST_EXCEL_DAY
 from .findings import Finding, Level
 from .schedule import follow_up_form
 from .settings import Settings

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from . import cells
+from . import datecells
 from .cells import CellError, Warn
 
 #: 2024-05, 2024-5, 2024/05, 2024.05, 2024M05 (as SCB writes its months)
@@ -34,7 +34,7 @@ def parse_year_month(v: Any, date1904: bool = False) -> tuple[date | None, Warn]
         return None, None
     if not isinstance(v, str):
         try:
-            d = cells.parse_date(v, date1904)[0]
+            d = datecells.parse_date(v, date1904)[0]
         except CellError:
             raise CellError("invalid-month") from None
         return (d.replace(day=1) if d else None), None
@@ -45,7 +45,7 @@ def parse_year_month(v: Any, date1904: bool = False) -> tuple[date | None, Warn]
         year, month = int(m.group(2)), _month_of(m.group(1))
     else:
         try:
-            d = cells.parse_date(v, date1904)[0]
+            d = datecells.parse_date(v, date1904)[0]
         except CellError:
             raise CellError("invalid-month") from None
         return (d.replace(day=1) if d else None), None
@@ -57,7 +57,7 @@ def parse_year_month(v: Any, date1904: bool = False) -> tuple[date | None, Warn]
 def _month_of(name: str) -> int:
     """The month number of a month's name (0 when it is none)."""
     try:
-        return cells.parse_month(name)[0] or 0
+        return datecells.parse_month(name)[0] or 0
     except CellError:
         return 0
 

@@ -20,8 +20,8 @@ from pydantic import ConfigDict, PlainValidator, ValidationInfo
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
-from . import cells, indexcells, schema
-from .cells import ExtensionOption
+from . import cells, datecells, indexcells, optioncells, schema
+from .optioncells import ExtensionOption
 
 Warn = tuple[str, dict[str, Any]] | None
 
@@ -72,7 +72,7 @@ def _dated(
     without `plain_type` every value goes through the parser."""
 
     # A date before Excel's first day goes to the parser, which refuses it.
-    first: date = cells.FIRST_EXCEL_DAY
+    first: date = datecells.FIRST_EXCEL_DAY
     if plain_type is datetime:
         first = datetime.combine(first, time())
 
@@ -128,7 +128,7 @@ def _months(lo: int, hi: int) -> PlainValidator:
     exact: dict[Any, int] = {}
     for n in range(lo, hi + 1):
         exact[float(n)] = exact[str(n)] = n
-    return _tolerant(lambda v: cells.parse_months(v, lo, hi), exact=exact)
+    return _tolerant(lambda v: optioncells.parse_months(v, lo, hi), exact=exact)
 
 
 def _recurring(parse: Callable[[Any], tuple[Any, Warn]]) -> Callable[[Any], tuple[Any, Warn]]:
@@ -142,16 +142,18 @@ def _recurring(parse: Callable[[Any], tuple[Any, Warn]]) -> Callable[[Any], tupl
 Text = Annotated[
     str | None, _tolerant(cells.parse_text, plain_type=str, plain=cells.PLAIN_TEXT.fullmatch)
 ]
-Day = Annotated[date | None, _dated(cells.parse_date, date)]
-Moment = Annotated[datetime | None, _dated(cells.parse_datetime, datetime)]
+Day = Annotated[date | None, _dated(datecells.parse_date, date)]
+Moment = Annotated[datetime | None, _dated(datecells.parse_datetime, datetime)]
 Amount = Annotated[
     float | None, _tolerant(cells.parse_amount, plain_type=float, plain=_amount_is_plain)
 ]
 Flag = Annotated[bool | None, _tolerant(cells.parse_bool, exact={"Ja": True, "Nej": False})]
 OrgNumber = Annotated[str | None, _tolerant(_recurring(cells.parse_org_number))]
 Email = Annotated[str | None, _tolerant(_recurring(cells.parse_email))]
-Option = Annotated[ExtensionOption | None, _tolerant(_recurring(cells.parse_extension_option))]
-Month = Annotated[int | None, _tolerant(_recurring(cells.parse_month))]
+Option = Annotated[
+    ExtensionOption | None, _tolerant(_recurring(optioncells.parse_extension_option))
+]
+Month = Annotated[int | None, _tolerant(_recurring(datecells.parse_month))]
 #: Months recur (the same few base months, every Index row's month): parsed once each.
 YearMonth = Annotated[
     date | None, _dated(lru_cache(maxsize=4096, typed=True)(indexcells.parse_year_month), None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from . import cells, indexcells
+from . import cells, datecells, indexcells
 from .book import SheetInput
 from .findings import Finding, make
 from .overview import STEP_NAMES_DEFAULT
@@ -93,7 +93,7 @@ _TODAY_RANGE = (date(1900, 1, 1), date(9998, 12, 31))
 
 
 def _date(v: Any) -> date:
-    d = cells.parse_date(v)[0]
+    d = datecells.parse_date(v)[0]
     if d is None or not _TODAY_RANGE[0] <= d <= _TODAY_RANGE[1]:
         raise _Bad
     return d

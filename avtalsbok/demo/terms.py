@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core import schema
 from ..core.calendar import add_months
-from ..core.cells import parse_extension_option
+from ..core.optioncells import parse_extension_option
 from .register import Contract
 
 #: The series the demo's contracts use, with an illustrative level in January 2010 and a yearly
