@@ -1,4 +1,4 @@
-"""The `avtalsbok` command: argument parsing, rendering and exit codes only.
+"""The `avtalsbok` command: argument parsing, dispatch and exit codes (printing: `cliout`).
 
 Exit codes: 0 no errors, 1 findings at error level (or, for a batch, a book skipped),
 2 usage error or an unusable file, 128 + the signal when stopped (130 for Ctrl+C).
@@ -8,25 +8,21 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from . import interrupt
+from .cliout import render_batch, render_book, render_mail, render_reminders, render_report
 from .cliparser import Parser
-from .core.words import counted, findings_text, quoted
+from .core.words import quoted
 from .gcpause import paused_gc
 from .interrupt import stop_on_signals
 from .publish.commands import PUBLISH_COMMANDS, add_publish_commands
 
-if TYPE_CHECKING:
-    from .workbook.runner import Outcome
-
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-MAX_LISTED = 200
 
 
 def _date(text: str) -> date:
@@ -116,7 +112,7 @@ def _command(args: argparse.Namespace, out: TextIO | None) -> int:
         from .workbook.runner import process
 
         outcome = process(args.path, today=args.today, write=command == "run")
-        _report(outcome, args.json, stream)
+        render_book(outcome, args.json, stream)
         return outcome.exit_code
     if command == "demo":
         return _demo(args.dir, args.contracts, args.json, stream)
@@ -164,62 +160,10 @@ def _demo(folder: Path, contracts: int, as_json: bool, stream: TextIO) -> int:
     mistakes = contracts >= MIN_CONTRACTS_WITH_MISTAKES
     build_workbook(path, generate(contracts, mistakes=mistakes), today=DEMO_TODAY)
     outcome = process(path)
-    _report(outcome, as_json, stream)
+    render_book(outcome, as_json, stream)
     if not as_json:
         print(f"\nDemo-avtalsboken finns här: {path.resolve()}", file=stream)
     return EXIT_OK if outcome.usable and not outcome.blocked else outcome.exit_code
-
-
-def _report(outcome: Outcome, as_json: bool, stream: TextIO) -> None:
-    if as_json:
-        _dump(outcome.to_json(), stream)
-        return
-    from .textout import console_for, say
-
-    console = console_for(stream)
-    say(console, ("Avtalsbok:", "bold"), f" {outcome.path}")
-    result = outcome.result
-    if result is not None:
-        s = result.summary()
-        say(
-            console,
-            f"Idag {s['today']} · {s['contracts']} avtal "
-            f"({counted(s['active'], 'aktivt', 'aktiva')}) · "
-            f"prioritet 1/2/3: {'/'.join(str(n) for n in s['tiers'])}",
-        )
-        say(
-            console,
-            f"Försenade uppföljningar {s['follow_ups_overdue']} · inom 30 dagar "
-            f"{s['follow_ups_due_30']} · löper ut {s['expiring']} · förlängningsbeslut "
-            f"{s['extension_decisions']} · öppna avvikelser {s['open_deviations']} "
-            f"({s['overdue_action_plans']} med passerad åtgärdsplan)",
-        )
-    errors = outcome.errors
-    warnings = len(outcome.findings) - errors
-    colour = "red" if errors else ("yellow" if warnings else "green")
-    say(console, (findings_text(errors, warnings), colour))
-    if outcome.written:
-        say(console, "Arbetsboken är uppdaterad.")
-    elif outcome.unchanged:
-        say(console, f"{outcome.reason}: arbetsboken visar redan allt och sparades inte om.")
-    by_sheet: dict[str, list[Any]] = {}
-    for f in outcome.findings[:MAX_LISTED]:
-        by_sheet.setdefault(f.sheet or "Arbetsboken", []).append(f)
-    for sheet, items in by_sheet.items():
-        say(console, "\n", (sheet, "bold"))
-        for f in items:
-            where = " ".join(x for x in (f"rad {f.row}" if f.row else "", f.column or "") if x)
-            style = "red" if f.is_error else "yellow"
-            label = "Fel" if f.is_error else "Varning"
-            say(
-                console,
-                "  ",
-                (f"{label:7}", style),
-                f" {where:10} {f.message} ",
-                (f"({f.code})", "dim"),
-            )
-    if len(outcome.findings) > MAX_LISTED:
-        say(console, f"\n… och {len(outcome.findings) - MAX_LISTED} till: se bladet Fel.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,83 +361,8 @@ def _batch(args: argparse.Namespace, stream: TextIO) -> int:
     result = run_batch(options, progress_for(sys.stderr), mail_settings=settings)
     if not result.records and not result.problems:
         return _usage_error("inga arbetsböcker hittades (se --include och --exclude)")
-    if args.json:
-        _dump(result.to_json(), stream)
-    else:
-        _render_batch(result, stream)
+    render_batch(result, args.json, stream)
     return result.exit_code
-
-
-def _render_batch(result: Any, stream: TextIO) -> None:
-    from .report.records import BookStatus
-    from .textout import console_for, say
-
-    console = console_for(stream)
-    t = result.totals
-    colour = "green" if result.all_fine else "yellow"
-    say(
-        console,
-        (f"{counted(t.books, 'avtalsbok', 'avtalsböcker')}:", f"bold {colour}"),
-        f" {t.ok} utan fel, {t.with_errors} med fel, "
-        f"{counted(t.skipped, 'överhoppad (öppen)', 'överhoppade (öppna)')}, "
-        f"{t.unreadable} kan inte läsas",
-    )
-    if not result.options.dry_run:
-        say(
-            console,
-            f"{t.updated} uppdaterade, {t.unchanged} oförändrade (inget att uppdatera, "
-            "sparades inte om)",
-        )
-    say(
-        console,
-        f"{t.contracts} avtal · "
-        f"{counted(t.follow_ups_overdue, 'försenad uppföljning', 'försenade uppföljningar')} · "
-        f"{counted(t.open_deviations, 'öppen avvikelse', 'öppna avvikelser')}, "
-        f"varav {t.deviations_past_deadline} med "
-        "passerad åtgärdsplan",
-    )
-    labels = {
-        BookStatus.ERRORS: ("Fel i data", "red"),
-        BookStatus.SKIPPED: ("Överhoppad", "yellow"),
-        BookStatus.UNREADABLE: ("Kan inte läsas", "red"),
-    }
-    listed = [r for r in result.records if r.status in labels]
-    for r in listed[:MAX_LISTED]:
-        why = r.problem or f"{r.errors} fel – se bladet Fel i boken"
-        say(console, "  ", labels[r.status], f" {r.path}: {why}")
-    if len(listed) > MAX_LISTED:
-        say(console, f"  … och {len(listed) - MAX_LISTED} till: se rapporten eller --json.")
-    for path, reason in result.problems:
-        say(console, "  ", ("Kunde inte söka i", "red"), f" {path}: {reason}")
-    if result.options.dry_run:
-        say(console, "Provkörning (--dry-run): ingen arbetsbok skrevs.")
-    if result.report_written:
-        say(console, f"Rapport: {result.options.report}")
-    elif result.report_error:
-        say(console, ("Rapporten kunde inte skrivas:", "red"), f" {result.report_error}")
-    if result.katalog_written:
-        say(console, f"Avtalskatalog: {result.options.katalog}")
-    elif result.katalog_error:
-        say(console, ("Avtalskatalogen kunde inte skrivas:", "red"), f" {result.katalog_error}")
-    _render_deliveries(console, result.deliveries)
-    if result.mail_error:
-        say(console, ("E-post skickades inte:", "red"), f" {result.mail_error}")
-    elif result.mail_note:
-        say(console, f"E-post: {result.mail_note}")
-    say(console, f"Tid {result.elapsed:.1f} s ({result.books_per_minute:.0f} böcker/minut)")
-
-
-def _render_deliveries(console: Any, deliveries: Sequence[Any]) -> None:
-    from .mail.deliver import Status
-    from .textout import say
-
-    for d in deliveries:
-        colour = {Status.SENT: "green", Status.ALREADY_SENT: "dim", Status.FAILED: "red"}[d.status]
-        where = f" ({d.where})" if d.where else ""
-        extra = f": {d.error}" if d.error else (f" ({d.note})" if d.note else "")
-        # Without an SMTP server the message is a file in the outbox: say so, not "skickat".
-        text = "sparat i utkorgen" if d.where.endswith(".eml") else d.status.swedish
-        say(console, f"E-post till {d.recipient}: ", (text, colour), f"{where}{extra}")
 
 
 def _report_refusal(path: Path) -> str | None:
@@ -532,12 +401,7 @@ def _report_command(args: argparse.Namespace, stream: TextIO) -> int:
     except WriteError as exc:
         return _usage_error(f"rapporten kunde inte skrivas: {exc}")
     totals = Totals.of(records, today)
-    if args.json:
-        _dump({**totals.to_json(), "report": str(args.output)}, stream)
-    else:
-        print(f"Rapport: {args.output}", file=stream)
-        for label, value in totals.key_figures():
-            print(f"  {label}: {value}", file=stream)
+    render_report(args.output, totals, args.json, stream)
     fine = all(r.status is BookStatus.OK for r in records) and not found.problems
     return EXIT_OK if fine else EXIT_ERRORS
 
@@ -567,12 +431,7 @@ def _mail_command(args: argparse.Namespace, stream: TextIO) -> int:
         )
     except (MailError, AddressError, AttachmentTooLarge, ValueError, OSError) as exc:
         return _usage_error(str(exc))
-    if args.json:
-        _dump({"mail": [d.to_json() for d in deliveries]}, stream)
-    else:
-        from .textout import console_for
-
-        _render_deliveries(console_for(stream), deliveries)
+    render_mail(deliveries, args.json, stream)
     failed = not all(d.done for d in deliveries)
     return EXIT_ERRORS if failed else EXIT_OK
 
@@ -619,47 +478,9 @@ def _remind(args: argparse.Namespace, stream: TextIO) -> int:
     except (MailError, AddressError) as exc:
         return _usage_error(str(exc))
     unreadable = [r for r in records if r.status is BookStatus.UNREADABLE]
-    if args.json:
-        _dump(
-            {
-                "books": len(records),
-                "unreadable": [r.path for r in unreadable],
-                "reminders": len(digests.digests),
-                "without_address": len(digests.unaddressed),
-                "mail": [d.to_json() for d in deliveries],
-            },
-            stream,
-        )
-    else:
-        from .textout import console_for, say
-
-        console = console_for(stream)
-        say(
-            console,
-            f"{counted(len(digests.digests), 'påminnelse', 'påminnelser')} från "
-            f"{counted(len(records), 'avtalsbok', 'avtalsböcker')}",
-        )
-        _render_deliveries(console, deliveries)
-        for r in unreadable:
-            say(console, ("Kan inte läsas", "red"), f" {r.path}: {r.problem}")
-        if digests.unaddressed:
-            say(
-                console,
-                (
-                    f"{counted(len(digests.unaddressed), 'post har', 'poster har')} "
-                    "ingen giltig e-postadress "
-                    "i kolumnen E-post och kunde inte skickas.",
-                    "yellow",
-                ),
-            )
+    render_reminders(len(records), unreadable, digests, deliveries, args.json, stream)
     failed = not all(d.done for d in deliveries)
     return EXIT_ERRORS if failed or unreadable else EXIT_OK
-
-
-def _dump(data: dict[str, Any], stream: TextIO) -> None:
-    """Strict JSON: a number JSON cannot hold (NaN, infinity) raises rather than being printed."""
-    json.dump(data, stream, ensure_ascii=False, indent=2, default=str, allow_nan=False)
-    stream.write("\n")
 
 
 def _add_addin_commands(sub: Any) -> None:
