@@ -32,16 +32,6 @@ _PASSIVITY = re.compile(r"Ja – inget nytt steg på \d+ dagar")
 _CHECK_HEADS = (schema.CHECK_OK, "FEL – ", "Varning – ")
 
 
-def _text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _number_or_date(value: Any) -> bool:
-    # Either, in a date or a number column: a date column that lost its date format shows the
-    # engine's date as a number, a number column formatted as dates its number as a date.
-    return isinstance(value, int | float | date) and not isinstance(value, bool)
-
-
 def _one_of(*allowed: object) -> _Fits:
     return lambda value: value in allowed and not isinstance(value, bool)
 
@@ -54,11 +44,16 @@ def _check(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(_CHECK_HEADS)
 
 
-_BY_TYPE: dict[schema.ValueType, _Fits] = {
-    schema.ValueType.TEXT: _text,
-    schema.ValueType.DATE: _number_or_date,
-    schema.ValueType.INTEGER: _number_or_date,
-    schema.ValueType.NUMBER: _number_or_date,
+_BLANK: frozenset[type] = frozenset({type(None)})
+#: Either, in a date or a number column: a date column that lost its date format shows the
+#: engine's date as a number, a number column formatted as dates its number as a date.
+_NUMBER_OR_DATE = _BLANK | {int, float, date, datetime}
+#: The classes of value a column of each type may hold as the engine left it.
+_BY_TYPE: dict[schema.ValueType, frozenset[type]] = {
+    schema.ValueType.TEXT: _BLANK | {str},
+    schema.ValueType.DATE: _NUMBER_OR_DATE,
+    schema.ValueType.INTEGER: _NUMBER_OR_DATE,
+    schema.ValueType.NUMBER: _NUMBER_OR_DATE,
 }
 
 #: (sheet, column key) → what the engine ever writes there, where it is a few values only.
@@ -115,12 +110,22 @@ def typed_in(sheet_name: str, sheet: SheetInput | None, columns: ColumnMap) -> l
         if header is None or letter is None:
             continue
         where = (sheet_name, column.key)
-        fits = _ONLY.get(where, _check if column.key == "check" else _BY_TYPE[column.type])
+        fits = _ONLY.get(where, _check if column.key == "check" else None)
+        classes = _BLANK if fits else _BY_TYPE[column.type]
         number = schema.column_index(letter)
-        for excel_row, values in sheet.rows:
-            value = values.get(header)
+        if fits is None and not formulas:  # the common case, in one pass at C speed
+            cells = [
+                (row, value)
+                for row, values in sheet.rows
+                if (value := values.get(header)).__class__ not in classes
+            ]
+        else:
+            cells = [(row, values.get(header)) for row, values in sheet.rows]
+        for excel_row, value in cells:
             formula = bool(formulas) and (excel_row, number) in formulas
-            if not formula and (_blank(value) or fits(value)):
+            if not formula and (
+                value.__class__ in classes or _blank(value) or (fits is not None and fits(value))
+            ):
                 continue
             instead = _NOTES if column.key == "check" else _INSTEAD.get(where)
             found.append(

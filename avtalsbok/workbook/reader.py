@@ -35,8 +35,10 @@ _ERROR_CELL = re.compile(
     rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*? t="e"[^<>]*>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?'
     rb"<v>([^<]*)</v>"
 )
-# A cell that holds a formula (a shared formula's other cells hold an empty `<f .../>`).
-_FORMULA_CELL = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*><f[\s>/]')
+# A cell's formula (a shared formula's other cells hold an empty `<f .../>`), and the opening
+# tag of the cell that must stand right before it.
+_FORMULA = re.compile(rb"<f[\s>/]")
+_CELL_START = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^<>]*>')
 
 #: Bytes a workbook may unpack to before it is refused unread.
 MAX_UNCOMPRESSED = 400 * 1024**2
@@ -249,11 +251,15 @@ def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
 
 def _formula_cells(data: bytes) -> frozenset[tuple[int, int]]:
     """(row, column) of each cell of a plain sheet's XML that holds a formula."""
-    if b"<f" not in data:
-        return frozenset()
-    return frozenset(
-        (int(row), letters_value(letters.decode())) for letters, row in _FORMULA_CELL.findall(data)
-    )
+    cells: set[tuple[int, int]] = set()
+    at = data.find(b"<f")
+    while at >= 0:  # few, if any (and `<formula>` of a conditional format): each looked at back
+        if _FORMULA.match(data, at):
+            cell = _CELL_START.match(data, data.rfind(b"<c ", 0, at))
+            if cell is not None and cell.end() == at:
+                cells.add((int(cell[2]), letters_value(cell[1].decode())))
+        at = data.find(b"<f", at + 2)
+    return frozenset(cells)
 
 
 def _read_calamine(
