@@ -121,6 +121,7 @@ def test_uppdatera_reads_each_sheet_once_and_writes_each_block_once(book: Path) 
         schema.OVERSIKT: 2,  # the sheet, then the status line
         schema.UPPFOLJNINGSPLAN: 1,
         schema.UTVARDERING: 1,
+        schema.STICKPROV: 1,
         schema.FEL: 1,
         schema.HANDELSELOGG: 1,
     }

@@ -28,7 +28,7 @@ from avtalsbok.workbook.writeback import open_book
 
 TODAY = "2026-11-02"
 AVTAL = "xl/worksheets/sheet3.xml"  # the template's Avtal sheet
-FEL = "xl/worksheets/sheet8.xml"  # the template's Fel sheet (after Utvärdering)
+FEL = "xl/worksheets/sheet9.xml"  # the template's Fel sheet (after Stickprov)
 EMPTY_SHEET = (
     b'<?xml version="1.0" encoding="UTF-8"?><worksheet '
     b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
@@ -245,17 +245,17 @@ _CHARTSHEET = (
 
 
 def _fel_as_chart_sheet(name: str, data: bytes) -> bytes | None:
-    if name in (FEL, "xl/worksheets/_rels/sheet8.xml.rels"):
+    if name in (FEL, "xl/worksheets/_rels/sheet9.xml.rels"):
         return None
     if name == "xl/_rels/workbook.xml.rels":
         return re.sub(
-            rb'relationships/worksheet" Target="worksheets/sheet8.xml"',
+            rb'relationships/worksheet" Target="worksheets/sheet9.xml"',
             b'relationships/chartsheet" Target="chartsheets/sheet1.xml"',
             data,
         )
     if name == "[Content_Types].xml":
         return data.replace(
-            b'"/xl/worksheets/sheet8.xml" ContentType="application/vnd.openxmlformats-'
+            b'"/xl/worksheets/sheet9.xml" ContentType="application/vnd.openxmlformats-'
             b'officedocument.spreadsheetml.worksheet+xml"',
             b'"/xl/chartsheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
             b'officedocument.spreadsheetml.chartsheet+xml"',

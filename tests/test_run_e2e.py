@@ -130,6 +130,7 @@ def test_run_leaves_every_part_it_does_not_own_byte_identical(clean_book: Path) 
             schema.OVERSIKT,
             schema.UPPFOLJNINGSPLAN,
             schema.UTVARDERING,
+            schema.STICKPROV,
             schema.FEL,
             schema.HANDELSELOGG,
         )
@@ -287,6 +288,7 @@ def test_officer_made_book_gets_computed_columns_and_sheets(tmp_path: Path) -> N
         schema.OVERSIKT,
         schema.UPPFOLJNINGSPLAN,
         schema.UTVARDERING,
+        schema.STICKPROV,
         schema.FEL,
         schema.HANDELSELOGG,
     }

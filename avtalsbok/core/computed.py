@@ -44,6 +44,7 @@ class AvtalComputed(NamedTuple):
     contract_status: str
     open_deviations: int
     highest_step: int | None
+    supplier_history: str
     next_price_adjustment: date | None
     index_change: float | None
     check: str
@@ -163,6 +164,7 @@ def avtal_row(state: ContractState, check: str, forms: Forms) -> AvtalComputed:
         contract_status=state.status,
         open_deviations=state.deviations.open,
         highest_step=state.deviations.highest_step,
+        supplier_history=state.supplier_history,
         next_price_adjustment=state.price.next_date,
         index_change=state.price.change,
         check=check,

@@ -3,8 +3,8 @@
 A run is a row of stages (`stages`), each returning what it made and what it found, as in
 beancount's loader: context → parse → check → one state per contract (term, status and
 extension deadline → tier → schedule → deviations → history and the decision ahead → price
-adjustment, with the `Index` values) → the computed rows, the plan, `Utvärdering`, the key
-figures and the goals of `Mål` against them.
+adjustment, with the `Index` values → the supplier's history) → the sample audits → the computed
+rows, the plan, `Utvärdering`, `Stickprov`, the key figures and the goals of `Mål` against them.
 Nothing here reads or writes a file, or looks at the clock unless no date is given. Same input
 and same date → same result.
 """
@@ -26,9 +26,11 @@ from .models import Contract, Deviation
 from .overview import KeyFigures
 from .overview import grid as overview_grid
 from .prices import Indexes
+from .samples import PROPOSED, SampleRow
 from .settings import Settings
 from .stages import Staged
 from .state import ContractState, DeviationState
+from .suppliers import SupplierHistory
 from .validate import ColumnMap
 
 T = TypeVar("T")
@@ -43,7 +45,8 @@ class Result:
     sheets as grids from A1. `log_rows`: rows to append to `Händelselogg`. `states`: the state
     of each contract, in sheet order; `contracts` and `deviations` are the parsed rows,
     `deviation_states` the deviations' state by Excel row, for reports built on a run;
-    `indexes` the `Index` sheet's values, `evaluations` the rows of `Utvärdering`.
+    `indexes` the `Index` sheet's values, `evaluations` the rows of `Utvärdering`;
+    `suppliers` each supplier's history by identity, `samples` the rows of `Stickprov`.
     """
 
     book: str
@@ -62,6 +65,13 @@ class Result:
     states: list[ContractState] = field(default_factory=list)
     indexes: Indexes = field(default_factory=lambda: Indexes({}))
     evaluations: list[list[Any]] = field(default_factory=list)
+    suppliers: dict[str, SupplierHistory] = field(default_factory=dict)
+    samples: list[SampleRow] = field(default_factory=list)
+
+    @property
+    def proposed_samples(self) -> list[SampleRow]:
+        """The sample audits proposed, by rank."""
+        return [s for s in self.samples if s.status == PROPOSED]
 
     @property
     def errors(self) -> int:
@@ -76,12 +86,13 @@ class Result:
         return self.errors == 0
 
     def sheets(self) -> dict[str, list[list[Any]]]:
-        """The regenerated sheets `Översikt`, `Uppföljningsplan`, `Utvärdering` and `Fel` as
-        grids from A1."""
+        """The regenerated sheets `Översikt`, `Uppföljningsplan`, `Utvärdering`, `Stickprov`
+        and `Fel` as grids from A1."""
         return {
             schema.OVERSIKT: overview_grid(self.figures),
             schema.UPPFOLJNINGSPLAN: [list(schema.PLAN_HEADERS)] + [r.cells() for r in self.plan],
             schema.UTVARDERING: [list(schema.EVALUATION_HEADERS), *self.evaluations],
+            schema.STICKPROV: [list(schema.SAMPLE_HEADERS)] + [s.cells() for s in self.samples],
             schema.FEL: [list(schema.FEL_HEADERS)] + [fel_row(f) for f in self.findings],
         }
 
@@ -159,12 +170,21 @@ def evaluate(
     states = keep(stages.review(states, rows, ctx))
     indexes = keep(stages.index_values(rows))
     states = keep(stages.adjust_prices(states, rows, indexes, ctx))
+    states, suppliers = keep(stages.follow_suppliers(states, rows, ctx))
+    samples = keep(stages.propose_samples(states, suppliers, ctx))
 
     findings = sorted(found, key=sort_key)
     plan_rows = plan(states, rows, deviations.states, ctx)
     evaluations = sheet_rows(due(states, ctx.today, ctx.settings))
     figures = key_figures(
-        states, rows, deviations.states, plan_rows, findings, ctx, len(evaluations)
+        states,
+        rows,
+        deviations.states,
+        plan_rows,
+        findings,
+        ctx,
+        len(evaluations),
+        sum(1 for s in samples if s.status == PROPOSED),
     )
     return Result(
         book=book.name,
@@ -183,4 +203,6 @@ def evaluate(
         states=states,
         indexes=indexes,
         evaluations=evaluations,
+        suppliers=suppliers,
+        samples=samples,
     )

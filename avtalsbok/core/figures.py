@@ -153,9 +153,11 @@ def key_figures(
     findings: list[Finding],
     ctx: RunContext,
     evaluations_due: int,
+    samples_proposed: int,
 ) -> KeyFigures:
     """Every figure of `Översikt`, including the regions' evaluation questions;
-    `evaluations_due` counts the rows of `Utvärdering`."""
+    `evaluations_due` counts the rows of `Utvärdering`, `samples_proposed` the sample audits
+    `Stickprov` proposes."""
     today, settings = ctx.today, ctx.settings
     statuses = Counter(s.status for s in states)
     active = [s for s in states if s.status != ENDED]
@@ -216,6 +218,7 @@ def key_figures(
         extension_decisions=statuses.get(DECISION, 0),
         procurements=statuses.get(PROCUREMENT, 0),
         evaluations_due=evaluations_due,
+        samples_proposed=samples_proposed,
         price_adjustments_90=sum(
             1
             for s in active

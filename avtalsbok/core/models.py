@@ -239,6 +239,8 @@ class FollowUp(Row):
     cost: Amount = None
     result: Annotated[str | None, _choice(schema.FOLLOW_UP_RESULTS)] = None
     comment: Text = None
+    #: made in the regions' joint process or by the central purchasing body (blank = Nej)
+    joint: Flag = None
 
     @property
     def is_audit(self) -> bool:

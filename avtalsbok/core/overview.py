@@ -55,6 +55,7 @@ class KeyFigures:
     extension_decisions: int = 0
     procurements: int = 0
     evaluations_due: int = 0
+    samples_proposed: int = 0
     price_adjustments_90: int = 0
     follow_ups_overdue: int = 0
     follow_ups_due_30: int = 0
@@ -218,6 +219,7 @@ def blocks(f: KeyFigures) -> list[Block]:
                 ("Ny upphandling krävs", f.procurements),
                 ("Utvärderingar inför beslut", f.evaluations_due),
                 ("Prisjusteringar inom 90 dagar", f.price_adjustments_90),
+                ("Stickprov föreslagna", f.samples_proposed),
             ],
         ),
         # After the blocks at fixed places and the contract-life block: flow with their length.

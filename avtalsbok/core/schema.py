@@ -86,11 +86,12 @@ INSTRUKTIONER = "Instruktioner"
 INDEX = "Index"
 UTVARDERING = "Utvärdering"
 MAL = "Mål"
+STICKPROV = "Stickprov"
 
 #: Sheets the engine reads (in this order).
 INPUT_SHEETS = (AVTAL, UPPFOLJNINGAR, AVVIKELSER, INDEX, MAL, INSTALLNINGAR, HANDELSELOGG)
 #: Sheets the engine regenerates entirely on every run.
-COMPUTED_SHEETS = (OVERSIKT, UPPFOLJNINGSPLAN, UTVARDERING, FEL)
+COMPUTED_SHEETS = (OVERSIKT, UPPFOLJNINGSPLAN, UTVARDERING, STICKPROV, FEL)
 #: Sheet order of the template.
 ALL_SHEETS = (
     INSTRUKTIONER,
@@ -100,6 +101,7 @@ ALL_SHEETS = (
     AVVIKELSER,
     UPPFOLJNINGSPLAN,
     UTVARDERING,
+    STICKPROV,
     FEL,
     HANDELSELOGG,
     INDEX,
@@ -477,6 +479,7 @@ AVTAL_SHEET = SheetDef(
         _C("Avtalsstatus", "contract_status", kind=_K, width=22),
         _C("Öppna avvikelser", "open_deviations", kind=_K, type=_T.INTEGER, width=10),
         _C("Högsta steg", "highest_step", kind=_K, type=_T.INTEGER, width=9),
+        _C("Leverantörens historik", "supplier_history", kind=_K, width=48),
         _C("Nästa prisjustering", "next_price_adjustment", kind=_K, type=_T.DATE, width=14),
         _C("Indexförändring (%)", "index_change", kind=_K, type=_T.NUMBER, width=12),
         _C("Kontroll", "check", kind=_K, width=40),
@@ -531,6 +534,17 @@ UPPFOLJNINGAR_SHEET = SheetDef(
             width=40,
             aliases=("Anteckning",),
             example="Leveranserna följer avtalet",
+        ),
+        _C(
+            "Gemensam uppföljning",
+            "joint",
+            type=_T.BOOL,
+            choices=YES_NO,
+            width=12,
+            aliases=("Gemensam",),
+            note="Ja: uppföljningen gjordes i regionernas gemensamma process eller av "
+            "inköpscentralen och gäller alla avtal med leverantören. Tomt = Nej.",
+            example="Nej",
         ),
         _C("Kontroll", "check", kind=_K, width=40),
     ),
@@ -747,6 +761,20 @@ EVALUATION_HEADERS = (
     "Öppna avvikelser",
     "Högsta steg någonsin",
     "Förlängningar kvar",
+)
+#: `Stickprov`: the proposed sample audits, then the candidates left out (`Status` says why).
+SAMPLE_HEADERS = (
+    "Nr",
+    "Status",
+    "Avtals-ID",
+    "Avtalsnamn",
+    "Leverantör",
+    "Organisationsnummer",
+    "Riskvärde",
+    "Årsvärde (kr)",
+    "Senaste revision eller gemensam uppföljning",
+    "Motivering",
+    "Avtalsansvarig",
 )
 
 

@@ -50,6 +50,11 @@ class Settings:
     price_threshold: float = 0.0
     soon_days: int = 30
     high_risk_threshold: int = 9
+    #: sample audits proposed a year, the lowest risk value of a candidate, and how long an
+    #: audit or joint follow-up of a supplier counts (issue #13)
+    samples_per_year: int = 5
+    sample_min_risk: int = 9
+    audit_valid_months: int = 36
     plan_days: tuple[int, int, int, int] = (60, 30, 14, 7)
     passivity_days: int = 60
     ladder: tuple[Step, ...] = (
@@ -356,6 +361,30 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "hög risk och får minst prioritet 2.",
         _int(1, 16),
         "high_risk_threshold",
+    ),
+    SettingDef(
+        "Stickprov per år",
+        _D.samples_per_year,
+        "Så många avtal föreslår bladet Stickprov för revision per år, högst ett per "
+        "leverantör. 0 = inga förslag.",
+        _int(0, 1000),
+        "samples_per_year",
+    ),
+    SettingDef(
+        "Stickprov från riskvärde",
+        _D.sample_min_risk,
+        "Lägsta riskvärde (Sannolikhet × Konsekvens, 1–16) för att ett aktivt avtal med "
+        "hållbarhetsvillkor ska kunna föreslås för stickprov.",
+        _int(1, 16),
+        "sample_min_risk",
+    ),
+    SettingDef(
+        "Revision gäller (mån)",
+        _D.audit_valid_months,
+        "En revision eller gemensam uppföljning av en leverantör som är yngre än så här många "
+        "månader gäller alla leverantörens avtal: de föreslås inte för stickprov.",
+        _int(1, 240),
+        "audit_valid_months",
     ),
     *(
         SettingDef(

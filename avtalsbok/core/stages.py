@@ -1,11 +1,12 @@
 """The engine's stages, in the order a run takes them; each returns `(data, findings)`.
 
 context → parse → check → open states → tiers → schedule → deviations → reviews → index
-values → prices → (plan, figures and computed rows in `engine`). Each stage is a small pure
-function of the context and what the stages before it made; the rules themselves live in
-`checks`, `extensions`, `schedule`, `tiers`, `deviations`, `evaluation` and `prices`. A new
-stage goes here, in its place in `engine.evaluate`, and adds its part to `ContractState` (or
-to a record of its own) with `_replace`.
+values → prices → suppliers → sample audits → (plan, figures and computed rows in `engine`).
+Each stage is a small pure function of the context and what the stages before it made; the
+rules themselves live in `checks`, `extensions`, `schedule`, `tiers`, `deviations`,
+`evaluation`, `prices`, `suppliers` and `samples`. A new stage goes here, in its place in
+`engine.evaluate`, and adds its part to `ContractState` (or to a record of its own) with
+`_replace`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from .findings import Finding, make
 from .goals import check_goals
 from .models import Contract, Deviation, FollowUp, Goal, IndexValueRow, LogEntry
 from .prices import Indexes, read_indexes, with_prices
+from .samples import SampleRow, propose
 from .schedule import contract_status, extension_deadline, schedule
 from .settings import parse_settings
 from .state import ContractState, DeviationState, Rows, RunContext
+from .suppliers import SupplierHistory, histories
 from .tiers import assign_tiers
 from .typedin import typed_in
 from .validate import parse_sheet
@@ -189,3 +192,26 @@ def adjust_prices(
 ) -> Staged[list[ContractState]]:
     """Each contract's next price adjustment and index change (see `prices`)."""
     return with_prices(states, indexes, rows.columns[schema.AVTAL], ctx)
+
+
+def follow_suppliers(
+    states: list[ContractState], rows: Rows, ctx: RunContext
+) -> Staged[tuple[list[ContractState], dict[str, SupplierHistory]]]:
+    """Each contract's supplier and its history line; every supplier's history by identity
+    (see `suppliers`)."""
+    keys, found = histories(states, rows, ctx)
+    text = {key: h.text for key, h in found.items()}
+    return (
+        [
+            s._replace(supplier=key, supplier_history=text[key]) if key else s
+            for s, key in zip(states, keys, strict=True)
+        ],
+        found,
+    ), []
+
+
+def propose_samples(
+    states: list[ContractState], suppliers: dict[str, SupplierHistory], ctx: RunContext
+) -> Staged[list[SampleRow]]:
+    """This year's sample audits and the candidates left out (see `samples`)."""
+    return propose(states, suppliers, ctx.today, ctx.settings), []

@@ -144,10 +144,11 @@ class ContractState(NamedTuple):
     The first stage makes it from the rows (term, status, extension deadline, last follow-up);
     the tier stage adds `tier`, the schedule stage `schedule`, the deviation stage
     `deviations`, the review stage `history` and `review` (None when no decision lies ahead),
-    the price stage `price`. A field a stage has not filled yet holds its empty value
-    (`UNRANKED`, `UNSCHEDULED`, `NO_DEVIATIONS`, `NO_HISTORY`, None, `NO_PRICE`). A stage
-    adds its part with `_replace` (an immutable named tuple: a run makes one per contract and
-    stage, and a tuple is made three times faster than a frozen dataclass).
+    the price stage `price`, the supplier stage `supplier` and `supplier_history`. A field a
+    stage has not filled yet holds its empty value (`UNRANKED`, `UNSCHEDULED`,
+    `NO_DEVIATIONS`, `NO_HISTORY`, None, `NO_PRICE`, blank). A stage adds its part with
+    `_replace` (an immutable named tuple: a run makes one per contract and stage, and a tuple
+    is made three times faster than a frozen dataclass).
     """
 
     contract: Contract
@@ -161,6 +162,9 @@ class ContractState(NamedTuple):
     history: History = NO_HISTORY
     review: Review | None = None
     price: Price = NO_PRICE
+    #: the supplier's identity (`suppliers.Identities`) and its history line over the book
+    supplier: str = ""
+    supplier_history: str = ""
 
     @property
     def row(self) -> int:

@@ -138,6 +138,8 @@ def _new_sheet(name: str, today: date) -> Grid:
         return [list(schema.PLAN_HEADERS)]
     if name == schema.UTVARDERING:
         return [list(schema.EVALUATION_HEADERS)]
+    if name == schema.STICKPROV:
+        return [list(schema.SAMPLE_HEADERS)]
     if name == schema.FEL:
         return [list(schema.FEL_HEADERS)]
     if name == LISTS_SHEET:

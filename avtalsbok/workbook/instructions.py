@@ -42,6 +42,10 @@ _SHEET_PURPOSES = {
     schema.UTVARDERING: "avtal vars förlängningsbeslut eller slut närmar sig, med underlaget "
     "för utvärderingen: uppföljningar, revisioner, avvikelser och förlängningar kvar. "
     "Skapas om när du klickar på Uppdatera.",
+    schema.STICKPROV: "årets förslag till stickprov för revision: aktiva avtal med "
+    "hållbarhetsvillkor och högt riskvärde, störst årsvärde först, ett per leverantör, och "
+    "under dem de kandidater som inte föreslås och varför. Skapas om när du klickar på "
+    "Uppdatera.",
     schema.INDEX: "publicerade indexvärden (t.ex. SCB:s KPI och AKI), ett värde per serie och "
     "månad, för avtalens prisjusteringar.",
     schema.MAL: "organisationens mål för nyckeltalen på Översikt, ett mål per rad: mått, "
@@ -185,6 +189,24 @@ def lines() -> list[tuple[str, str]]:
             "Eskaleringssteg; ändringen förs in i Händelselogg nästa gång du klickar på "
             "Uppdatera. När åtgärdsplanen är försenad föreslår avtalsboken nästa steg i "
             "Föreslaget steg, men steget tar du själv.",
+        ),
+        ("heading", "Stickprov och leverantörens historik"),
+        (
+            "text",
+            "Bladet Stickprov föreslår vilka avtal som ska granskas med revision i år: "
+            f"{defaults.samples_per_year} avtal, högst ett per leverantör, bland de aktiva "
+            "avtalen med Hållbarhetsvillkor Ja och ett riskvärde (Sannolikhet × Konsekvens) på "
+            f"minst {defaults.sample_min_risk} – högst riskvärde först, sedan störst årsvärde. "
+            "En leverantör som har haft en revision eller en gemensam uppföljning de senaste "
+            f"{defaults.audit_valid_months} månaderna föreslås inte: den gäller alla "
+            "leverantörens avtal. Antal, riskvärde och månader ändrar du på Inställningar.",
+        ),
+        (
+            "text",
+            "Skriv Ja i Gemensam uppföljning på Uppföljningar när uppföljningen gjordes i "
+            "regionernas gemensamma process eller av inköpscentralen. Kolumnen Leverantörens "
+            "historik på Avtal sammanfattar leverantörens alla avtal i boken: antal avtal och "
+            "uppföljningar, senaste revision eller gemensamma uppföljning och avvikelserna.",
         ),
         ("heading", "Eskaleringstrappan"),
         (

@@ -146,6 +146,16 @@ _EVALUATION_WIDTHS = {
     "Senaste uppföljning": 12.0,
     "Kostnad revisioner (kr)": 14.0,
 }
+_SAMPLE_WIDTHS = {
+    **_PLAN_WIDTHS,
+    "Nr": 6.0,
+    "Status": 18.0,
+    "Organisationsnummer": 16.0,
+    "Riskvärde": 9.0,
+    "Årsvärde (kr)": 14.0,
+    "Senaste revision eller gemensam uppföljning": 16.0,
+    "Motivering": 70.0,
+}
 _FEL_WIDTHS = {
     "Blad": 16.0,
     "Rad": 7.0,
@@ -164,11 +174,19 @@ _LIST_NOTES = {
     "Excel visar cellen där felet finns.",
     "Dagar försenad": "Antal dagar sedan aktiviteten skulle ha gjorts (bara för Försenad).",
     "Avtalsstatus": "Avtalets status; Status är aktivitetens egen.",
+    "Senaste revision eller gemensam uppföljning": "Leverantörens senaste revision eller "
+    "gemensamma uppföljning, på vilket av dess avtal som helst.",
 }
 
 
 #: Headers of the list sheets whose cells are dates.
-_DATE_HEADERS = ("Datum", "Beslutsdatum", "Utvärdera senast", "Senaste uppföljning")
+_DATE_HEADERS = (
+    "Datum",
+    "Beslutsdatum",
+    "Utvärdera senast",
+    "Senaste uppföljning",
+    "Senaste revision eller gemensam uppföljning",
+)
 
 
 def _list_sheet(
@@ -209,6 +227,9 @@ _TABLE_SHEETS: dict[str, SheetDef] = {
     ),
     schema.UTVARDERING: _list_sheet(
         schema.UTVARDERING, "Utvardering", schema.EVALUATION_HEADERS, _EVALUATION_WIDTHS
+    ),
+    schema.STICKPROV: _list_sheet(
+        schema.STICKPROV, "Stickprov", schema.SAMPLE_HEADERS, _SAMPLE_WIDTHS
     ),
     schema.FEL: _list_sheet(schema.FEL, "Fel", schema.FEL_HEADERS, _FEL_WIDTHS),
 }
@@ -463,6 +484,7 @@ def _write_header_notes(ws: Worksheet, sheet: SheetDef) -> None:
         schema.HANDELSELOGG: _LOG_NOTE,
         schema.UPPFOLJNINGSPLAN: _REGENERATED_NOTE,
         schema.UTVARDERING: _REGENERATED_NOTE,
+        schema.STICKPROV: _REGENERATED_NOTE,
         schema.FEL: _REGENERATED_NOTE,
     }.get(sheet.name)
     for c, col in enumerate(sheet.columns):
