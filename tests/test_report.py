@@ -20,6 +20,7 @@ from avtalsbok.cli import main
 from avtalsbok.core.findings import make
 from avtalsbok.core.schema import DECISION_SUBJECTS
 from avtalsbok.demo import generate
+from avtalsbok.report import suppliers
 from avtalsbok.report.actions import ENDING, OWNERS
 from avtalsbok.report.decisions import EVALUATIONS_DUE, PROCUREMENTS
 from avtalsbok.report.goals import SHEET as GOALS
@@ -81,6 +82,8 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
         EVALUATION,
         SUPPLIERS,
         GOALS,
+        suppliers.SUPPLIERS,
+        suppliers.SAMPLES,
         FINDINGS,
     ]
     assert [r[:7] for r in _rows(wb, BOOKS)] == [
@@ -132,8 +135,13 @@ def test_every_list_of_the_report_is_complete(records: list[BookRecord]) -> None
     assert evaluation[-1][0] == "Totalt"
     assert evaluation[-1][2] == sum(r.evaluation.sustainability_contracts for r in records)
     assert evaluation[-1][5] == sum(r.evaluation.audits for r in records)
-    suppliers = _rows(wb, SUPPLIERS)
-    assert sum(row[1] for row in suppliers) == sum(r.evaluation.audits for r in records)
+    audited = _rows(wb, SUPPLIERS)
+    assert sum(row[1] for row in audited) == sum(r.evaluation.audits for r in records)
+    every_supplier = _rows(wb, suppliers.SUPPLIERS)  # ..., books, contracts, active, ...
+    assert sum(row[4] for row in every_supplier) == sum(r.contracts for r in records)
+    assert sum(row[5] for row in every_supplier) == sum(r.active for r in records)
+    samples = _rows(wb, suppliers.SAMPLES)
+    assert len(samples) == sum(len(r.samples) for r in records) > 0
 
 
 def test_overview_has_the_key_figures_and_three_native_charts(records: list[BookRecord]) -> None:
@@ -259,8 +267,11 @@ def test_libreoffice_opens_the_report(tmp_path: Path, records: list[BookRecord])
         EVALUATION,
         SUPPLIERS,
         GOALS,
+        suppliers.SUPPLIERS,
+        suppliers.SAMPLES,
         FINDINGS,
     }
+    assert len(sheets[suppliers.SAMPLES]) - 1 == sum(len(r.samples) for r in records)
     assert sheets[OVERSIKT][0][0] == "Avtalsuppföljning – samlad rapport"
     assert sheets[BOOKS][1][:3] == ["Skola", "avtal.xlsx", "OK"]
     assert len(sheets[OVERDUE]) - 1 == sum(r.summary["follow_ups_overdue"] for r in records)

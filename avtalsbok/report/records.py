@@ -26,9 +26,12 @@ from ..core.goals import GoalResult, Share, shares
 from ..core.models import Contract
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
 from ..core.owners import OwnerLoad
+from ..core.samples import SampleRow
 from ..core.schedule import DECISION, EXPIRING, KIND_BY_TIER, MEETING_BY_TIER, PROCUREMENT
 from ..core.schema import STARTUP_TYPE
+from ..core.settings import Settings
 from ..core.state import ContractState
+from ..core.suppliers import SupplierHistory
 from ..publish.facts import BookExport, book_export
 from ..workbook.atomic import OPEN_IN_PROGRAM, UNKNOWN_OWNER, owner_of
 from ..workbook.runner import NOTHING_TO_UPDATE, Outcome, process
@@ -180,6 +183,11 @@ class BookRecord:
     #: organisation's outcome)
     goals: tuple[GoalResult, ...] = ()
     shares: dict[str, Share] = field(default_factory=dict)
+    #: each supplier's history in the book, the sample audits it proposes, and how many months
+    #: an audit counts there (`Revision gäller (mån)`)
+    suppliers: tuple[SupplierHistory, ...] = ()
+    samples: tuple[SampleRow, ...] = ()
+    audit_valid_months: int = Settings.audit_valid_months
 
     @property
     def file_name(self) -> str:
@@ -356,6 +364,9 @@ def record_of(
         reply_to=result.settings.reply_to,
         goals=f.goals,
         shares=shares(f),
+        suppliers=tuple(result.suppliers.values()),
+        samples=tuple(result.proposed_samples),
+        audit_valid_months=result.settings.audit_valid_months,
     )
 
 

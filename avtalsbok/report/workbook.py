@@ -6,8 +6,9 @@ other sheets list one row per book, every overdue follow-up, every open deviatio
 deadline (each with its next step), the contracts that need a new procurement or an
 evaluation before a decision, what needs action per avtalsansvarig over every book, the
 extension decisions and contracts ending within the warning window (`actions`), the regions'
-evaluation figures, each book's goals and the whole organisation's (`goals`) and every finding
-with its file; `Böcker` links each book's full path.
+evaluation figures, each book's goals and the whole organisation's (`goals`), every supplier
+over the books and each book's proposed sample audits (`suppliers`), and every finding with its
+file; `Böcker` links each book's full path.
 Everything copied from a workbook is written as a value of its own type, text always as text, so
 a cell that an officer typed as `=...` can never become a formula; the report holds no formula at
 all. Same records and date → same bytes.
@@ -32,7 +33,7 @@ from ..core.findings import sort_key
 from ..core.schema import MONTHS_SV
 from ..workbook.atomic import WriteError, atomic_replace, owner_of
 from ..workbook.targets import refusal
-from . import REPORT_CATEGORY, decisions, goals
+from . import REPORT_CATEGORY, decisions, goals, suppliers
 from .actions import ENDING, ENDING_COLUMNS, OWNER_COLUMNS, OWNERS, ending_rows, owner_rows
 from .location import MAX_EXCEL_LINK, is_windows_path
 from .records import BookRecord, next_step
@@ -219,6 +220,10 @@ def report_bytes(records: Sequence[BookRecord], today: date) -> bytes:
     goal_rows = goals.rows(ordered)
     _table(wb, goals.SHEET, goals.COLUMNS, goal_rows, fmt)
     goals.colour(wb, len(goal_rows))
+    _table(
+        wb, suppliers.SUPPLIERS, suppliers.SUPPLIER_COLUMNS, suppliers.supplier_rows(ordered), fmt
+    )
+    _table(wb, suppliers.SAMPLES, suppliers.SAMPLE_COLUMNS, suppliers.sample_rows(ordered), fmt)
     _table(
         wb,
         FINDINGS,
