@@ -12,7 +12,6 @@ figures, grouped by identity: no supplier is compared with another.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,8 +20,6 @@ from .models import FollowUp
 from .schedule import ENDED
 from .state import ContractState, Rows, RunContext
 from .words import counted
-
-_SPACES = re.compile(r"\s+")
 
 #: What the latest audit or joint follow-up was, as the history line and `Stickprov` name it.
 AUDIT = "revision"
@@ -33,8 +30,9 @@ _WEIGHT = {JOINT: 0, AUDIT: 1, JOINT_AUDIT: 2}
 
 
 def name_key(name: str | None) -> str:
-    """A supplier's name as names are compared: case-folded, spaces collapsed."""
-    return _SPACES.sub(" ", name or "").strip().casefold()
+    """A supplier's name as names are compared: case-folded, spaces (any white space, a
+    non-breaking one too) collapsed."""
+    return " ".join(name.split()).casefold() if name else ""
 
 
 class Identities:
@@ -45,11 +43,18 @@ class Identities:
     """
 
     def __init__(self, pairs: Iterable[tuple[str | None, str | None]]) -> None:
-        numbers: dict[str, set[str]] = {}
+        numbers: dict[str | None, set[str]] = {}
         for name, number in pairs:
             if number:
-                numbers.setdefault(name_key(name), set()).add(number)
-        self._number_of = {n: next(iter(s)) for n, s in numbers.items() if n and len(s) == 1}
+                found = numbers.get(name)
+                if found is None:
+                    numbers[name] = {number}
+                else:
+                    found.add(number)
+        by_key: dict[str, set[str]] = {}
+        for name, found in numbers.items():  # each name as written once, then as compared
+            by_key.setdefault(name_key(name), set()).update(found)
+        self._number_of = {n: next(iter(s)) for n, s in by_key.items() if n and len(s) == 1}
 
     def key(self, name: str | None, number: str | None) -> str:
         """`nr:556677-8899`, else `namn:städbolaget ab`; empty without either."""
@@ -154,9 +159,10 @@ class _Tally:
 
     def add_follow_up(self, f: FollowUp, day: date) -> None:
         self.follow_ups += 1
-        kind = kind_of(f)
-        if kind is None:
+        if not f.joint and not f.is_audit:
             return
+        kind = kind_of(f)
+        assert kind is not None
         if f.is_audit:
             self.audits += 1
             if self.latest_audit is None or day > self.latest_audit:
