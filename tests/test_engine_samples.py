@@ -2,9 +2,11 @@
 
 from datetime import date
 
-from helpers import contract, documented, flatten, follow_up, run, setting
+from helpers import TODAY, contract, documented, flatten, follow_up, run, setting
 
 from avtalsbok.core import schema
+from avtalsbok.core.book import BookInput
+from avtalsbok.core.engine import evaluate
 
 #: A candidate: started, not ended, with sustainability conditions and risk 4 × 4 = 16.
 HIGH = {"sustainability": "Ja", "probability": 4, "consequence": 4}
@@ -203,3 +205,21 @@ def test_bad_settings_and_a_bad_joint_flag_are_located_findings() -> None:
         (schema.INSTALLNINGAR, 4, "B", "invalid-setting"),
     ]
     assert listed(r) == [(1, "Föreslagen", "A1")]  # the defaults, and a follow-up not joint
+
+
+def test_a_book_without_the_joint_column_or_the_settings_reads_them_as_nej_and_defaults() -> None:
+    old_follow_up = {"Avtals-ID": "A1", "Datum": date(2024, 2, 1), "Typ": "Uppföljningsmöte"}
+    book = BookInput.from_records(
+        {schema.AVTAL: [contract(**HIGH)], schema.UPPFOLJNINGAR: [old_follow_up]}
+    )
+    r = evaluate(book, today=TODAY)
+    assert flatten(r.findings) == []
+    assert listed(r) == [(1, "Föreslagen", "A1")]
+    old_follow_up["Typ"] = "Revision"
+    covered = evaluate(
+        BookInput.from_records(
+            {schema.AVTAL: [contract(**HIGH)], schema.UPPFOLJNINGAR: [old_follow_up]}
+        ),
+        today=TODAY,
+    )
+    assert listed(covered) == [(None, "Revision gäller", "A1")]
