@@ -75,9 +75,9 @@ def counts_until(day: date, months: int) -> date:
         return date.max
 
 
-def covers(check: Check | None, today: date, months: int) -> bool:
+def covers(check: Check, today: date, months: int) -> bool:
     """Whether a supplier's latest audit or joint follow-up still counts on `today`."""
-    return check is not None and today <= counts_until(check.day, months)
+    return today <= counts_until(check.day, months)
 
 
 def is_candidate(state: ContractState, settings: Settings) -> bool:
