@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .models import FollowUp
 from .schedule import ENDED
@@ -43,18 +44,18 @@ class Identities:
     """
 
     def __init__(self, pairs: Iterable[tuple[str | None, str | None]]) -> None:
-        numbers: dict[str | None, set[str]] = {}
+        first: dict[str | None, str] = {}  # name as written → its first number
+        twice: set[str | None] = set()  # names written with two numbers
         for name, number in pairs:
-            if number:
-                found = numbers.get(name)
-                if found is None:
-                    numbers[name] = {number}
-                else:
-                    found.add(number)
-        by_key: dict[str, set[str]] = {}
-        for name, found in numbers.items():  # each name as written once, then as compared
-            by_key.setdefault(name_key(name), set()).update(found)
-        self._number_of = {n: next(iter(s)) for n, s in by_key.items() if n and len(s) == 1}
+            if number and first.setdefault(name, number) != number:
+                twice.add(name)
+        number_of: dict[str, str] = {}
+        shared: set[str] = set()  # names as compared that carry two numbers
+        for name, number in first.items():  # each name as written once, then as compared
+            folded = name_key(name)
+            if name in twice or number_of.setdefault(folded, number) != number:
+                shared.add(folded)
+        self._number_of = {n: v for n, v in number_of.items() if n and n not in shared}
 
     def key(self, name: str | None, number: str | None) -> str:
         """`nr:556677-8899`, else `namn:städbolaget ab`; empty without either."""
@@ -84,13 +85,14 @@ class Check:
     contract_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class SupplierHistory:
+class SupplierHistory(NamedTuple):
     """One supplier over every contract with it in a book.
 
     `active` and `annual_value` count the contracts that have not ended; follow-ups are those
     performed up to today; `latest_audit` and `latest_check` (an audit or a joint follow-up)
     the newest of each; deviations all of them, the open ones and the highest step among those.
+    (A named tuple: a book has thousands of suppliers, and a tuple is made three times faster
+    than a frozen dataclass.)
     """
 
     key: str
