@@ -36,6 +36,7 @@ def compact(r: Result) -> dict[str, Any]:
         "months": [[m.isoformat(), n] for m, n in r.figures.months],
         "plan": [[display_value(v) for v in row.cells()] for row in r.plan[:20]],
         "goals": [list(g.cells()) for g in r.figures.goals],
+        "samples": [[display_value(v) for v in s.cells()] for s in r.samples[:12]],
     }
 
 
@@ -60,6 +61,17 @@ def test_the_demo_matches_its_golden_summary(result: Result) -> None:
         GOLDEN.write_text(text + "\n", encoding="utf-8")
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert actual == expected, report("The demo's summary", differences(expected, actual))
+
+
+def test_the_demo_has_sample_audits_joint_follow_ups_and_a_supplier_with_several_contracts(
+    result: Result,
+) -> None:
+    statuses = Counter(s.status for s in result.samples)
+    assert statuses["Föreslagen"] == result.figures.samples_proposed == 5
+    assert statuses["Revision gäller"] > 0  # high risk, but the supplier was audited lately
+    suppliers = result.suppliers.values()
+    assert any(h.joint and h.latest_check for h in suppliers)
+    assert any(h.contracts > 1 and h.deviations > 1 and h.open_deviations for h in suppliers)
 
 
 @pytest.mark.parametrize("mistake", demo.MISTAKES, ids=lambda m: f"{m.sheet}-{m.row}-{m.code}")

@@ -20,7 +20,9 @@ from .register import BEHIND, NEVER, NORMAL, Contract
 
 _SETTINGS = Settings()
 _DAY = timedelta(days=1)
-_JA = schema.YES_NO[0]
+_JA, _NEJ = schema.YES_NO
+#: Who performs the joint audits of the regions (`Gemensam uppföljning` = Ja).
+JOINT_AUDITOR = "Regionernas Kansli för Hållbar Upphandling"
 _AREA_CUM = tuple(accumulate((10, 8, 25, 25, 15, 10, 7)))
 _SEVERITY_CUM = tuple(accumulate((30, 40, 20, 10)))
 _STEP_CUM = tuple(accumulate((40, 30, 15, 10, 5)))
@@ -146,7 +148,14 @@ class History(Draw):
                 result, comment = "Avvikelse", self.one_of(MINOR_REMARKS)
             else:
                 result, comment = "Utan anmärkning", self.one_of(COMMENTS[kind])
-        return (c.contract_id, day, kind, method, by, cost, result, comment)
+        joint = None
+        if kind == "Revision":
+            # About one audit in three was the regions' joint one: chosen by its day, so the
+            # random stream (and every other row of the demo) stays as it was.
+            joint = _JA if day.toordinal() % 3 == 0 else _NEJ
+            if joint == _JA:
+                by, cost = JOINT_AUDITOR, None
+        return (c.contract_id, day, kind, method, by, cost, result, comment, joint)
 
     # -- Avvikelser -------------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ _FOLLOW_UP_KEYS = (
     "cost",
     "result",
     "comment",
+    "joint",
 )
 _DEVIATION_KEYS = (
     "deviation_id",
