@@ -8,7 +8,8 @@ speaks English through `OoxmlError` codes); `avtalsbok.workbook` builds on it. W
 - `package` the zip and its relationships, `packagecheck` the package shapes readers read
   differently (refused), `workbookxml` the book's table of contents;
 - `editor` the editor (`WorkbookEditor`, `write_cells`) over `sheet`/`sheetxml` (splicing rows),
-  `cells` (cell values), `styles`, `calcchain`, `tables`, `bookparts` (registrations);
+  `cells` (cell values), `condformat` (conditional formats, `EqualsRule`), `styles`,
+  `calcchain`, `tables`, `bookparts` (registrations);
 - `packing`, `zipcopy`, `checking`/`partcheck` and `verify`: how a save is written and checked.
 
 The package's names are loaded when first used (`from avtalsbok.ooxml import WorkbookEditor`
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .cells import CellValue
     from .checking import CheckHere, PartChecker
+    from .condformat import EqualsRule
     from .editor import BookStore, Stamp, WorkbookEditor, write_cells
     from .errors import MESSAGES, OoxmlError
 
@@ -33,6 +35,7 @@ _HOMES = {
     "BookStore": "editor",
     "CellValue": "cells",
     "CheckHere": "checking",
+    "EqualsRule": "condformat",
     "OoxmlError": "errors",
     "PartChecker": "checking",
     "Stamp": "editor",
@@ -44,6 +47,7 @@ __all__ = [
     "BookStore",
     "CellValue",
     "CheckHere",
+    "EqualsRule",
     "OoxmlError",
     "PartChecker",
     "Stamp",

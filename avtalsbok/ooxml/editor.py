@@ -3,12 +3,13 @@
 An officer's .xlsx/.xlsm is the only copy of their contract register and carries much that this
 product did not make: their own columns, form-control buttons, VBA, charts, comments, formats.
 Libraries that load and re-save a package (openpyxl among them) drop some of it, so nothing
-here does that. Instead the edited worksheet XML is spliced row by row (`sheet`), a handful of
-small parts are patched in place when strictly needed (a date style appended to `styles.xml`,
-stale entries cut from `calcChain.xml`, an Excel table's range, a new sheet's registration),
-and every other zip entry is copied byte for byte, compressed stream included (`zipcopy`).
-Each new part is checked (`checking`), and the new file as a whole (`verify`), before it
-replaces the book.
+here does that. Instead the edited worksheet XML is spliced row by row (`sheet`, with a
+missing conditional format inserted after the rows: `condformat`), a handful of small parts are
+patched in place when strictly needed (a date style or a conditional format's colours appended
+to `styles.xml`, stale entries cut from `calcChain.xml`, an Excel table's range, a new sheet's
+registration), and every other zip entry is copied byte for byte, compressed stream included
+(`zipcopy`). Each new part is checked (`checking`), and the new file as a whole (`verify`),
+before it replaces the book.
 
 Cell rules: a written cell keeps its style (a date gets a date format when its style has none);
 text is written as an inline string and never becomes a formula; `None` clears a value but keeps
@@ -32,10 +33,11 @@ from typing import BinaryIO, Protocol
 from .bookparts import BookParts
 from .cells import CellValue, check_values
 from .checking import CheckHere, PartChecker
+from .condformat import EqualsRule
 from .errors import OoxmlError
 from .package import Package
 from .packing import Packer, SavePlan
-from .refs import MAX_COL, MAX_ROW, parse_cell_ref
+from .refs import MAX_COL, MAX_ROW, parse_cell_ref, parse_range
 from .sheet import SheetModel
 from .styles import Styles
 from .tables import Table
@@ -170,6 +172,14 @@ class WorkbookEditor:
                 model.name, old_last, old_last + len(rows), first_col, first_col + width - 1
             )
         model.edits.update(grid)
+
+    def add_conditional_formats(self, sheet: str, ref: str, rules: Sequence[EqualsRule]) -> None:
+        """Colour the cells of the range `ref` (`D79:D1048576`) by `rules`, each added on save
+        unless the sheet already has an `equal` rule with its formula over the range's first
+        cell (the officer's own, or one added before): a book saved again gains nothing. Each
+        new rule's colours are appended to styles.xml's differential formats."""
+        parse_range(ref)  # a ValueError for anything but a range
+        self._sheet(sheet).formats.append((ref, tuple(rules)))
 
     def add_sheet(self, name: str) -> None:
         """Add an empty worksheet after the last sheet."""

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from .cells import CellValue, RowWork
+from .condformat import EqualsRule, added_formats
 from .errors import OoxmlError
 from .packing import Packer
 from .refs import MAX_COL, column_letter, parse_range, range_ref, union
@@ -48,11 +49,13 @@ class SheetModel:
         self.tables = tables
         self.edits: dict[int, dict[int, CellValue]] = {}
         self.clear_from: int | None = None
+        #: conditional formats to add where the sheet lacks them: (range, rules)
+        self.formats: list[tuple[str, tuple[EqualsRule, ...]]] = []
         self._load = load
         self._xml: SheetXml | None = None
 
     def changed(self) -> bool:
-        return bool(self.edits) or self.clear_from is not None
+        return bool(self.edits) or self.clear_from is not None or bool(self.formats)
 
     def release(self) -> None:
         """Let the XML and its index go (the sheet is read again if it is needed again)."""
@@ -88,7 +91,8 @@ class SheetModel:
         """Write the sheet XML from `<sheetData>` on, every edit applied, into `packer`; return
         what goes before it (the dimension set to the cells now used) and the cells whose
         formulas went. A row whose new XML is its old XML is copied as it stands; when every
-        row is, and the head too, nothing is written and None says the sheet is unchanged."""
+        row is, and the head too, and the sheet has every conditional format asked for, nothing
+        is written and None says the sheet is unchanged."""
         s = self._open()
         self._check_array_formulas(s)
         xml = s.xml
@@ -142,14 +146,19 @@ class SheetModel:
             self._check_shared_formulas(shared, work.removed_shared)
         head = xml[: s.sd[0]] + f"<{s.p}sheetData>" if s.self_closing else xml[:content_start]
         head = self._with_dimension(s, head, work, set(targets.values()))
-        if not changed and (s.self_closing or head == xml[:content_start]):
+        tail = s.sd[2] if s.self_closing else content_end
+        formats = (
+            added_formats(xml, s.p, tail, self.formats, styles.add_dxf) if self.formats else None
+        )
+        if not changed and formats is None and (s.self_closing or head == xml[:content_start]):
             return None
         packer.write_slice(xml, pos, content_end)
         if s.self_closing:
             packer.write(f"</{s.p}sheetData>")
-            packer.write_slice(xml, s.sd[2], len(xml))
-        else:
-            packer.write_slice(xml, content_end, len(xml))
+        at, added = formats if formats is not None else (len(xml), "")
+        packer.write_slice(xml, tail, at)
+        packer.write(added)
+        packer.write_slice(xml, at, len(xml))
         return head, work.removed_formulas
 
     def _render_plain(

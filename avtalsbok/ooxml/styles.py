@@ -1,5 +1,6 @@
 """styles.xml: a date-showing cell format for a date written into a cell whose format shows no
-date, appended to the cell formats (`cellXfs`) and nothing else in the part changed.
+date, appended to the cell formats (`cellXfs`), and the differential formats (`dxfs`) a new
+conditional format shows, appended to theirs; nothing else in the part changed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _DATE_FORMAT_IDS = frozenset(
 )
 _DATE_FORMAT_CODE = re.compile(r"[dmyhs]", re.IGNORECASE)
 _NOT_DATE_PARTS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+#: CT_Stylesheet's children after `dxfs` (ECMA-376 Part 1, 18.8.39): a new `dxfs` goes first.
+_AFTER_DXFS = ("tableStyles", "colors", "extLst")
 
 
 class Styles:
@@ -33,10 +36,38 @@ class Styles:
         self._custom: dict[int, str] = {}
         self._close = 0
         self._count_tag: tuple[int, int] = (0, 0)
+        self._dxfs: tuple[int, int, int] | None = None  # the `dxfs` span, (at, at, at) if none
+        self._dxf_count = 0
+        self._dxf_added: list[str] = []
 
     @property
     def changed(self) -> bool:
-        return bool(self._added)
+        return bool(self._added or self._dxf_added)
+
+    def add_dxf(self, font: str, fill: str) -> int:
+        """Append a differential format showing the font colour `font` on the fill colour
+        `fill` (each RRGGBB); its index, as a conditional format's `dxfId` names it."""
+        xml = self._load()
+        p = main_prefix(xml, self.part or "")
+        if self._dxfs is None:
+            self._dxfs = self._find_dxfs(xml, p)
+        self._dxf_added.append(
+            f'<{p}dxf><{p}font><{p}color rgb="FF{font}"/></{p}font><{p}fill><{p}patternFill>'
+            f'<{p}bgColor rgb="FF{fill}"/></{p}patternFill></{p}fill></{p}dxf>'
+        )
+        return self._dxf_count + len(self._dxf_added) - 1
+
+    def _find_dxfs(self, xml: str, p: str) -> tuple[int, int, int]:
+        span = element_span(xml, p, "dxfs")
+        if span is None:
+            followers = [element_span(xml, p, name) for name in _AFTER_DXFS]
+            at = min((f[0] for f in followers if f), default=xml.rindex(f"</{p}styleSheet"))
+            return at, at, at
+        pos = span[1]
+        while (dxf := element_span(xml, p, "dxf", pos, span[2])) is not None:
+            self._dxf_count += 1
+            pos = dxf[2]
+        return span
 
     def date_style(self, style: str | None, format_id: int) -> str | None:
         """A style index showing a date: `style` itself if it does, else a copy that does."""
@@ -65,11 +96,39 @@ class Styles:
     def render(self) -> str:
         assert self._xml is not None
         xml = self._xml
+        if self._dxf_added and self._dxfs is not None:
+            xml = self._with_dxfs(xml)
+        if not self._added:
+            return xml
         start, end = self._count_tag
         tag = set_attr(xml[start:end], "count", str(len(self._xfs) + len(self._added)))
         return (
             xml[:start] + tag + xml[end : self._close] + "".join(self._added) + xml[self._close :]
         )
+
+    def _with_dxfs(self, xml: str) -> str:
+        """The part with the new differential formats appended (after `cellXfs`, so the cell
+        formats' positions hold)."""
+        assert self._dxfs is not None
+        start, tag_end, end = self._dxfs
+        p = main_prefix(xml, self.part or "")
+        count = str(self._dxf_count + len(self._dxf_added))
+        added = "".join(self._dxf_added)
+        if start == tag_end == end:  # no `dxfs` yet
+            return f'{xml[:start]}<{p}dxfs count="{count}">{added}</{p}dxfs>{xml[start:]}'
+        tag = set_attr(xml[start:tag_end], "count", count)
+        if tag_end == end:  # `<dxfs count="0"/>`
+            tag = tag[:-2].rstrip() + ">"
+            return f"{xml[:start]}{tag}{added}</{p}dxfs>{xml[end:]}"
+        close = end - len(f"</{p}dxfs>")
+        return xml[:start] + tag + xml[tag_end:close] + added + xml[close:]
+
+    def _load(self) -> str:
+        if self._xml is None:
+            if self.part is None:
+                raise OoxmlError("no-styles")
+            self._xml = self._package.text(self.part)
+        return self._xml
 
     def _is_date(self, format_id: int) -> bool:
         if format_id in _DATE_FORMAT_IDS:
@@ -78,11 +137,10 @@ class Styles:
         return code is not None and bool(_DATE_FORMAT_CODE.search(_NOT_DATE_PARTS.sub("", code)))
 
     def _parse(self) -> None:
-        if self._xml is not None:
+        if self._xfs:
             return
-        if self.part is None:
-            raise OoxmlError("no-styles")
-        xml = self._xml = self._package.text(self.part)
+        xml = self._load()
+        assert self.part is not None
         prefix = main_prefix(xml, self.part)
         for match in re.finditer(f"<{re.escape(prefix)}numFmt\\b({ATTRS})>", xml):
             attrs = attributes(match[1])

@@ -27,7 +27,7 @@ from ..core.goals import (
     verdict,
 )
 from ..core.goals import total as total_share
-from ..workbook.template import VERDICT_FORMATS
+from ..workbook.colours import VERDICT_FORMATS
 from .records import BookRecord
 
 SHEET = "Mål"

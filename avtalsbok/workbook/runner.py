@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core import findings
+from ..core import findings, schema
 from ..core.book import BookInput
 from ..core.findings import Finding, Level, sort_key
 from ..gcpause import paused_gc
@@ -99,10 +99,14 @@ def apply_plan(
 
     `read_stamp` is the book's `file_stamp` when it was read: a book saved by someone else
     since then is not written, since the plan's cells were placed by what was read.
+
+    A plan that writes `Översikt` also gives it the goal table's colours if it lacks them (a
+    book made from an earlier template, or adopted).
     """
     if not (plan.cells or plan.replace or plan.append or plan.add_sheets):
         return False
     from .checkhelper import part_checker
+    from .colours import add_verdict_colours
     from .writeback import open_book, swedish_errors
 
     editor = open_book(path, expected_stamp=read_stamp)
@@ -113,6 +117,8 @@ def apply_plan(
             editor.set_cell_rows(name, cells.rows)
         for name, grid in plan.replace.items():
             editor.replace_sheet_rows(name, grid)
+            if name == editor.find_sheet(schema.OVERSIKT):
+                add_verdict_colours(editor, name)
         for name, rows in plan.append.items():
             editor.append_rows(name, rows)
         # A large save has its parts checked in a helper process, on the other core.

@@ -36,6 +36,7 @@ from ..core.findings import Level
 from ..core.schema import Column, Kind, SheetDef, ValueType
 from ..core.settings import DEFINITIONS, parse_settings
 from . import instructions
+from .colours import COLOURS, VERDICT_FORMATS, verdict_range
 from .instructions import REQUIRED_NOTE
 from .printing import page_breaks, set_up_page
 from .vbaproject import Module, read_macros, vba_project
@@ -112,16 +113,6 @@ _NUMBER_FORMATS = {
 _PERCENT_FIGURE = "0.0"
 _COMPUTED = {"bg_color": "#EDEDED", "font_color": "#595959", "italic": True}
 _COMPUTED_HEADER = {"bg_color": "#D9D9D9", "font_color": "#404040", "italic": True, "bold": True}
-_COLOURS = {
-    "red": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
-    "orange": {"bg_color": "#F8CBAD", "font_color": "#843C0C"},
-    "amber": {"bg_color": "#FFD966", "font_color": "#7F6000"},
-    "yellow": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
-    "grey text": {"font_color": "#808080"},
-    "green": {"bg_color": "#C6EFCE", "font_color": "#006100"},
-}
-#: `Uppnått` of a goal table (`Översikt`, the report's `Mål`): Ja green, Nej red.
-VERDICT_FORMATS = {schema.YES_NO[0]: _COLOURS["green"], schema.YES_NO[1]: _COLOURS["red"]}
 
 # The regenerated list sheets, described like data sheets so they are laid out the same way.
 # The whole sheet is rewritten on every run, so its columns are not marked computed one by one.
@@ -473,7 +464,7 @@ def _add_colour_rules(ws: Worksheet, sheet: SheetDef, last_row: int, formats: _F
             {
                 "type": "formula",
                 "criteria": rule.formula.format(**refs),
-                "format": formats.get(**_COLOURS[rule.colour]),
+                "format": formats.get(**COLOURS[rule.colour]),
             },
         )
 
@@ -596,13 +587,9 @@ def _write_overview(workbook: Workbook, today: date | None, formats: _Formats) -
 
     for row, height in overview.tall_rows().items():
         ws.set_row(row - 1, height * _DEFAULT_ROW_POINTS)
-    first_row, column = overview.verdict_column()
     for text, look in VERDICT_FORMATS.items():
         ws.conditional_format(
-            first_row - 1,
-            column - 1,
-            ws.xls_rowmax - 1,
-            column - 1,
+            verdict_range(),
             {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": formats.get(**look)},
         )
     for spec in overview.charts(schema.OVERSIKT):
