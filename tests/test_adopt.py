@@ -18,7 +18,7 @@ from fakexw import FakeApp, FakeBook, parse_cell
 from openpyxl.styles import Font
 
 from avtalsbok import cli
-from avtalsbok.core import schema
+from avtalsbok.core import overview, schema
 from avtalsbok.excel import handlers
 from avtalsbok.excel.handlers import STATUS_CELL, run_button
 from avtalsbok.workbook.addin import ADDIN_NAME, CONF_SHEET
@@ -117,6 +117,21 @@ def test_init_adds_what_is_missing_and_leaves_every_byte_the_officer_owns(tmp_pa
     mine = openpyxl.load_workbook(path)["Avtal"]
     assert [c.font.bold for c in mine[1]][: len(HEADERS)] == [True] * len(HEADERS)
     assert mine["I2"].value == "=G2*2" and mine.column_dimensions["B"].width == 30
+
+
+def test_the_new_overview_colours_uppnatt_as_the_templates_does(tmp_path: Path) -> None:
+    path = register(tmp_path / "register.xlsx")
+    init(path)
+    ws = openpyxl.load_workbook(path)[schema.OVERSIKT]
+    first_row = overview.verdict_column()[0]
+    assert [
+        (str(cf.sqref), list(rule.formula), rule.dxf.fill.bgColor.rgb)
+        for cf in ws.conditional_formatting
+        for rule in cf.rules
+    ] == [
+        (f"D{first_row}:D1048576", ['"Ja"'], "FFC6EFCE"),
+        (f"D{first_row}:D1048576", ['"Nej"'], "FFFFC7CE"),
+    ]
 
 
 def test_the_new_sheets_hold_what_the_template_holds(tmp_path: Path) -> None:

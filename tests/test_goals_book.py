@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import openpyxl
 import pytest
 from helpers import contract, follow_up, goal
 from libreoffice import libreoffice_csv, libreoffice_resave, needs_libreoffice
+from ooxmlbooks import part, rewrite_parts
 
 from avtalsbok.cli import main
 from avtalsbok.core import schema
@@ -24,6 +26,13 @@ SUPPLIERS = 40
 #: The rules' range: column D from where the goal table stands in an empty book.
 FIRST_ROW = verdict_column()[0]
 RANGE = f"D{FIRST_ROW}:D1048576"
+#: A book made from the template before `Översikt` had a goal table (or its colours).
+EARLIER_TEMPLATE = Path(__file__).parent / "corpus" / "templates" / "avtalsbok-a5c8468.xlsx"
+#: The officer's own colour on `Översikt` of that book: figures above 10 in bold.
+OWN_RULE = (
+    '<conditionalFormatting sqref="B3:B20"><cfRule type="cellIs" dxfId="0" priority="1" '
+    'operator="greaterThan"><formula>10</formula></cfRule></conditionalFormatting>'
+)
 
 
 def goals_book(path: Path) -> None:
@@ -129,3 +138,49 @@ def test_a_second_run_finds_the_goal_table_as_it_left_it(run_book: Path, tmp_pat
     assert main(["run", str(copy), "--today", TODAY, "--json"], out=out) == 0
     assert json.loads(out.getvalue())["summary"]["written"] is False
     assert copy.read_bytes() == run_book.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def earlier_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A book from the earlier template, with a colour of the officer's own on `Översikt`,
+    run once."""
+    path = Path(shutil.copy(EARLIER_TEMPLATE, tmp_path_factory.mktemp("tidig") / "avtal.xlsx"))
+    sheet = "xl/worksheets/sheet2.xml"
+    rewrite_parts(
+        path, {sheet: part(path, sheet).replace("<pageMargins", OWN_RULE + "<pageMargins")}
+    )
+    assert main(["run", str(path), "--today", TODAY], out=io.StringIO()) == 0
+    return path
+
+
+def test_a_book_from_an_earlier_template_gets_the_colours_beside_its_own(
+    earlier_book: Path,
+) -> None:
+    ws = openpyxl.load_workbook(earlier_book)[schema.OVERSIKT]
+    assert colours(ws)[1:] == [(RANGE, ['"Ja"'], "C6EFCE"), (RANGE, ['"Nej"'], "FFC7CE")]
+    assert [(s, f) for s, f, _fill in colours(ws)[:1]] == [("B3:B20", ["10"])]
+    assert OWN_RULE in part(earlier_book, "xl/worksheets/sheet2.xml")  # byte for byte
+
+
+def test_the_next_run_adds_no_colour_again_and_writes_nothing(
+    earlier_book: Path, tmp_path: Path
+) -> None:
+    copy = Path(shutil.copy(earlier_book, tmp_path / "avtal.xlsx"))
+    out = io.StringIO()
+    assert main(["run", str(copy), "--today", TODAY, "--json"], out=out) == 0
+    assert json.loads(out.getvalue())["summary"]["written"] is False
+    assert copy.read_bytes() == earlier_book.read_bytes()
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_libreoffice_keeps_the_colours_given_to_an_earlier_book(
+    earlier_book: Path, tmp_path: Path
+) -> None:
+    saved = libreoffice_resave(earlier_book, tmp_path / "lo")
+    again = openpyxl.load_workbook(saved)[schema.OVERSIKT]
+    assert sorted((s, f) for s, f, _fill in colours(again)) == [
+        ("B3:B20", ["10"]),
+        (RANGE, ['"Ja"']),
+        (RANGE, ['"Nej"']),
+    ]

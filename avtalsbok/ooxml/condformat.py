@@ -116,7 +116,7 @@ def _covers(sqref: str, row: int, col: int) -> bool:
     """Whether one of the ranges of `sqref` (`D5:D9 F1`) holds the cell."""
     for ref in sqref.split():
         try:
-            r1, c1, r2, c2 = parse_range(ref.replace("$", ""))
+            r1, c1, r2, c2 = parse_range(ref)
         except ValueError:
             continue
         if r1 <= row <= r2 and c1 <= col <= c2:
