@@ -7,9 +7,11 @@ list or a 2-D list by its shape, always 2-D with `options(ndim=2)`. Writing work
 range, `None` empties a cell, and text is taken the way Excel takes typed input: a leading
 apostrophe keeps it as text, while text that looks like a formula, a number or a date becomes one
 (`Formula`, `float`, `datetime`), so a writer that forgets the apostrophe changes the values.
-Tables resize, sheets are added and activated, message boxes (with the icon Windows shows) and
-the status bar's texts are recorded; every value read and write is counted, so tests can hold
-the buttons to one read per sheet and one write per block.
+`Range.Formula` reads each cell's formula (the file's, kept until the cell is written) or its
+constant as Excel's text. Tables resize, sheets are added and activated, message boxes (with the
+icon Windows shows) and the status bar's texts are recorded; every value read and write is
+counted, and every formula read, so tests can hold the buttons to one read per sheet and one
+write per block.
 
 The app keeps its open books and which one is active, as Excel does: opening a book makes it
 the active one, an add-in never is. `FakeApp.addin_caller` is what `xlwings.Book.caller()`
@@ -26,6 +28,7 @@ from __future__ import annotations
 import pickle
 import re
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -176,6 +179,8 @@ class _SheetData:
     #: (last row, last column) Excel counts as used beyond the cells with values (formats)
     extent: tuple[int, int] = (0, 0)
     tables: list[_TableData] = field(default_factory=list)
+    #: (row, column) → the formula of a cell that holds one (its value is what it showed)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 class FakeBook:
@@ -197,6 +202,7 @@ class FakeBook:
         self.fullname = fullname
         self.api = SimpleNamespace(Date1904=date1904)
         self.reads: list[tuple[str, str]] = []
+        self.formula_reads: list[tuple[str, str]] = []
         self.writes: list[tuple[str, str, int, int]] = []
         self.sheets = FakeSheets(
             self, [FakeSheet(self, name, data) for name, data in sheets.items()]
@@ -227,6 +233,7 @@ class FakeBook:
             # openpyxl cannot hold a print area of whole columns (Översikt's, valid in Excel).
             warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
             book = load_workbook(path, data_only=True)
+            formulas = _formulas(path)
         sheets: dict[str, _SheetData] = {}
         for ws in book.worksheets:
             cells = {
@@ -245,7 +252,9 @@ class FakeBook:
                         table.headerRowCount != 0,
                     )
                 )
-            sheets[ws.title] = _SheetData(cells, (ws.max_row, ws.max_column), tables)
+            sheets[ws.title] = _SheetData(
+                cells, (ws.max_row, ws.max_column), tables, formulas.get(ws.title, {})
+            )
         return cls(
             sheets,
             fullname=str(Path(path).resolve()),
@@ -437,6 +446,21 @@ class FakeRange:
         return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, options["ndim"])
 
     @property
+    def formula(self) -> Any:
+        """`Range.Formula`: each cell's formula, or its constant as text (`''` when empty);
+        a text for one cell, else rows of texts."""
+        self.sheet.book.formula_reads.append((self.sheet.name, self.address))
+        data = self.sheet._data
+        grid = tuple(
+            tuple(
+                data.formulas.get((r, c)) or _constant_text(data.cells.get((r, c)))
+                for c in range(self.c1, self.c2 + 1)
+            )
+            for r in range(self.r1, self.r2 + 1)
+        )
+        return grid[0][0] if (self.r1, self.c1) == (self.r2, self.c2) else grid
+
+    @property
     def value(self) -> Any:
         self.sheet.book.reads.append((self.sheet.name, self.address))
         cells = self.sheet._data.cells
@@ -478,8 +502,8 @@ class FakeRange:
             shape = (self.r2 - self.r1 + 1, self.c2 - self.c1 + 1)
         self.sheet.book.writes.append((self.sheet.name, self.address, *shape))
 
-    @staticmethod
-    def _put(cells: Cells, r: int, c: int, v: Any) -> None:
+    def _put(self, cells: Cells, r: int, c: int, v: Any) -> None:
+        self.sheet._data.formulas.pop((r, c), None)
         if v is None:
             cells.pop((r, c), None)
         else:
@@ -489,3 +513,43 @@ class FakeRange:
         cells = self.sheet._data.cells
         for key in [k for k in cells if self.r1 <= k[0] <= self.r2 and self.c1 <= k[1] <= self.c2]:
             del cells[key]
+            self.sheet._data.formulas.pop(key, None)
+
+
+def _formulas(path: str | Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet → (row, column) → formula of each cell holding one, read only from a book whose
+    sheets have a formula at all (a second load of the whole book otherwise)."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as z:
+        if not any(
+            re.search(rb"<(\w+:)?f[ >]", z.read(n))
+            for n in z.namelist()
+            if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        ):
+            return {}
+    book = load_workbook(path)
+    return {
+        ws.title: {
+            (c.row, c.column): c.value
+            for row in ws.iter_rows()
+            for c in row
+            if c.data_type == "f" and isinstance(c.value, str)
+        }
+        for ws in book.worksheets
+    }
+
+
+def _constant_text(value: Any) -> str:
+    """A constant as `Range.Formula` gives it: Excel's own text of the value."""
+    if value is None:
+        return ""
+    if isinstance(value, Formula):
+        return value.text
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return f"{(value - datetime(1899, 12, 30)).total_seconds() / 86400:.15g}"
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return str(value)

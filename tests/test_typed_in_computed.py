@@ -192,3 +192,25 @@ def test_the_button_lists_it_on_fel_and_the_next_click_does_not(tmp_path: Path) 
     run_button("uppdatera", fake, today=TODAY)
     fel = fake.values()[schema.FEL]
     assert CODE not in [fel[r, code_col] for r, c in fel if c == code_col]
+
+
+def test_the_button_reads_the_formulas_of_the_computed_columns(tmp_path: Path) -> None:
+    path = tmp_path / "avtal.xlsx"
+    build_workbook(path, {"Avtal": [contract()]})
+    process(path, today=TODAY)  # Prioritet 3 written
+    tier = letter("Prioritet")
+    replace_cell(path, f"{tier}2", f'<c r="{tier}2"><f>1+2</f><v>3</v></c>')
+    fake = FakeBook.open(path)
+    # Text typed with Excel's apostrophe shows itself: no formula (any text fits Prioritetsgrund).
+    fake.sheets[schema.AVTAL].range(f"{letter('Prioritetsgrund')}2").value = "'=hej"
+    run_button("uppdatera", fake, today=TODAY)
+    fel = fake.values()[schema.FEL]
+    where = [schema.FEL_HEADERS.index(h) + 1 for h in ("Rad", "Kolumn", "Kod")]
+    found = {r: [fel.get((r, c)) for c in where] for r, _ in fel if r > 1}
+    assert [(int(row), col) for row, col, code in found.values() if code == CODE] == [(2, tier)]
+    # One read of the formulas per run of adjacent computed columns: Kontroll, and the rest.
+    assert [sheet for sheet, _ in fake.formula_reads].count(schema.AVTAL) == 2
+    # The button wrote the value over the formula; the next click has nothing to say.
+    assert fake.sheets[schema.AVTAL].range(f"{tier}2").formula == "3"
+    run_button("uppdatera", fake, today=TODAY)
+    assert CODE not in fake.values()[schema.FEL].values()

@@ -1,7 +1,8 @@
 """The workbook open in Excel, through xlwings: read its tables in bulk, write a plan back in bulk.
 
 Each input sheet is read with one call (its used range as a 2-D list) and turned into the engine's
-input by the same code as the file reader. A `WritePlan` is written back one rectangle at a
+input by the same code as the file reader; its computed columns' formulas are read with one call
+per run of adjacent computed columns. A `WritePlan` is written back one rectangle at a
 time: the computed cells grouped into contiguous blocks, each regenerated sheet as one grid, the
 new log rows as one block; Excel tables grow or shrink with the rows the way the file writer
 makes them. Excel keeps everything else in the book.
@@ -13,12 +14,13 @@ with xlwings' own signatures, so that mypy checks the real objects against them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from ..core import schema
-from ..core.book import BookInput
-from ..core.output import Grid, WritePlan
+from ..core.book import BookInput, SheetInput
+from ..core.output import Grid, WritePlan, locate_columns
 from ..core.schema import column_index
 from ..workbook import reader
 
@@ -38,6 +40,8 @@ class Range(Protocol):
     def column(self) -> int: ...
     @property
     def last_cell(self) -> Range: ...
+    @property
+    def formula(self) -> Any: ...
     def options(self, convert: Any = None, **options: Any) -> Range: ...
     def clear_contents(self) -> None: ...
 
@@ -131,14 +135,59 @@ def sheet_values(sheet: Sheet) -> list[list[Any]]:
 
 
 def read_book(book: Book) -> BookInput:
-    """The engine's input from the open book: the input sheets found by name, read in bulk."""
+    """The engine's input from the open book: the input sheets found by name, read in bulk,
+    with the formulas of their computed columns (`formula_cells`)."""
     sheet_names = reader.canonical_names(s.name for s in book.sheets)
-    grids: dict[str, list[reader.GridRow]] = {
-        canonical: [(r, 1, row) for r, row in enumerate(sheet_values(book.sheets[actual]), 1)]
+    values = {
+        canonical: sheet_values(book.sheets[actual])
         for canonical, actual in sheet_names.items()
         if canonical in schema.INPUT_SHEETS
     }
-    return reader.book_from_grids(book.name, sheet_names, grids, date1904=bool(book.api.Date1904))
+    grids: dict[str, list[reader.GridRow]] = {
+        canonical: [(r, 1, row) for r, row in enumerate(rows, 1)]
+        for canonical, rows in values.items()
+    }
+    book_input = reader.book_from_grids(
+        book.name, sheet_names, grids, date1904=bool(book.api.Date1904)
+    )
+    for canonical, read in book_input.sheets.items():
+        sheet = book.sheets[sheet_names[canonical]]
+        formulas = formula_cells(sheet, read, schema.DATA_SHEETS[canonical], values[canonical])
+        if formulas:
+            book_input.sheets[canonical] = replace(read, formulas=formulas)
+    return book_input
+
+
+def formula_cells(
+    sheet: Sheet, read: SheetInput, definition: schema.SheetDef, values: list[list[Any]]
+) -> frozenset[tuple[int, int]]:
+    """(Excel row, column) of each cell of the sheet's computed columns that holds a formula,
+    as the file reader tells them (`SheetInput.formulas`): one read of `Range.Formula` per run
+    of adjacent computed columns. A cell's `Formula` is its formula, or its constant as text;
+    a formula is one that starts with `=` and is not what the cell shows (text typed with
+    Excel's apostrophe, `'=A1`, shows `=A1` and is no formula)."""
+    numbers, new = locate_columns(read, definition, definition.computed_columns)
+    present = sorted(n for n in numbers.values() if n not in new)
+    top, bottom = read.header_row + 1, read.max_row
+    found: set[tuple[int, int]] = set()
+    if not present or bottom < top:
+        return frozenset()
+    runs: list[list[int]] = []
+    for number in present:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    for left, right in runs:
+        texts = sheet.range((top, left), (bottom, right)).formula
+        grid = [[texts]] if isinstance(texts, str) else texts
+        for r, row in enumerate(grid, top):
+            shown = values[r - 1] if r <= len(values) else []
+            for c, text in enumerate(row, left):
+                formula = isinstance(text, str) and text.startswith("=")
+                if formula and (c > len(shown) or shown[c - 1] != text):
+                    found.add((r, c))
+    return frozenset(found)
 
 
 # ---------------------------------------------------------------------------------------------
