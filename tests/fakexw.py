@@ -8,8 +8,10 @@ range, `None` empties a cell, and text is taken the way Excel takes typed input:
 apostrophe keeps it as text, while text that looks like a formula, a number or a date becomes one
 (`Formula`, `float`, `datetime`), so a writer that forgets the apostrophe changes the values.
 `Range.Formula` reads each cell's formula (the file's, kept until the cell is written) or its
-constant as Excel's text. Tables resize, sheets are added and activated, message boxes (with the
-icon Windows shows) and the status bar's texts are recorded; every value read and write is
+constant as Excel's text; `sheet.api.Range(...).FormatConditions` holds the sheet's conditional
+formats (the file's, and those added) in priority order (`fakecom`). Tables resize, sheets are
+added and activated, message boxes (with the icon Windows shows) and the status bar's texts are
+recorded; every value read and write is
 counted, and every formula read, so tests can hold the buttons to one read per sheet and one
 write per block.
 
@@ -28,13 +30,14 @@ from __future__ import annotations
 import pickle
 import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from fakecom import FakeComRange, FakeCondition, conditions_of, formulas_of
 
 Cells = dict[tuple[int, int], Any]
 ERROR_VALUES = frozenset(
@@ -181,6 +184,8 @@ class _SheetData:
     tables: list[_TableData] = field(default_factory=list)
     #: (row, column) → the formula of a cell that holds one (its value is what it showed)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: the sheet's conditional formats, first priority first
+    conditions: list[FakeCondition] = field(default_factory=list)
 
 
 class FakeBook:
@@ -233,7 +238,7 @@ class FakeBook:
             # openpyxl cannot hold a print area of whole columns (Översikt's, valid in Excel).
             warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
             book = load_workbook(path, data_only=True)
-            formulas = _formulas(path)
+            formulas = formulas_of(path)
         sheets: dict[str, _SheetData] = {}
         for ws in book.worksheets:
             cells = {
@@ -253,7 +258,11 @@ class FakeBook:
                     )
                 )
             sheets[ws.title] = _SheetData(
-                cells, (ws.max_row, ws.max_column), tables, formulas.get(ws.title, {})
+                cells,
+                (ws.max_row, ws.max_column),
+                tables,
+                formulas.get(ws.title, {}),
+                conditions_of(ws),
             )
         return cls(
             sheets,
@@ -384,6 +393,16 @@ class FakeSheet:
     def activate(self) -> None:
         self.book.sheets._active = self
 
+    @property
+    def api(self) -> SimpleNamespace:
+        """`Worksheet` of Excel's object model: `Range(address)` only."""
+
+        def com_range(address: str) -> FakeComRange:
+            at = self.range(address)
+            return FakeComRange(self._data, (at.r1, at.c1, at.r2, at.c2))
+
+        return SimpleNamespace(Range=com_range)
+
 
 class FakeTable:
     """`xlwings.main.Table`."""
@@ -453,7 +472,7 @@ class FakeRange:
         data = self.sheet._data
         grid = tuple(
             tuple(
-                data.formulas.get((r, c)) or _constant_text(data.cells.get((r, c)))
+                data.formulas.get((r, c)) or constant_text(data.cells.get((r, c)))
                 for c in range(self.c1, self.c2 + 1)
             )
             for r in range(self.r1, self.r2 + 1)
@@ -516,31 +535,7 @@ class FakeRange:
             self.sheet._data.formulas.pop(key, None)
 
 
-def _formulas(path: str | Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Sheet → (row, column) → formula of each cell holding one, read only from a book whose
-    sheets have a formula at all (a second load of the whole book otherwise)."""
-    from openpyxl import load_workbook
-
-    with zipfile.ZipFile(path) as z:
-        if not any(
-            re.search(rb"<(\w+:)?f[ >]", z.read(n))
-            for n in z.namelist()
-            if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        ):
-            return {}
-    book = load_workbook(path)
-    return {
-        ws.title: {
-            (c.row, c.column): c.value
-            for row in ws.iter_rows()
-            for c in row
-            if c.data_type == "f" and isinstance(c.value, str)
-        }
-        for ws in book.worksheets
-    }
-
-
-def _constant_text(value: Any) -> str:
+def constant_text(value: Any) -> str:
     """A constant as `Range.Formula` gives it: Excel's own text of the value."""
     if value is None:
         return ""

@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from fakexw import FakeBook
 from helpers import contract, follow_up, goal
 from libreoffice import libreoffice_csv, libreoffice_resave, needs_libreoffice
 from ooxmlbooks import part, rewrite_parts
@@ -19,6 +20,7 @@ from ooxmlbooks import part, rewrite_parts
 from avtalsbok.cli import main
 from avtalsbok.core import schema
 from avtalsbok.core.overview import GOALS_TITLE, verdict_column
+from avtalsbok.excel.handlers import run_button
 from avtalsbok.workbook.template import build_workbook
 
 TODAY = "2025-03-14"
@@ -184,3 +186,44 @@ def test_libreoffice_keeps_the_colours_given_to_an_earlier_book(
         (RANGE, ['"Ja"']),
         (RANGE, ['"Nej"']),
     ]
+
+
+def conditions(fake: FakeBook) -> list[tuple[str, int | None, str, int | None, int | None]]:
+    """`Översikt`'s conditional formats in the open book: (first cell, operator, formula, font
+    colour, fill colour), first priority first."""
+    sheet = fake.sheets[schema.OVERSIKT]
+    found = sheet.api.Range("A1:XFD1048576").FormatConditions
+    out = []
+    for i in range(1, found.Count + 1):
+        c = found.Item(i)
+        r1, c1, _r2, _c2 = c.applies_to[0]
+        first = f"{schema.column_letter(c1)}{r1}"
+        out.append((first, c.operator, c.Formula1, c.Font.Color, c.Interior.Color))
+    return out
+
+
+def test_the_button_gives_an_earlier_book_the_colours_once(tmp_path: Path) -> None:
+    path = Path(shutil.copy(EARLIER_TEMPLATE, tmp_path / "avtal.xlsx"))
+    sheet = "xl/worksheets/sheet2.xml"
+    rewrite_parts(
+        path, {sheet: part(path, sheet).replace("<pageMargins", OWN_RULE + "<pageMargins")}
+    )
+    fake = FakeBook.open(path)
+    run_button("uppdatera", fake, today=date(2025, 3, 14))
+    # Excel's colour numbers are blue·65536 + green·256 + red: #006100 on #C6EFCE is Ja's.
+    expected = [
+        ("B3", 5, "=10", None, None),
+        (f"D{FIRST_ROW}", 3, '="Ja"', 0x006100, 0xCEEFC6),
+        (f"D{FIRST_ROW}", 3, '="Nej"', 0x06009C, 0xCEC7FF),
+    ]
+    assert conditions(fake) == expected
+    run_button("uppdatera", fake, today=date(2025, 3, 14))
+    assert conditions(fake) == expected
+
+
+def test_the_button_adds_nothing_to_a_book_from_the_template(run_book: Path) -> None:
+    fake = FakeBook.open(run_book)
+    before = conditions(fake)
+    run_button("uppdatera", fake, today=date(2025, 3, 14))
+    assert [formula for _cell, _op, formula, *_ in before] == ['="Ja"', '="Nej"']
+    assert conditions(fake) == before

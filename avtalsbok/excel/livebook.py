@@ -5,7 +5,8 @@ input by the same code as the file reader; its computed columns' formulas are re
 per run of adjacent computed columns. A `WritePlan` is written back one rectangle at a
 time: the computed cells grouped into contiguous blocks, each regenerated sheet as one grid, the
 new log rows as one block; Excel tables grow or shrink with the rows the way the file writer
-makes them. Excel keeps everything else in the book.
+makes them, and `Översikt` gets the goal table's colours where it lacks them, as the file
+writer gives them. Excel keeps everything else in the book.
 
 The xlwings objects are described by the protocols below: exactly the attributes used here,
 with xlwings' own signatures, so that mypy checks the real objects against them.
@@ -23,8 +24,11 @@ from ..core.book import BookInput, SheetInput
 from ..core.output import Grid, WritePlan, locate_columns
 from ..core.schema import column_index
 from ..workbook import reader
+from ..workbook.colours import VERDICT_FORMATS, verdict_range
 
 CellRef = str | tuple[int, int]
+#: `XlFormatConditionType.xlCellValue` and `XlFormatConditionOperator.xlEqual`.
+_XL_CELL_VALUE, _XL_EQUAL = 1, 3
 
 
 class Range(Protocol):
@@ -73,6 +77,8 @@ class Sheet(Protocol):
     def tables(self) -> Tables: ...
     def range(self, cell1: CellRef, cell2: CellRef | None = None) -> Range: ...
     def activate(self) -> None: ...
+    @property
+    def api(self) -> Any: ...
 
 
 class Sheets(Protocol):
@@ -210,9 +216,39 @@ def apply_plan(book: Book, plan: WritePlan, last_rows: Mapping[str, int]) -> Non
             sheet.range((top, left)).value = block
     for name, grid in plan.replace.items():
         replace_rows(book.sheets[name], grid)
+        if schema.normalize_header(name) == schema.normalize_header(schema.OVERSIKT):
+            add_verdict_colours(book.sheets[name])
     for name, rows in plan.append.items():
         append_rows(book.sheets[name], rows, last_rows.get(name, 0))
     active.activate()
+
+
+def add_verdict_colours(sheet: Sheet) -> None:
+    """Give `Översikt` the goal table's `Uppnått` colours the template has, where it lacks
+    them (a book from an earlier template, or adopted), as the file writer does
+    (`workbook.colours`): an `xlCellValue`/`xlEqual` condition per text that no condition on
+    the range's first cell has already, ranked after the book's own (`SetLastPriority`)."""
+    whole = sheet.api.Range(verdict_range())
+    present = whole.Cells(1, 1).FormatConditions
+    have = set()
+    for i in range(1, present.Count + 1):
+        condition = present.Item(i)
+        if condition.Type == _XL_CELL_VALUE and condition.Operator == _XL_EQUAL:
+            have.add(condition.Formula1)
+    for text, look in VERDICT_FORMATS.items():
+        formula = f'="{text}"'
+        if formula in have:
+            continue
+        condition = whole.FormatConditions.Add(_XL_CELL_VALUE, _XL_EQUAL, formula)
+        condition.Font.Color = _excel_colour(look["font_color"])
+        condition.Interior.Color = _excel_colour(look["bg_color"])
+        condition.SetLastPriority()
+
+
+def _excel_colour(rgb: str) -> int:
+    """`#RRGGBB` as Excel's colour number (red + green·256 + blue·65536)."""
+    red, green, blue = (int(rgb[i : i + 2], 16) for i in (1, 3, 5))
+    return red + green * 256 + blue * 65536
 
 
 def blocks(cells: Mapping[str, Any]) -> list[tuple[tuple[int, int], Grid]]:
