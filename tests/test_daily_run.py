@@ -173,6 +173,26 @@ def test_a_date_stored_as_a_serial_with_a_date_format_is_the_same_date(book_run:
 
 
 @pytest.mark.parametrize(
+    ("sheet", "typed", "changed"),
+    [
+        ("Uppföljningsplan", None, False),  # as the last run wrote it
+        ("Uppföljningsplan", "egen anteckning", True),  # typed into a regenerated sheet
+        ("Utvärdering", "egen anteckning", True),
+        ("Fel", "egen anteckning", True),
+        ("Översikt", "egen anteckning", True),
+    ],
+)
+def test_a_regenerated_sheet_is_compared_by_what_it_shows(
+    book_run: Path, sheet: str, typed: Any, changed: bool
+) -> None:
+    if typed is not None:
+        write_cells(book_run, {sheet: {"A40": typed}})
+    plan = planned(book_run)
+    assert (sheet in plan.replace) is changed
+    assert set(plan.replace) <= {sheet}
+
+
+@pytest.mark.parametrize(
     ("typed", "changed"),
     [
         ("1", True),  # text is not the number it reads as

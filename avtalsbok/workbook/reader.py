@@ -50,11 +50,13 @@ HEADER_MIN_MATCHES = 2
 MAX_CELLS = 5_000_000
 #: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell).
 MAX_TEXT = 100 * 1024 * 1024
-#: Cells of a regenerated sheet read to tell whether a run changes it (`Översikt`'s few hundred
-#: fit many times over; a sheet the officer filled beyond it is simply written).
-MAX_SHOWN_CELLS = 20_000
-#: The regenerated sheets read, small by design, so a run can leave them as they are.
-SHOWN_SHEETS = (schema.OVERSIKT,)
+#: Cells of a regenerated sheet read to tell whether a run changes it: a 10 000-contract book's
+#: `Uppföljningsplan` (about 200 000) fits many times over; a larger sheet is compared by the
+#: writer, row by row as XML, which takes longer than reading it but holds less at once.
+MAX_SHOWN_CELLS = 2_000_000
+#: The regenerated sheets read, so that a run whose grid for one of them shows what the book
+#: shows leaves the sheet as it is without rendering it (`output.plan_writes`).
+SHOWN_SHEETS = (schema.OVERSIKT, schema.UPPFOLJNINGSPLAN, schema.UTVARDERING, schema.FEL)
 
 
 class _Misread(Exception):
