@@ -24,6 +24,7 @@ from avtalsbok.core.engine import evaluate
 from avtalsbok.core.output import plan_writes
 from avtalsbok.core.shown import same_shown
 from avtalsbok.demo import DEMO_TODAY, generate
+from avtalsbok.workbook.lastrun import mark_value, run_key
 from avtalsbok.workbook.reader import read_book
 from avtalsbok.workbook.runner import NOTHING_TO_UPDATE, apply_plan, process
 from avtalsbok.workbook.template import build_workbook, template_sheet
@@ -57,10 +58,12 @@ def run(path: Path, today: date, now: datetime | None = None) -> Any:
 
 
 def from_scratch(path: Path, today: date) -> None:
-    """A run that writes every computed cell and sheet, as runs did before issue #14."""
+    """A run that writes every computed cell and sheet, as runs did before issue #14, and
+    marks the book as a run does."""
     book = read_book(path)
     result = evaluate(book, today, now=datetime.combine(today, MIDNIGHT), source="t")
-    apply_plan(path, plan_writes(book, result))
+    mark = mark_value(run_key(today), result.summary())
+    apply_plan(path, plan_writes(book, result), mark=mark)
 
 
 def cells(path: Path) -> dict[str, dict[str, Any]]:
