@@ -48,8 +48,14 @@ HEADER_SEARCH_ROWS = 10
 HEADER_MIN_MATCHES = 2
 #: Cells of one sheet's grid, empty ones included, that calamine may allocate (about 32 bytes each).
 MAX_CELLS = 5_000_000
-#: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell).
+#: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell)
+#: whatever the sheet's size: a string bomb (one long string in every cell) stops here.
 MAX_TEXT = 100 * 1024 * 1024
+#: A larger sheet may copy up to this many bytes of text per byte of its own XML (a sheet of
+#: contracts copies about 1.7; a bomb copies hundreds), and never more than `MAX_TEXT_CAP`,
+#: which a 100 000-contract `Avtal` (about 130 MB of copies) fits under.
+TEXT_PER_XML_BYTE = 4
+MAX_TEXT_CAP = 256 * 1024 * 1024
 #: Cells of a regenerated sheet read to tell whether a run changes it: a 10 000-contract book's
 #: `Uppföljningsplan` (about 200 000) fits many times over; a larger sheet is compared by the
 #: writer, row by row as XML, which takes longer than reading it but holds less at once.
@@ -121,10 +127,10 @@ def read_book(
         scan = scans[part]
         if scan.plain and scan.last_row > max_rows:
             return _unreadable(name, _too_many_rows(wanted[canonical], max_rows))
-        if scan.text is not None and scan.text > MAX_TEXT:
+        if scan.text is not None and scan.text > text_limit(scan):
             reason = (
                 f"cellerna på bladet {wanted[canonical]} skulle rymma {scan.text // 1024**2} MB "
-                f"text; gränsen är {MAX_TEXT // 1024**2} MB"
+                f"text; gränsen är {text_limit(scan) // 1024**2} MB"
             )
             return _unreadable(name, findings.make("file-too-large", reason=reason))
 
@@ -155,6 +161,12 @@ def read_book(
     book = _book(name, sheet_names, sheets, package.date1904)
     book.shown.update(grids)
     return book
+
+
+def text_limit(scan: sniff.SheetScan) -> int:
+    """The shared-string text (bytes) a sheet's cells may copy: `MAX_TEXT`, or for a larger
+    sheet `TEXT_PER_XML_BYTE` times its own XML, at most `MAX_TEXT_CAP`."""
+    return min(MAX_TEXT_CAP, max(MAX_TEXT, TEXT_PER_XML_BYTE * scan.size))
 
 
 def book_from_grids(
