@@ -30,9 +30,9 @@ from .. import __version__
 from ..core import schema
 from ..core.findings import Finding, Level
 from ..ooxml.docprops import custom_part, entries_digest, read_property
-from ..ooxml.errors import OoxmlError
 from ..ooxml.package import Package
 from ..ooxml.workbookxml import read_workbook
+from .panics import panics_as_errors
 from .reader import canonical_names
 
 #: The custom document property that holds the mark.
@@ -90,13 +90,9 @@ def last_run(path: Path, key: str) -> LastRun | None:
     """What the last run found, when the book at `path` is as that run left it and the run
     now would be one of `key`; None (run it in full) otherwise, and whenever in doubt."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with panics_as_errors(), zipfile.ZipFile(path) as archive:
             return _last_run(path, Package(archive), key)
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, OoxmlError, ValueError):
-        return None
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # a Rust panic inside calamine arrives as a BaseException
+    except Exception:  # whatever fails here, the full run reads the book and reports it
         return None
 
 
