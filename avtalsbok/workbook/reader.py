@@ -56,10 +56,12 @@ MAX_TEXT = 100 * 1024 * 1024
 #: which a 100 000-contract `Avtal` (about 130 MB of copies) fits under.
 TEXT_PER_XML_BYTE = 4
 MAX_TEXT_CAP = 256 * 1024 * 1024
-#: Cells of a regenerated sheet read to tell whether a run changes it: a 10 000-contract book's
-#: `Uppföljningsplan` (about 200 000) fits many times over; a larger sheet is compared by the
-#: writer, row by row as XML, which takes longer than reading it but holds less at once.
-MAX_SHOWN_CELLS = 2_000_000
+#: Cells of a regenerated sheet read to tell whether a run changes it. Reading costs on every
+#: run and pays only when the sheet is unchanged, which a large `Uppföljningsplan` seldom is
+#: the next day (one day more late, rows moved up), and a same-day `run` is answered by the
+#: book's mark (`lastrun`) without reading: so only small sheets are read (Översikt, Fel, a
+#: 700-contract book's plan); a larger one is compared by the writer, row by row as XML.
+MAX_SHOWN_CELLS = 50_000
 #: The regenerated sheets read, so that a run whose grid for one of them shows what the book
 #: shows leaves the sheet as it is without rendering it (`output.plan_writes`).
 SHOWN_SHEETS = (schema.OVERSIKT, schema.UPPFOLJNINGSPLAN, schema.UTVARDERING, schema.FEL)
