@@ -20,6 +20,7 @@ from avtalsbok.cli import main
 from avtalsbok.core import schema
 from avtalsbok.core.engine import evaluate
 from avtalsbok.demo import DEMO_TODAY, MIN_CONTRACTS_WITH_MISTAKES, generate
+from avtalsbok.ooxml import CellValue
 from avtalsbok.workbook.lastrun import MARK, SUMMARY_KEYS, last_run, mark_value, run_key
 from avtalsbok.workbook.reader import read_book
 from avtalsbok.workbook.runner import process
@@ -149,3 +150,25 @@ def test_the_mark_holds_every_summary_figure_within_excels_255_characters(book: 
     widest: dict[str, Any] = {k: [999_999] * 3 if k == "tiers" else 999_999 for k in summary}
     widest["today"] = date(2026, 11, 2).isoformat()
     assert len(mark_value(run_key(None), widest)("f" * 32)) <= 255
+
+
+def test_findings_of_every_value_type_are_told_again_as_they_were(tmp_path: Path) -> None:
+    path = tmp_path / "värden.xlsx"
+    build_workbook(path, generate(8, mistakes=False), today=DEMO_TODAY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        column = {c.value: c.column_letter for c in openpyxl.load_workbook(path)["Avtal"][1]}
+    typed: dict[str, CellValue] = {
+        "Sannolikhet (1-4)": 7,  # a number out of range
+        "Årsvärde (kr)": -5.5,  # a negative amount
+        "Uppsägningstid (mån)": 1e300,
+        "Slutdatum": "snart",  # text where a date belongs
+    }
+    write_cells(
+        path, {"Avtal": {f"{column[h]}{row}": v for row, (h, v) in enumerate(typed.items(), 2)}}
+    )
+    assert process(path, today=DEMO_TODAY).written
+    again, full = process(path, today=DEMO_TODAY, reuse=True), process(path, today=DEMO_TODAY)
+    assert again.result is None
+    assert {f.code for f in full.findings} >= {"out-of-range", "negative-amount"}
+    assert again.to_json() == full.to_json()
