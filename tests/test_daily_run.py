@@ -182,6 +182,7 @@ def test_a_date_stored_as_a_serial_with_a_date_format_is_the_same_date(book_run:
         ("Uppföljningsplan", "egen anteckning", True),  # typed into a regenerated sheet
         ("Utvärdering", "egen anteckning", True),
         ("Fel", "egen anteckning", True),
+        ("Stickprov", "egen anteckning", True),
         ("Översikt", "egen anteckning", True),
     ],
 )

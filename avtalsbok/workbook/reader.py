@@ -64,7 +64,7 @@ MAX_TEXT_CAP = 256 * 1024 * 1024
 MAX_SHOWN_CELLS = 50_000
 #: The regenerated sheets read, so that a run whose grid for one of them shows what the book
 #: shows leaves the sheet as it is without rendering it (`output.plan_writes`).
-SHOWN_SHEETS = (schema.OVERSIKT, schema.UPPFOLJNINGSPLAN, schema.UTVARDERING, schema.FEL)
+SHOWN_SHEETS = schema.COMPUTED_SHEETS
 
 
 class _Misread(Exception):
