@@ -111,7 +111,7 @@ def _command(args: argparse.Namespace, out: TextIO | None) -> int:
     if command in ("check", "run"):
         from .workbook.runner import process
 
-        outcome = process(args.path, today=args.today, write=command == "run")
+        outcome = process(args.path, today=args.today, write=command == "run", reuse=True)
         render_book(outcome, args.json, stream)
         return outcome.exit_code
     if command == "demo":

@@ -36,9 +36,8 @@ def render_book(outcome: Outcome, as_json: bool, stream: TextIO) -> None:
 
     console = console_for(stream)
     say(console, ("Avtalsbok:", "bold"), f" {outcome.path}")
-    result = outcome.result
-    if result is not None:
-        s = result.summary()
+    s = outcome.summary()
+    if s is not None:
         say(
             console,
             f"Idag {s['today']} · {s['contracts']} avtal "

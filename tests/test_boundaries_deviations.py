@@ -269,3 +269,31 @@ def test_a_blank_step_is_step_0_in_the_highest_step() -> None:
     """Per avtal: `Högsta steg` det högsta steget bland de öppna (tomt steg räknas som 0)."""
     r = run([contract()], deviations=[deviation()])
     assert contract_values(r, 2, "open_deviations", "highest_step") == (1, 0)
+
+
+def test_a_run_for_a_day_follows_what_was_logged_later_that_day() -> None:
+    """Det senast loggade läget är samma dags sista rad: a run with --today stamps its rows at
+    midnight, before a change a button logged that afternoon, and logs it only once."""
+    today = date(2026, 11, 2)
+    entry = {"Avvikelse-ID": "D1", "Avtals-ID": "A1", "Källa": "Excel (ann)"}
+    log = [
+        {
+            **entry,
+            "Tidpunkt": datetime(2026, 9, 1, 9),
+            "Händelse": "Avvikelse registrerad",
+            "Till": "Öppen",
+        },
+        {
+            **entry,
+            "Tidpunkt": datetime(2026, 11, 2, 15, 21),
+            "Händelse": "Status ändrad",
+            "Från": "Öppen",
+            "Till": "Åtgärdad",
+        },
+    ]
+    closed = [deviation(status="Stängd")]
+    first = run([contract()], deviations=closed, log=log, today=today)
+    assert [(r.from_value, r.to_value) for r in first.log_rows] == [("Åtgärdad", "Stängd")]
+    assert first.log_rows[0].timestamp == datetime(2026, 11, 2)  # midnight, before 15:21
+    again = run([contract()], deviations=closed, log=log + log_records(first), today=today)
+    assert again.log_rows == []

@@ -137,7 +137,7 @@ def test_a_high_risk_contract_takes_a_tier_2_place_first() -> None:
     r = run(rows)
     assert priorities(r, 10) == [1, 2, 2, 3, 3, 3, 3, 3, 3, 2]
     assert contract_values(r, 11, "priority_reason") == (
-        "Hög risk: riskvärde 9 (gräns 9); årsvärde 1 kr, plats 10 av 10 i värdeordning",
+        "Hög risk: riskvärde 9 (gräns 9); årsvärde 1 kr",
     )
 
 

@@ -24,6 +24,7 @@ from avtalsbok.core.engine import evaluate
 from avtalsbok.core.output import plan_writes
 from avtalsbok.core.shown import same_shown
 from avtalsbok.demo import DEMO_TODAY, generate
+from avtalsbok.workbook.lastrun import mark_value, run_key
 from avtalsbok.workbook.reader import read_book
 from avtalsbok.workbook.runner import NOTHING_TO_UPDATE, apply_plan, process
 from avtalsbok.workbook.template import build_workbook, template_sheet
@@ -57,10 +58,12 @@ def run(path: Path, today: date, now: datetime | None = None) -> Any:
 
 
 def from_scratch(path: Path, today: date) -> None:
-    """A run that writes every computed cell and sheet, as runs did before issue #14."""
+    """A run that writes every computed cell and sheet, as runs did before issue #14, and
+    marks the book as a run does."""
     book = read_book(path)
     result = evaluate(book, today, now=datetime.combine(today, MIDNIGHT), source="t")
-    apply_plan(path, plan_writes(book, result))
+    mark = mark_value(run_key(today), result.summary())
+    apply_plan(path, plan_writes(book, result), mark=mark)
 
 
 def cells(path: Path) -> dict[str, dict[str, Any]]:
@@ -170,6 +173,27 @@ def test_a_date_stored_as_a_serial_with_a_date_format_is_the_same_date(book_run:
     cell.value, cell.number_format = serial, "d mmm yyyy"  # a serial, shown as a date
     wb.save(book_run)
     assert "Avtal" not in planned(book_run).cells
+
+
+@pytest.mark.parametrize(
+    ("sheet", "typed", "changed"),
+    [
+        ("Uppföljningsplan", None, False),  # as the last run wrote it
+        ("Uppföljningsplan", "egen anteckning", True),  # typed into a regenerated sheet
+        ("Utvärdering", "egen anteckning", True),
+        ("Fel", "egen anteckning", True),
+        ("Stickprov", "egen anteckning", True),
+        ("Översikt", "egen anteckning", True),
+    ],
+)
+def test_a_regenerated_sheet_is_compared_by_what_it_shows(
+    book_run: Path, sheet: str, typed: Any, changed: bool
+) -> None:
+    if typed is not None:
+        write_cells(book_run, {sheet: {"A40": typed}})
+    plan = planned(book_run)
+    assert (sheet in plan.replace) is changed
+    assert set(plan.replace) <= {sheet}
 
 
 @pytest.mark.parametrize(

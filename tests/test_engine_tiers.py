@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from avtalsbok.core import schema
 
 CALL_OFF = {"form": "Avrop nationellt ramavtal", "central_follows_up": "Ja"}
+TIER_2 = "Andel prioritet 2 (%)"
 
 
 def ranked(count: int = 10, **overrides: Any) -> list[Record]:
@@ -33,12 +34,12 @@ def test_value_ranking_fills_ten_then_thirty_percent_of_active_contracts() -> No
     assert r.findings == []
     assert tiers(r, range(2, 12)) == [1, 2, 2, 2, 3, 3, 3, 3, 3, 3]
     assert reasons(r, range(2, 12))[:6] == [
-        "Stor volym: årsvärde 1 000 000 kr, plats 1 av 10 i värdeordning (10 %-gruppen)",
-        "Mellanprioriterat: årsvärde 900 000 kr, plats 2 av 10 i värdeordning (30 %-gruppen)",
-        "Mellanprioriterat: årsvärde 800 000 kr, plats 3 av 10 i värdeordning (30 %-gruppen)",
-        "Mellanprioriterat: årsvärde 700 000 kr, plats 4 av 10 i värdeordning (30 %-gruppen)",
-        "Mindre prioriterat: årsvärde 600 000 kr, plats 5 av 10 i värdeordning",
-        "Mindre prioriterat: årsvärde 500 000 kr, plats 6 av 10 i värdeordning",
+        "Stor volym: årsvärde 1 000 000 kr (10 %-gruppen)",
+        "Mellanprioriterat: årsvärde 900 000 kr (30 %-gruppen)",
+        "Mellanprioriterat: årsvärde 800 000 kr (30 %-gruppen)",
+        "Mellanprioriterat: årsvärde 700 000 kr (30 %-gruppen)",
+        "Mindre prioriterat: årsvärde 600 000 kr",
+        "Mindre prioriterat: årsvärde 500 000 kr",
     ]
     assert [t[0] for t in r.figures.tiers] == [1, 3, 6]
 
@@ -46,8 +47,8 @@ def test_value_ranking_fills_ten_then_thirty_percent_of_active_contracts() -> No
 def test_a_missing_value_ranks_last_and_says_so() -> None:
     r = run([contract(contract_id="A1"), contract(contract_id="A2", annual_value=5)])
     assert reasons(r, range(2, 4)) == [
-        "Mindre prioriterat: årsvärde saknas, plats 2 av 2 i värdeordning",
-        "Mellanprioriterat: årsvärde 5 kr, plats 1 av 2 i värdeordning (30 %-gruppen)",
+        "Mindre prioriterat: årsvärde saknas",
+        "Mellanprioriterat: årsvärde 5 kr (30 %-gruppen)",
     ]
 
 
@@ -59,11 +60,14 @@ def test_equal_values_are_ranked_by_risk_then_by_contract_id() -> None:
         contract(contract_id="A", **same),
         contract(contract_id="D", probability=2, consequence=4, **same),
     ]
-    r = run([*rows, *fillers(6)])
-    places = [reason.split("plats ")[1].split(" av")[0] for reason in reasons(r, range(2, 6))]
-    # D has risk 8, C risk 1, then A and B without risk in id order.
-    assert places == ["2", "4", "3", "1"]
-    assert tiers(r, range(2, 6)) == [2, 2, 2, 1]
+    # D has risk 8, C risk 1, then A and B without risk in id order: D C A B. Of ten contracts
+    # one is in tier 1; tier 2 takes one (10 %), two (20 %) or three (30 %) of the next.
+    by_share = {
+        share: tiers(run([*rows, *fillers(6)], settings=[setting(TIER_2, share)]), range(2, 6))
+        for share in (10, 20, 30)
+    }
+    # Rows C, B, A, D.
+    assert by_share == {10: [2, 3, 3, 1], 20: [2, 3, 2, 1], 30: [2, 2, 2, 1]}
 
 
 def test_manual_priority_comes_first_with_its_motivation() -> None:
@@ -113,7 +117,7 @@ def test_a_call_off_the_organisation_follows_up_itself_is_ranked() -> None:
     r = run([contract(form="Avrop nationellt ramavtal", annual_value=1), *fillers(9)])
     assert contract_values(r, 2, "priority", "priority_reason") == (
         1,
-        "Stor volym: årsvärde 1 kr, plats 1 av 10 i värdeordning (10 %-gruppen)",
+        "Stor volym: årsvärde 1 kr (10 %-gruppen)",
     )
 
 
@@ -125,9 +129,7 @@ def test_high_risk_gives_at_least_tier_2() -> None:
     r = run(rows)
     assert r.findings == []
     assert tiers(r, range(2, 12)) == [1, 2, 2, 3, 3, 3, 3, 3, 3, 2]
-    assert reasons(r, range(11, 12)) == [
-        "Hög risk: riskvärde 9 (gräns 9); årsvärde 100 000 kr, plats 10 av 10 i värdeordning"
-    ]
+    assert reasons(r, range(11, 12)) == ["Hög risk: riskvärde 9 (gräns 9); årsvärde 100 000 kr"]
     # The high-risk contract takes a tier-2 place: tier 2 still holds its 30 %.
     assert [t[0] for t in r.figures.tiers] == [1, 3, 6]
 

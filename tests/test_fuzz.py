@@ -38,10 +38,15 @@ CORPUS = Path(__file__).parent / "corpus" / "excel-saved"
 #: The sheets a run writes: computed columns, computed sheets, the appended log.
 OWNED_SHEETS = {*schema.COMPUTED_SHEETS, "Avtal", "Uppföljningar", "Avvikelser", "Händelselogg"}
 #: Package parts a run may rewrite besides its own sheets (new sheets, date styles, formulas
-#: dropped from the calculation chain, a table's range following its rows).
+#: dropped from the calculation chain, a table's range following its rows, the run's mark in
+#: the custom properties).
 SHARED_PARTS = re.compile(
     r"\[Content_Types\]\.xml|docProps/app\.xml|xl/workbook\.xml|xl/_rels/workbook\.xml\.rels"
-    r"|xl/styles\.xml|xl/calcChain\.xml|xl/tables/[^/]+\.xml"
+    r"|xl/styles\.xml|xl/calcChain\.xml|xl/tables/[^/]+\.xml|docProps/custom\.xml"
+)
+#: The relationship that registers a run's mark (`docProps/custom.xml`) with the package.
+MARK_REL = re.compile(
+    rb'<Relationship Id="rId\d+" Type="[^"]*/custom-properties" Target="docProps/custom.xml"/>'
 )
 #: Growth of the process's peak memory all mutants together may cause.
 MEMORY_BOUND = 600 * 1024 * 1024
@@ -290,6 +295,11 @@ def _part_text(data: bytes, name: str) -> str:
         return ""
 
 
+def _part_bytes(data: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name)
+
+
 def _tags(xml: str, name: str) -> list[dict[str, str]]:
     """The attributes of each `<name …>` tag (a quoted value may hold `>`)."""
     tags = re.findall(rf'<{name}\b((?:[^>"]|"[^"]*")*)>', xml)
@@ -348,6 +358,11 @@ def _check_run(mutant: bytes, path: Path, label: str) -> None:
     owned = _owned_parts(mutant)
     for name, stream in _streams(mutant).items():
         if name in owned or SHARED_PARTS.fullmatch(name):
+            continue
+        if name == "_rels/.rels" and after_streams.get(name) != stream:
+            # Only the relationship to the run's mark may be added.
+            rels = _part_bytes(after, name)
+            assert MARK_REL.subn(b"", rels) == (_part_bytes(mutant, name), 1), label
             continue
         assert after_streams.get(name) == stream, f"{label}: {name} changed or is gone"
     original = path.with_suffix(".mutant" + path.suffix)

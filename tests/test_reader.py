@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 
 from avtalsbok.core import schema
 from avtalsbok.core.book import BookInput
-from avtalsbok.workbook.reader import read_book
+from avtalsbok.workbook.reader import read_book, text_limit
+from avtalsbok.workbook.sniff import SheetScan
 
 CORPUS = Path(__file__).parent / "corpus"
 HOSTILE = CORPUS / "hostile"
@@ -190,6 +191,16 @@ def test_poc_shared_strings_as_avtal_is_too_large(tmp_path: Path) -> None:
     book = read_book(path)
     assert codes(book) == ["file-too-large"]
     assert "Avtal" in book.findings[0].message
+
+
+def test_the_text_a_sheet_may_copy_grows_with_the_sheet_up_to_a_cap() -> None:
+    mb = 1024**2
+    # A small sheet (and so a bomb: 12 GB from a few kB) may copy 100 MB, as before.
+    assert text_limit(SheetScan(plain=True, size=10_000)) == 100 * mb
+    # A 100 000-contract Avtal: 79 MB of XML copying 131 MB of shared strings.
+    assert text_limit(SheetScan(plain=True, size=79 * mb)) >= 131 * mb
+    assert text_limit(SheetScan(plain=True, size=40 * mb)) == 160 * mb
+    assert text_limit(SheetScan(plain=True, size=4000 * mb)) == 256 * mb
 
 
 def test_date_1904_book_reads_dates_as_excel_shows_them(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -137,7 +138,15 @@ def test_run_leaves_every_part_it_does_not_own_byte_identical(clean_book: Path) 
     }
     owned |= {n for n in after if n.startswith("xl/tables/")}
     owned |= {"xl/styles.xml", "xl/calcChain.xml"}
-    assert list(after) == list(before)
+    assert list(after) == [*before, "docProps/custom.xml"]  # the run's mark, added last
+    # The mark's part is registered: one relationship and one content type more, nothing else.
+    registered = (
+        rb'<Relationship Id="rId\d+" Type="[^"]*/custom-properties" Target="docProps/custom.xml"/>',
+        rb'<Override PartName="/docProps/custom.xml" ContentType="[^"]*custom-properties\+xml"/>',
+    )
+    for name, added in zip(("_rels/.rels", "[Content_Types].xml"), registered, strict=True):
+        assert re.subn(added, b"", after[name]) == (before[name], 1)
+    owned |= {"_rels/.rels", "[Content_Types].xml", "docProps/custom.xml"}
     changed = {n for n in before if before[n] != after[n]}
     assert changed <= owned
     assert parts[schema.AVTAL] in changed
@@ -408,9 +417,10 @@ def test_round_trip_through_a_libreoffice_saved_book(tmp_path: Path) -> None:
         assert after[name] == before[name]
     assert {n for n in before if before[n] != after[n]} <= (
         {parts[s] for s in schema.ALL_SHEETS}
-        | {"xl/styles.xml"}
+        | {"xl/styles.xml", "docProps/custom.xml"}  # LibreOffice's empty custom properties
         | {n for n in after if n.startswith("xl/tables/")}
     )
+    assert b'name="Avtalsbok k\xc3\xb6rning"' in after["docProps/custom.xml"]
     csv_sheets = libreoffice_csv(saved, tmp_path / "csv")
     assert csv_sheets[schema.AVTAL][1][0] == "LO-1"
 

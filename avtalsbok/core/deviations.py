@@ -55,10 +55,14 @@ def logged_step(e: LogEntry) -> int | None:
 
 
 def _logged_states(log: list[LogEntry]) -> dict[str, _Logged]:
-    """The last logged status and step of each deviation, in log order."""
+    """The last logged status and step of each deviation: day by day, and within a day in the
+    order the rows were added. Not by the time of day: a run for a given day (`--today`) stamps
+    its rows at midnight, before what a button logged later that day, and would else log the
+    same change again on every run of that day."""
     states: dict[str, _Logged] = defaultdict(_Logged)
     entries = sorted(
-        (e for e in log if e.deviation_id), key=lambda e: (e.timestamp or datetime.min, e.row)
+        (e for e in log if e.deviation_id),
+        key=lambda e: ((e.timestamp or datetime.min).date(), e.row),
     )
     for e in entries:
         state = states[e.deviation_id or ""]

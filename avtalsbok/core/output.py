@@ -127,8 +127,8 @@ def plan_writes(
     `Händelselogg` – to these names; None writes all of them. With `changes_only` the plan
     holds only what changes what the book shows (`shown.same_shown`): a computed cell that
     already shows its new value is left out (unless it holds a formula), and so is a
-    regenerated sheet the reader read (`book.shown`) whose new grid shows what it shows, its
-    time stamp (`overview.STAMP`) aside.
+    regenerated sheet the reader read (`book.shown`) whose new grid shows what it shows,
+    `Översikt`'s time stamp (`overview.STAMP`) aside.
     """
     plan = WritePlan()
     for sheet_name, rows in result.computed.items():
@@ -163,10 +163,10 @@ def plan_writes(
             continue
         if name not in book.sheet_names:
             plan.add_sheets.append(name)
-        elif (
-            changes_only and name in book.shown and same_rows(book.shown[name], grid, ignore=STAMP)
-        ):
-            continue
+        elif changes_only and name in book.shown:
+            ignore = STAMP if name == schema.OVERSIKT else None
+            if same_rows(book.shown[name], grid, ignore=ignore):
+                continue
         plan.replace[book.sheet_names.get(name, name)] = grid
     if sheets is not None and schema.HANDELSELOGG not in sheets:
         return plan

@@ -33,11 +33,14 @@ def same_shown(old: Any, new: Any) -> bool:
 
 
 def same_rows(
-    old: Sequence[Sequence[Any]], new: Sequence[Sequence[Any]], *, ignore: tuple[int, int]
+    old: Sequence[Sequence[Any]],
+    new: Sequence[Sequence[Any]],
+    *,
+    ignore: tuple[int, int] | None = None,
 ) -> bool:
     """Whether a sheet holding `old` (rows from A1 as read) shows what writing the grid `new`
-    from A1 would show, the cell at `ignore` (row, column, 0-based) aside. Trailing empty
-    cells and rows are nothing."""
+    from A1 would show, the cell at `ignore` (row, column, 0-based) aside, if any. Trailing
+    empty cells and rows are nothing."""
     height = max(_height(old), _height(new))
     for r in range(height):
         old_row = old[r] if r < len(old) else ()

@@ -66,15 +66,11 @@ def assign_tiers(
     threshold = settings.high_risk_threshold
     high_risk = [c for c in ranked[slots1:] if (c.risk or 0) >= threshold]
     slots2 = max(0, t2 - forced[2] - len(high_risk))
-    n = len(ranked)
     taken2 = 0
     for rank, c in enumerate(ranked, start=1):
         value = c.annual_value
-        place = (
-            f"årsvärde {format_kr(value)} kr, plats {rank} av {n} i värdeordning"
-            if value is not None
-            else f"årsvärde saknas, plats {rank} av {n} i värdeordning"
-        )
+        # The value, not the rank: a rank moves on most rows whenever one contract ends.
+        place = f"årsvärde {format_kr(value)} kr" if value is not None else "årsvärde saknas"
         if rank <= slots1:
             result[c.row] = Tier(1, f"Stor volym: {place} ({settings.tier1_share:g} %-gruppen)")
         elif (c.risk or 0) >= threshold:

@@ -1,6 +1,7 @@
-"""The book-level parts a save may change: workbook.xml, its relationships and
-[Content_Types].xml (a new sheet registered, a calculation chain dropped, recalculation asked
-for), each patched as text so that everything else in them keeps its bytes.
+"""The book-level parts a save may change: workbook.xml, its relationships, the package's
+relationships and [Content_Types].xml (a new sheet or custom properties part registered, a
+calculation chain dropped, recalculation asked for), each patched as text so that everything
+else in them keeps its bytes.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import posixpath
 import re
 
 from .calcchain import edit_calc_chain
+from .docprops import CUSTOM_REL, CUSTOM_TYPE
 from .errors import OoxmlError
 from .package import Package, rels_part
 from .packagecheck import check_package, check_sheets
@@ -93,6 +95,32 @@ class BookParts:
             'right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
         )
         self.entries.append(SheetEntry(name, sheet_id, part, "worksheet"))
+
+    def add_custom_properties(self, part: str) -> bool:
+        """Register a new custom properties part (`docprops`) with the package: its relationship
+        from the package and its content type. False when the package has no relationships
+        part of its own to add it to."""
+        root_rels = self.package.find("_rels/.rels")
+        if root_rels is None:
+            return False
+        rels = self.text(root_rels)
+        found = [attributes(m[1]) for m in _RELATIONSHIP.finditer(rels)]
+        ids = {attrs.get("Id") for attrs in found}
+        number = 1
+        while f"rId{number}" in ids:
+            number += 1
+        office = next(
+            (a["Type"] for a in found if a.get("Type", "").endswith("/officeDocument")), None
+        )
+        if office is None:
+            return False
+        rel_type = office[: -len("/officeDocument")] + CUSTOM_REL
+        rel = f'<Relationship Id="rId{number}" Type="{rel_type}" Target="{part}"/>'
+        self.edit(root_rels, _insert_before(rels, "</Relationships>", rel))
+        types = self.text(_CONTENT_TYPES)
+        override = f'<Override PartName="/{part}" ContentType="{CUSTOM_TYPE}"/>'
+        self.edit(_CONTENT_TYPES, _insert_before(types, "</Types>", override))
+        return True
 
     def finish(
         self, removed_formulas: dict[int, set[tuple[int, int]]], sheets_changed: bool

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import os
+import xml.parsers.expat
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,7 @@ from .bookparts import BookParts
 from .cells import CellValue, check_values
 from .checking import CheckHere, PartChecker
 from .condformat import EqualsRule
+from .docprops import CUSTOM_PART, custom_part, entries_digest, with_property
 from .errors import OoxmlError
 from .package import Package
 from .packing import Packer, SavePlan
@@ -91,6 +93,7 @@ class WorkbookEditor:
         self._together = rows_together
         self._stamp, self._package, self._book = self._open()
         self._sheets: dict[str, SheetModel] = {}
+        self._mark: tuple[str, Callable[[str], str]] | None = None
         if expected_stamp is not None and self._stamp != expected_stamp:
             raise OoxmlError("book-changed")
 
@@ -193,6 +196,14 @@ class WorkbookEditor:
         entry = self._book.entries[-1]
         xml = self._book.new_parts[entry.part]
         self._sheets[entry.name] = SheetModel(entry, lambda: xml, [], self._together)
+
+    def mark_on_save(self, name: str, value: Callable[[str], str]) -> None:
+        """On a save that writes, set the custom document property `name` (`docprops`) to
+        `value(digest)`, where digest is `docprops.entries_digest` of every other entry as
+        saved: what the file holds besides the mark. The officer's own custom properties stay;
+        a book whose custom properties part cannot be edited safely (one that is not well-formed,
+        or a `docProps/custom.xml` the package does not point to) is saved without the mark."""
+        self._mark = (name, value)
 
     def rewritten_size(self) -> int:
         """Unpacked bytes of the sheets a save would rewrite, as they are now (what a caller
@@ -332,6 +343,7 @@ class WorkbookEditor:
             if styles.changed and styles.part is not None:
                 put(styles.part, styles.render())
             sheets_changed = bool(rewritten)
+            marked = self._mark_part() if plan.parts or self._book.dirty else None
             for part, new_text in self._book.finish(removed_formulas, sheets_changed).items():
                 if new_text is None:
                     plan.removed.add(part)
@@ -341,10 +353,52 @@ class WorkbookEditor:
             for part in plan.added:
                 if part not in plan.parts:
                     put(part, self._book.new_parts[part])
-        plan.names = [
-            info.filename for info in self._package.infos if info.filename not in plan.removed
-        ] + plan.added
+            if marked is not None and marked[1] is None:
+                plan.added.append(marked[0])
+            plan.names = [
+                info.filename for info in self._package.infos if info.filename not in plan.removed
+            ] + plan.added
+            if marked is not None:
+                part, old = marked
+                put(part, self._marked(plan, part, old))
         return plan
+
+    def _mark_part(self) -> tuple[str, str | None] | None:
+        """The custom properties part the mark goes in and its text now (None: a new part,
+        registered here); None when it cannot go in safely."""
+        if self._mark is None:
+            return None
+        part = custom_part(self._package)
+        if part is None:
+            if self._package.find(CUSTOM_PART) is not None:
+                return None  # a part of that name the package does not point to
+            if not self._book.add_custom_properties(CUSTOM_PART):
+                return None
+            return CUSTOM_PART, None
+        try:
+            old = self._package.text(part)
+            with_property(old, self._mark[0], "")
+            xml.parsers.expat.ParserCreate().Parse(old.encode(), True)
+        except (OoxmlError, xml.parsers.expat.ExpatError):
+            return None
+        return part, old
+
+    def _marked(self, plan: SavePlan, part: str, old: str | None) -> str:
+        """The custom properties part with the mark, from the other entries as saved."""
+        assert self._mark is not None
+        infos = {info.filename: info for info in self._package.infos}
+        others = []
+        for name in plan.names:
+            if name == part:
+                continue
+            blob = plan.parts.get(name)
+            if blob is not None:
+                others.append((name, blob.crc, blob.size))
+            else:
+                info = infos[name]
+                others.append((name, info.CRC, info.file_size))
+        name, value = self._mark
+        return with_property(old, name, value(entries_digest(others)))
 
     def _write(self, out: BinaryIO, plan: SavePlan) -> None:
         writer = ZipWriter(out)

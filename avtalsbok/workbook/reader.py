@@ -48,13 +48,23 @@ HEADER_SEARCH_ROWS = 10
 HEADER_MIN_MATCHES = 2
 #: Cells of one sheet's grid, empty ones included, that calamine may allocate (about 32 bytes each).
 MAX_CELLS = 5_000_000
-#: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell).
+#: Shared-string text one sheet's cells may copy (calamine copies a shared string into every cell)
+#: whatever the sheet's size: a string bomb (one long string in every cell) stops here.
 MAX_TEXT = 100 * 1024 * 1024
-#: Cells of a regenerated sheet read to tell whether a run changes it (`Översikt`'s few hundred
-#: fit many times over; a sheet the officer filled beyond it is simply written).
-MAX_SHOWN_CELLS = 20_000
-#: The regenerated sheets read, small by design, so a run can leave them as they are.
-SHOWN_SHEETS = (schema.OVERSIKT,)
+#: A larger sheet may copy up to this many bytes of text per byte of its own XML (a sheet of
+#: contracts copies about 1.7; a bomb copies hundreds), and never more than `MAX_TEXT_CAP`,
+#: which a 100 000-contract `Avtal` (about 130 MB of copies) fits under.
+TEXT_PER_XML_BYTE = 4
+MAX_TEXT_CAP = 256 * 1024 * 1024
+#: Cells of a regenerated sheet read to tell whether a run changes it. Reading costs on every
+#: run and pays only when the sheet is unchanged, which a large `Uppföljningsplan` seldom is
+#: the next day (one day more late, rows moved up), and a same-day `run` is answered by the
+#: book's mark (`lastrun`) without reading: so only small sheets are read (Översikt, Fel, a
+#: 700-contract book's plan); a larger one is compared by the writer, row by row as XML.
+MAX_SHOWN_CELLS = 50_000
+#: The regenerated sheets read, so that a run whose grid for one of them shows what the book
+#: shows leaves the sheet as it is without rendering it (`output.plan_writes`).
+SHOWN_SHEETS = schema.COMPUTED_SHEETS
 
 
 class _Misread(Exception):
@@ -119,10 +129,10 @@ def read_book(
         scan = scans[part]
         if scan.plain and scan.last_row > max_rows:
             return _unreadable(name, _too_many_rows(wanted[canonical], max_rows))
-        if scan.text is not None and scan.text > MAX_TEXT:
+        if scan.text is not None and scan.text > text_limit(scan):
             reason = (
                 f"cellerna på bladet {wanted[canonical]} skulle rymma {scan.text // 1024**2} MB "
-                f"text; gränsen är {MAX_TEXT // 1024**2} MB"
+                f"text; gränsen är {text_limit(scan) // 1024**2} MB"
             )
             return _unreadable(name, findings.make("file-too-large", reason=reason))
 
@@ -153,6 +163,12 @@ def read_book(
     book = _book(name, sheet_names, sheets, package.date1904)
     book.shown.update(grids)
     return book
+
+
+def text_limit(scan: sniff.SheetScan) -> int:
+    """The shared-string text (bytes) a sheet's cells may copy: `MAX_TEXT`, or for a larger
+    sheet `TEXT_PER_XML_BYTE` times its own XML, at most `MAX_TEXT_CAP`."""
+    return min(MAX_TEXT_CAP, max(MAX_TEXT, TEXT_PER_XML_BYTE * scan.size))
 
 
 def book_from_grids(

@@ -29,6 +29,8 @@ from .reader import read_book
 # The engine and the writer are imported when a book is processed, while the book is being read
 # (see `_process`); only what reading needs is loaded with this module.
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..core.engine import Result
     from ..core.output import WritePlan
 
@@ -48,10 +50,19 @@ class Outcome:
     blocked: bool = False
     #: the run would have changed nothing the book shows, so it was not written
     unchanged: bool = False
+    #: the summary the book's mark recorded, when the book was as the last run left it and was
+    #: not evaluated again (`lastrun`; `result` is then None)
+    recorded: dict[str, Any] | None = None
 
     @property
     def usable(self) -> bool:
-        return self.result is not None
+        return self.result is not None or self.recorded is not None
+
+    def summary(self) -> dict[str, Any] | None:
+        """The figures of the run (`Result.summary()`), or those the mark recorded."""
+        if self.result is not None:
+            return self.result.summary()
+        return None if self.recorded is None else dict(self.recorded)
 
     @property
     def errors(self) -> int:
@@ -70,7 +81,7 @@ class Outcome:
 
     def to_json(self) -> dict[str, Any]:
         """The `--json` object of one book."""
-        summary: dict[str, Any] = self.result.summary() if self.result else {}
+        summary: dict[str, Any] = self.summary() or {}
         summary["written"] = self.written
         if self.reason is not None:
             summary["reason"] = self.reason
@@ -92,13 +103,18 @@ def run_source(label: str = "avtalsbok") -> str:
 
 
 def apply_plan(
-    path: str | os.PathLike[str], plan: WritePlan, *, read_stamp: tuple[int, int] | None = None
+    path: str | os.PathLike[str],
+    plan: WritePlan,
+    *,
+    read_stamp: tuple[int, int] | None = None,
+    mark: Callable[[str], str] | None = None,
 ) -> bool:
     """Carry out a write plan on a book file, atomically and loss-free (raises WriteError);
     False when the plan changes nothing in the file, which is then left as it was.
 
     `read_stamp` is the book's `file_stamp` when it was read: a book saved by someone else
-    since then is not written, since the plan's cells were placed by what was read.
+    since then is not written, since the plan's cells were placed by what was read. `mark`
+    gives the text of the run's mark (`lastrun.MARK`) from the digest of the other entries.
 
     A plan that writes `Översikt` also gives it the goal table's colours if it lacks them (a
     book made from an earlier template, or adopted).
@@ -110,6 +126,10 @@ def apply_plan(
     from .writeback import open_book, swedish_errors
 
     editor = open_book(path, expected_stamp=read_stamp)
+    if mark is not None:
+        from .lastrun import MARK
+
+        editor.mark_on_save(MARK, mark)
     with swedish_errors():
         for name in plan.add_sheets:
             editor.add_sheet(name)
@@ -132,14 +152,30 @@ def process(
     write: bool = True,
     now: datetime | None = None,
     source: str | None = None,
+    reuse: bool = False,
 ) -> Outcome:
-    """Read, evaluate and (with `write`) write back one book."""
+    """Read, evaluate and (with `write`) write back one book, and mark it (`lastrun`). With
+    `reuse` and `write`, a book that is as the run that marked it left it, on the same
+    reference date, is neither read nor evaluated: the outcome tells what that run found
+    (`Outcome.recorded`, its findings from `Fel`), and that there was nothing to update."""
+    from .lastrun import last_run, run_key
+
+    key = run_key(today)
+    if reuse and write:
+        last = last_run(Path(path), key)
+        if last is not None:
+            return Outcome(Path(path), None, last.findings, unchanged=True, recorded=last.summary)
     with paused_gc():
-        return _process(Path(path), today, write, now, source)
+        return _process(Path(path), today, write, now, source, key)
 
 
 def _process(
-    book_path: Path, today: date | None, write: bool, now: datetime | None, source: str | None
+    book_path: Path,
+    today: date | None,
+    write: bool,
+    now: datetime | None,
+    source: str | None,
+    key: str,
 ) -> Outcome:
     try:
         read_stamp: tuple[int, int] | None = file_stamp(book_path)
@@ -151,6 +187,7 @@ def _process(
     loading.join()
     from ..core.engine import evaluate
     from ..core.output import plan_writes
+    from .lastrun import mark_value
 
     name = book_path.name
     if any(f.level is Level.ERROR for f in book.findings):
@@ -167,7 +204,8 @@ def _process(
         plan = plan_writes(book, result, changes_only=True)
         del book  # the rows as read are not needed for writing: their memory goes first
         try:
-            outcome.written = apply_plan(book_path, plan, read_stamp=read_stamp)
+            mark = mark_value(key, result.summary())
+            outcome.written = apply_plan(book_path, plan, read_stamp=read_stamp, mark=mark)
             outcome.unchanged = not outcome.written
         except WriteError as exc:
             outcome.blocked = True

@@ -117,7 +117,7 @@ class SheetScan:
     cells copy (a string used in a thousand cells counts a thousand times), exact whenever it
     exceeds the reader's text limit, and None when it may exceed it but cannot be counted.
     `errors` and `formulas` are what the request's `errors` and `formulas` found in the part
-    (see `ScanRequest`).
+    (see `ScanRequest`); `size` the part's unpacked bytes.
     """
 
     plain: bool
@@ -127,6 +127,7 @@ class SheetScan:
     text: int | None = 0
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: frozenset[tuple[int, int]] = frozenset()
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -507,6 +508,7 @@ def _scan_sheet(data: bytes, strings: _SharedStrings | None, scan: ScanRequest) 
         text=_copied_text(data, strings, cells, max_text),
         errors=scan.errors(data),
         formulas=scan.formulas(data),
+        size=len(data),
     )
 
 
