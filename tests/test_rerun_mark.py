@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import warnings
 import zipfile
@@ -21,7 +22,14 @@ from avtalsbok.core import schema
 from avtalsbok.core.engine import evaluate
 from avtalsbok.demo import DEMO_TODAY, MIN_CONTRACTS_WITH_MISTAKES, generate
 from avtalsbok.ooxml import CellValue
-from avtalsbok.workbook.lastrun import MARK, SUMMARY_KEYS, last_run, mark_value, run_key
+from avtalsbok.workbook.lastrun import (
+    MARK,
+    SUMMARY_KEYS,
+    last_run,
+    mark_value,
+    run_key,
+    source_stamp,
+)
 from avtalsbok.workbook.reader import read_book
 from avtalsbok.workbook.runner import process
 from avtalsbok.workbook.template import build_workbook
@@ -94,6 +102,22 @@ def test_another_day_or_another_version_is_run_in_full(book: Path) -> None:
     assert last_run(book, run_key(None)) is None  # the real date, not --today's
     assert last_run(book, run_key(DEMO_TODAY).replace("avtalsbok ", "avtalsbok 9")) is None
     assert process(book, today=DEMO_TODAY + timedelta(days=1), reuse=True).result is not None
+    stamp = run_key(DEMO_TODAY).split(";")[0].split()[-1]
+    edited = run_key(DEMO_TODAY).replace(stamp, "0" * len(stamp))
+    assert last_run(book, edited) is None  # same version number, other sources
+
+
+def test_a_rule_edited_in_place_is_another_program(tmp_path: Path) -> None:
+    """The stamp follows the sources, not only the version number a release sets."""
+    rules = tmp_path / "core" / "tiers.py"
+    rules.parent.mkdir()
+    rules.write_text("SHARES = (10, 30, 60)\n")
+    before = source_stamp(tmp_path)
+    assert source_stamp(tmp_path) == before
+    rules.write_text("SHARES = (10, 30, 61)\n")
+    assert source_stamp(tmp_path) != before
+    os.utime(rules, ns=(0, 0))
+    assert source_stamp(tmp_path) not in (before, "")
 
 
 def test_a_hand_edited_fel_sheet_is_no_record(book: Path) -> None:

@@ -1,14 +1,15 @@
 """The mark a run leaves in a book it writes, and the rerun that trusts it (issue #14): a book
 that is, entry for entry, as the last run wrote it, run again on the same reference date by the
-same program version, is not read or evaluated again; what that run found is told again.
+same program, is not read or evaluated again; what that run found is told again.
 
 The mark is a custom document property, `Avtalsbok körning` (in Excel: Arkiv > Information >
 Egenskaper > Avancerade egenskaper > Anpassad), that a run sets when it saves the book:
 
-    avtalsbok 0.1.0; dag 2026-11-02; delar 5c1d…; siffror 2026-11-02 700 512 …
+    avtalsbok 0.1.0 3f9a0c1e; dag 2026-11-02; delar 5c1d…; siffror 2026-11-02 700 512 …
 
-the program version and the reference date (`dag` as `--today` gave it, `idag` the real date
-when it was not given), the digest of every other zip entry as saved (`docprops.entries_digest`
+the program (its version and a digest of its source files' names, sizes and modification
+times, so a changed rule without a new version number is still another program), the reference
+date (`dag` as `--today` gave it, `idag` the real date when it was not given), the digest of every other zip entry as saved (`docprops.entries_digest`
 of names, CRC-32s and sizes from the zip's central directory) and the run's summary figures.
 Any save by Excel, LibreOffice or another tool rewrites entries and so changes their CRC-32s:
 the digest no longer matches and the next run is a full one. The findings are read back from
@@ -17,10 +18,12 @@ the digest no longer matches and the next run is a full one. The findings are re
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +76,24 @@ class LastRun:
 def run_key(today: date | None) -> str:
     """What besides the book decides a run's result: the program and the reference date."""
     day = f"dag {today.isoformat()}" if today else f"idag {date.today().isoformat()}"
-    return f"avtalsbok {__version__}; {day}"
+    return f"avtalsbok {__version__} {program_stamp()}; {day}"
+
+
+@cache
+def program_stamp() -> str:
+    """The stamp of the installed program's sources (`source_stamp` of the package)."""
+    return source_stamp(Path(__file__).resolve().parents[1])
+
+
+def source_stamp(root: Path) -> str:
+    """A short digest of the Python sources under `root` (path, size, modification time):
+    another build, or a rule edited in place, gives another stamp."""
+    digest = hashlib.sha256()
+    for source in sorted(root.rglob("*.py")):
+        stat = source.stat()
+        line = f"{source.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+        digest.update(line.encode())
+    return digest.hexdigest()[:8]
 
 
 def mark_value(key: str, summary: Mapping[str, Any]) -> Callable[[str], str]:
