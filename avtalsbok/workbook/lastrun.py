@@ -9,8 +9,9 @@ Egenskaper > Avancerade egenskaper > Anpassad), that a run sets when it saves th
 
 the program (its version and a digest of its source files' names, sizes and modification
 times, so a changed rule without a new version number is still another program), the reference
-date (`dag` as `--today` gave it, `idag` the real date when it was not given), the digest of every other zip entry as saved (`docprops.entries_digest`
-of names, CRC-32s and sizes from the zip's central directory) and the run's summary figures.
+date (`dag` as `--today` gave it, `idag` the real date when it was not given), the digest of
+every other zip entry as saved (`docprops.entries_digest` of names, CRC-32s and sizes from the
+zip's central directory) and the run's summary figures.
 Any save by Excel, LibreOffice or another tool rewrites entries and so changes their CRC-32s:
 the digest no longer matches and the next run is a full one. The findings are read back from
 `Fel`, which the marked save wrote: the rerun says what the full run would say, or is not made.
