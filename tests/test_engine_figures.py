@@ -299,6 +299,9 @@ def test_kontroll_counts_warnings_and_is_cut_to_250_characters() -> None:
     long = check_text([warning] * 5)
     assert len(long) == 250
     assert long.endswith("…")
+    # "FEL – " + the header + " måste fyllas i.": 250 characters with a header of 228.
+    assert check_text([make("missing-value", header="H" * 228)]).endswith("måste fyllas i.")
+    assert check_text([make("missing-value", header="H" * 229)]).endswith("måste fyllas …")
     assert check_text([make("invalid-log-row")]) == (
         "Varning – Raden i Händelseloggen kan inte tolkas och hoppas över."
     )
