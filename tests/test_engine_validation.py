@@ -332,6 +332,13 @@ def test_serial_numbers_are_read_in_the_books_date_system(date1904: bool, codes:
     assert [f.code for f in r.findings] == codes
 
 
+def test_a_row_with_a_bad_cell_reads_its_other_cells_in_the_books_date_system() -> None:
+    """The row is read again without its bad cell: its serial 44347 is still 2025-06-01."""
+    rows = book([contract(start=44347, end=date(2025, 1, 1), annual_value="mycket")])
+    r = evaluate(dataclasses.replace(rows, date1904=True), today=date(2025, 3, 14))
+    assert sorted(f.code for f in r.findings) == ["end-before-start", "invalid-amount"]
+
+
 @pytest.mark.parametrize(
     ("notice", "codes"), [(-1, ["out-of-range"]), (0, []), (120, []), (121, ["out-of-range"])]
 )

@@ -147,9 +147,9 @@ def _salvage(
 ) -> list[M]:
     """Report every bad cell, then validate each row again without its bad cells."""
     bad: dict[int, set[str]] = {}
-    for err in exc.errors(include_url=False):
-        loc = err["loc"]
-        index, key = int(loc[0]), str(loc[1]) if len(loc) > 1 else ""
+    for err in exc.errors():
+        # Every field has its own validator and a row has none: the error is at (row, field).
+        index, key = int(err["loc"][0]), str(err["loc"][1])
         rec = records[index]
         code = err["type"] if err["type"] in CATALOGUE else "invalid-text"
         params = dict(err.get("ctx") or {})
