@@ -23,6 +23,7 @@ from avtalsbok.core.book import BookInput, SheetInput
 from avtalsbok.core.engine import evaluate, fel_row
 from avtalsbok.core.findings import CATALOGUE, Level, make
 from avtalsbok.core.schema import column_letter
+from avtalsbok.core.validate import map_columns
 
 
 def test_a_valid_contract_has_no_findings_and_check_says_ok() -> None:
@@ -121,6 +122,16 @@ def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
     r = run([row])
     assert flatten(r.findings) == [("Avtal", 1, "AE", "duplicate-column")]
     assert r.findings[0].message == "Rubriken Avtalsnummer finns två gånger; kolumn A används."
+
+
+def test_headers_are_matched_left_to_right_past_the_officers_own_columns() -> None:
+    """Column B stands left of AA: the Avtals-ID there is used, Avtalsnummer (its alias) in AA
+    is the one twice; the officer's own column in A is read past."""
+    headers = {"AA": "Avtalsnummer", "A": "Anteckningar", "B": "Avtals-ID", "C": "Leverantör"}
+    columns, found = map_columns(schema.AVTAL, SheetInput(schema.AVTAL, 1, headers, []))
+    assert (columns.letter("contract_id"), columns.letter("supplier")) == ("B", "C")
+    twice = [(f.row, f.column, f.value) for f in found if f.code == "duplicate-column"]
+    assert twice == [(1, "AA", "Avtalsnummer")]
 
 
 @pytest.mark.parametrize(
