@@ -124,6 +124,13 @@ def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
     assert r.findings[0].message == "Rubriken Avtalsnummer finns två gånger; kolumn A används."
 
 
+def test_a_sheet_the_book_lacks_has_no_columns_and_the_schemas_headers() -> None:
+    r = run([contract()])
+    follow_ups = r.columns[schema.UPPFOLJNINGAR]
+    assert (follow_ups.sheet, follow_ups.columns) == (schema.UPPFOLJNINGAR, {})
+    assert (follow_ups.header("date"), follow_ups.letter("date")) == ("Datum", None)
+
+
 def test_headers_are_matched_left_to_right_past_the_officers_own_columns() -> None:
     """Column B stands left of AA: the Avtals-ID there is used, Avtalsnummer (its alias) in AA
     is the one twice; the officer's own column in A is read past."""

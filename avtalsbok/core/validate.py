@@ -90,7 +90,7 @@ def parse_sheet(
     sheet: SheetInput | None,
     model: type[M],
     *,
-    date1904: bool = False,
+    date1904: bool,
 ) -> tuple[list[M], ColumnMap, list[Finding], list[RawRow]]:
     """Validate a sheet's rows into `model`s.
 
