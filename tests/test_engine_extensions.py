@@ -181,3 +181,5 @@ def test_the_periods_left_are_those_after_the_used_ones() -> None:
     assert r.states[0].term.text == "24 + 12 mån"
     r = run([contract(end=date(2027, 6, 30), extension_option="3+2+1", extensions_used=1)])
     assert r.states[0].term.text == "12 mån"
+    r = run([contract(end=date(2027, 6, 30), extension_option="3+2+1", extensions_used=2)])
+    assert r.states[0].term.text == "Ingen"
