@@ -183,3 +183,12 @@ def test_the_periods_left_are_those_after_the_used_ones() -> None:
     assert r.states[0].term.text == "12 mån"
     r = run([contract(end=date(2027, 6, 30), extension_option="3+2+1", extensions_used=2)])
     assert r.states[0].term.text == "Ingen"
+
+
+def test_a_new_procurement_after_the_year_9999_is_blank_but_the_latest_end_stays() -> None:
+    """With no lead time, a latest end on nyårsafton 9999-12-31 would move the new
+    procurement to the next business day, in the year 10000."""
+    rows = [contract(end=date(9999, 10, 31), extension_option="2 mån")]
+    r = run(rows, settings=[setting("Framförhållning ny upphandling (mån)", 0)])
+    assert contract_values(r, 2, *TERM) == (1, date(9999, 12, 31), None)
+    assert r.states[0].term.text == "2 mån"
