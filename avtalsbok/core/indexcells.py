@@ -30,14 +30,12 @@ _NUMBER = re.compile(
 def parse_year_month(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
     """A month as its first day: from a date (its month), `2024-05`, `maj 2024` or a date as
     text (`2024-05-01`)."""
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None, None
     text = " ".join(v.split()).casefold() if isinstance(v, str) else ""
     if m := _YEAR_MONTH.fullmatch(text):
         year, month = int(m.group(1)), int(m.group(2))
     elif (m := _NAME_YEAR.fullmatch(text)) and (named := _month_of(m.group(1))):
         year, month = int(m.group(2)), named
-    else:  # a date, a serial number or a date as text
+    else:  # a date, a serial number, a date as text, or blank
         try:
             d = datecells.parse_date(v, date1904)[0]
         except CellError:
