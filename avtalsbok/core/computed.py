@@ -197,7 +197,7 @@ def computed_rows(
         by_row[(f.sheet, f.row)].append(f)
 
     def check(sheet: str, row: int) -> str:
-        return check_text(by_row.get((sheet, row), []))
+        return check_text(by_row[(sheet, row)])
 
     forms = follow_up_forms(settings)
     computed: Computed = {
