@@ -46,8 +46,10 @@ def test_below_the_threshold_the_change_is_shown_but_not_applied() -> None:
     r = run([priced(price_threshold=2)], index=KPI)
     assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), 1.59)
     assert flatten(r.findings) == [("Avtal", 2, None, "below-threshold")]
-    assert contract_values(r, 2, "check")[0].startswith(
-        "Varning – Indexförändring (%): Under tröskeln: indexförändringen 1,59 % är mindre"
+    assert r.findings[0].value == 1.59
+    assert contract_values(r, 2, "check")[0] == (
+        "Varning – Indexförändring (%): Under tröskeln: indexförändringen 1,59 % är mindre "
+        "än tröskeln 2 % och tillämpas inte."
     )
     assert [(p.activity, p.status) for p in r.plan if p.activity.startswith("Pris")] == [
         ("Prisjustering (KPI)", "Under tröskeln")
@@ -224,3 +226,56 @@ def test_without_a_base_month_only_the_date_is_followed() -> None:
     assert [(p.date, p.activity, p.status) for p in r.plan if p.activity.startswith("Pris")] == [
         (date(2025, 4, 1), "Prisjustering (KPI)", "Inom 30 dagar")
     ]
+
+
+def test_a_missing_index_value_is_no_change_below_the_threshold() -> None:
+    r = run([priced(price_threshold=2)], index=KPI[:1])
+    assert [(p.activity, p.status) for p in r.plan if p.activity.startswith("Pris")] == [
+        ("Prisjustering (KPI)", "Inom 30 dagar")
+    ]
+
+
+def test_every_contracts_missing_index_value_is_reported() -> None:
+    r = run([priced(), priced(contract_id="A2")], index=KPI[:1])
+    assert flatten(r.findings) == [
+        ("Avtal", 2, "U", "index-missing"),
+        ("Avtal", 3, "U", "index-missing"),
+    ]
+
+
+def test_index_rows_without_a_series_or_a_value_are_read_past() -> None:
+    index = [
+        index_value(None, "2023-01", 160),
+        index_value("KPI", "2023-01", None),
+        *KPI,
+    ]
+    r = run([priced()], index=index)
+    assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), 1.59)
+    assert flatten(r.findings) == [
+        ("Index", 2, "A", "missing-value"),
+        ("Index", 3, "C", "missing-value"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "planned"),
+    [
+        (date(2025, 4, 1), [date(2025, 4, 1)]),  # the adjustment's day itself
+        (date(2025, 4, 2), []),  # passed: on the row, not in the plan
+    ],
+)
+def test_an_adjustment_today_is_still_planned(today: date, planned: list[date]) -> None:
+    r = run([priced()], index=KPI, today=today)
+    assert [p.date for p in r.plan if p.activity.startswith("Pris")] == planned
+
+
+@pytest.mark.parametrize(
+    ("today", "planned"),
+    [
+        (date(2025, 3, 1), []),  # the plan runs up to 2026-03-01, that day not included
+        (date(2025, 3, 2), [date(2026, 3, 1)]),
+    ],
+)
+def test_an_adjustment_on_the_plans_last_day_is_beyond_it(today: date, planned: list[date]) -> None:
+    r = run([priced(price_month="mars")], index=KPI, today=today)
+    assert [p.date for p in r.plan if p.activity.startswith("Pris")] == planned

@@ -184,7 +184,7 @@ def with_prices(
     for s in states:
         p, new = price(s.contract, indexes, columns, ctx)
         found += new
-        out.append(s if p is NO_PRICE else s._replace(price=p))
+        out.append(s._replace(price=p))
     return out, found
 
 
