@@ -132,13 +132,29 @@ def test_a_sheet_the_book_lacks_has_no_columns_and_the_schemas_headers() -> None
 
 
 def test_headers_are_matched_left_to_right_past_the_officers_own_columns() -> None:
-    """Column B stands left of AA: the Avtals-ID there is used, Avtalsnummer (its alias) in AA
-    is the one twice; the officer's own column in A is read past."""
-    headers = {"AA": "Avtalsnummer", "A": "Anteckningar", "B": "Avtals-ID", "C": "Leverantör"}
+    """Column B stands left of C and AA: the alias Avtalsnummer there is the Avtals-ID, the
+    Avtals-ID in C the one twice; the officer's own column in A is read past, and so is the
+    header twice: Leverantör in D and Avtalsnamn in AA are found."""
+    headers = {
+        "AA": "Avtalsnamn",
+        "D": "Leverantör",
+        "C": "Avtals-ID",
+        "A": "Anteckningar",
+        "B": "Avtalsnummer",
+    }
     columns, found = map_columns(schema.AVTAL, SheetInput(schema.AVTAL, 1, headers, []))
-    assert (columns.letter("contract_id"), columns.letter("supplier")) == ("B", "C")
+    assert [columns.letter(key) for key in ("contract_id", "supplier", "name")] == ["B", "D", "AA"]
     twice = [(f.row, f.column, f.value) for f in found if f.code == "duplicate-column"]
-    assert twice == [(1, "AA", "Avtalsnummer")]
+    assert twice == [(1, "C", "Avtals-ID")]
+
+
+def test_a_sheet_longer_than_one_pass_keeps_every_row() -> None:
+    """Rows are validated 500 at a time; the 501st, good or with a bad cell, joins the rest."""
+    assert len(run(fillers(501)).states) == 501
+    rows = fillers(501)
+    rows[-1]["Årsvärde (kr)"] = "mycket"
+    r = run(rows)
+    assert (len(r.states), flatten(r.findings)) == (501, [("Avtal", 502, "N", "invalid-amount")])
 
 
 @pytest.mark.parametrize(

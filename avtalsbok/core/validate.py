@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import schema
 from .book import RawRow, SheetInput
-from .findings import CATALOGUE, Finding, make
+from .findings import Finding, make
 from .models import Row
 
 M = TypeVar("M", bound=Row)
@@ -151,7 +151,7 @@ def _salvage(
         # Every field has its own validator and a row has none: the error is at (row, field).
         index, key = int(err["loc"][0]), str(err["loc"][1])
         rec = records[index]
-        code = err["type"] if err["type"] in CATALOGUE else "invalid-text"
+        code = err["type"]  # the cell parsers' finding code (see `models`)
         params = dict(err.get("ctx") or {})
         found.append(cmap.at(key, rec["row"], code, rec.get(key), **params))
         bad.setdefault(index, set()).add(key)
