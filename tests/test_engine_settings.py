@@ -128,6 +128,10 @@ def test_the_message_names_the_setting_and_its_default(key: str, value: str, mes
             "help_link",
             "https://intranät.kommun.se/avtal?flik=2",
         ),
+        ("Hjälpsida", "https://X.se/" + "x" * 242, "help_link", "https://X.se/" + "x" * 242),
+        ("Organisation", "Exempelkommun", "organisation", "Exempelkommun"),
+        ("Organisationens organisationsnummer", 5599001236, "organisation_number", "559900-1236"),
+        ("OCID-prefix", " OCDS-A1B2C3 ", "ocid_prefix", "ocds-a1b2c3"),
     ],
 )
 def test_values_are_read_as_officers_write_them(
@@ -136,6 +140,23 @@ def test_values_are_read_as_officers_write_them(
     s, found = settings_of(setting(key, value))
     assert found == []
     assert getattr(s, field) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("Organisation", "1234"),  # no letter: no name
+        ("Organisationens organisationsnummer", "811218-9876"),  # a personal identity number
+        ("Organisationens organisationsnummer", "559900-1235"),  # wrong check digit
+        ("OCID-prefix", "ocds-a1b2c"),  # five characters after ocds-
+        ("Hjälpsida", "https://intranat.kommun.se/" + "x" * 229),  # 256 characters
+    ],
+)
+def test_a_bad_name_number_prefix_or_link_leaves_it_blank(key: str, value: str) -> None:
+    r = run([contract()], settings=[setting(key, value)])
+    assert [f.message.endswith("; standardvärdet (tomt) används.") for f in r.findings] == [True]
+    assert (r.settings.organisation, r.settings.organisation_number) == ("", "")
+    assert (r.settings.ocid_prefix, r.settings.help_link) == ("", "")
 
 
 @pytest.mark.parametrize(
