@@ -135,7 +135,7 @@ import json
 import sys
 from pathlib import Path
 
-AT_IMPORT = ("calendar.x__load_sweden__", "cells.x_choice_parser__")
+AT_IMPORT = ("calendar.x__load_sweden__", "cells.x_choice_parser__", "settings.x__step__")
 KILLED = {1, 3, 24, -24, 36, 152, 255}
 work, modules = Path(sys.argv[1]), sys.argv[2:]
 print(f"{'module':<12} {'killed':>7} {'total':>6} {'score':>7} {'at import':>10}")
