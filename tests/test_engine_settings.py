@@ -201,10 +201,33 @@ def test_shares_over_100_percent_fall_back_to_the_defaults() -> None:
     assert (s.tier1_share, s.tier2_share) == (10.0, 30.0)
 
 
-def test_a_settings_sheet_without_its_value_column_uses_every_default() -> None:
-    sheet = SheetInput.from_records(schema.INSTALLNINGAR, [{"Inställning": "Idag"}])
-    s, found = parse_settings(sheet)
+@pytest.mark.parametrize(
+    ("row", "missing"), [({"Inställning": "Idag"}, "Värde"), ({"Värde": 15}, "Inställning")]
+)
+def test_a_settings_sheet_without_its_key_or_value_column_uses_every_default(
+    row: dict[str, Any], missing: str
+) -> None:
+    s, found = parse_settings(SheetInput.from_records(schema.INSTALLNINGAR, [row]))
     assert (s, flatten(found)) == (Settings(), [("Inställningar", None, None, "missing-column")])
+    assert found[0].message == f"Kolumnen {missing} saknas på bladet Inställningar."
+
+
+def test_the_first_key_and_value_columns_are_used() -> None:
+    """`Nyckel` is another name of `Inställning`, `VÄRDE` the same header as `Värde`."""
+    row = {
+        "Beskrivning": "Egen",
+        "Inställning": "Avtalsspärr (dagar)",
+        "Nyckel": "Framförhållning ny upphandling (mån)",
+        "Värde": 15,
+        "VÄRDE": 12,
+    }
+    s, found = settings_of(row)
+    assert (s.standstill_days, s.procurement_lead_months, found) == (15, 12, [])
+
+
+def test_a_share_is_kept_to_four_decimals() -> None:
+    s, found = settings_of(setting("Andel prioritet 1 (%)", "10,123456 %"))
+    assert (s.tier1_share, found) == (10.1235, [])
 
 
 @pytest.mark.parametrize("value", [date(1899, 12, 31), date(9999, 1, 1), "0001-01-01"])
