@@ -187,6 +187,25 @@ def test_an_unknown_key_is_a_warning() -> None:
     assert s.standstill_days == 15
 
 
+def test_a_key_that_cannot_be_read_or_is_blank_is_passed_and_the_next_rows_are_read() -> None:
+    parsed, found = parse_settings(
+        SheetInput.from_records(
+            schema.INSTALLNINGAR,
+            [
+                setting("#N/A", 5),
+                setting(None, 5),
+                setting("Andel prioritet 4 (%)", 5),
+                setting("Avtalsspärr (dagar)", 15),
+            ],
+        )
+    )
+    assert parsed.standstill_days == 15
+    assert [(f.code, f.row, f.column, f.header, f.value) for f in found] == [
+        ("invalid-text", 2, "A", "Inställning", "#N/A"),
+        ("unknown-setting", 4, "A", "Inställning", "Andel prioritet 4 (%)"),
+    ]
+
+
 def test_a_key_given_twice_uses_the_first() -> None:
     s, found = settings_of(setting("Avtalsspärr (dagar)", 15), setting("avtalsspärr (dagar)", 12))
     assert found == [("Inställningar", 3, "A", "duplicate-setting")]
