@@ -194,6 +194,7 @@ def test_a_key_that_cannot_be_read_or_is_blank_is_passed_and_the_next_rows_are_r
             [
                 setting("#N/A", 5),
                 setting(None, 5),
+                setting("Idag", " "),
                 setting("Andel prioritet 4 (%)", 5),
                 setting("Avtalsspärr (dagar)", 15),
             ],
@@ -202,7 +203,7 @@ def test_a_key_that_cannot_be_read_or_is_blank_is_passed_and_the_next_rows_are_r
     assert parsed.standstill_days == 15
     assert [(f.code, f.row, f.column, f.header, f.value) for f in found] == [
         ("invalid-text", 2, "A", "Inställning", "#N/A"),
-        ("unknown-setting", 4, "A", "Inställning", "Andel prioritet 4 (%)"),
+        ("unknown-setting", 5, "A", "Inställning", "Andel prioritet 4 (%)"),
     ]
 
 
@@ -218,6 +219,14 @@ def test_shares_over_100_percent_fall_back_to_the_defaults() -> None:
     )
     assert found == [("Inställningar", None, None, "invalid-setting")]
     assert (s.tier1_share, s.tier2_share) == (10.0, 30.0)
+    _, [finding] = parse_settings(
+        SheetInput.from_records(
+            schema.INSTALLNINGAR,
+            [setting("Andel prioritet 1 (%)", 60), setting("Andel prioritet 2 (%)", 50)],
+        )
+    )
+    assert (finding.header, finding.value) == ("Andel prioritet 2 (%)", 50.0)
+    assert finding.message.endswith("; standardvärdet 30 används.")
 
 
 @pytest.mark.parametrize(
