@@ -423,3 +423,11 @@ def test_a_follow_up_before_the_book_dated_in_the_future_is_a_warning_and_not_co
     assert [(f.row, f.header, f.code) for f in r.findings if f.row] == [
         (2, "Senaste uppföljning före avtalsboken", "earlier-follow-up-in-future")
     ]
+    assert [(f.value, f.message) for f in r.findings] == [
+        (
+            date(2025, 4, 1),
+            "Senaste uppföljning före avtalsboken (2025-04-01) ligger i framtiden; "
+            "den räknas inte.",
+        )
+    ]
+    assert run([tiered(2, earlier_follow_up=TODAY)], settings=[BEGAN]).findings == []
