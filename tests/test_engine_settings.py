@@ -187,7 +187,7 @@ def test_an_unknown_key_is_a_warning() -> None:
     assert s.standstill_days == 15
 
 
-def test_a_key_that_cannot_be_read_or_is_blank_is_passed_and_the_next_rows_are_read() -> None:
+def test_a_row_that_cannot_be_used_does_not_stop_the_rows_after_it() -> None:
     parsed, found = parse_settings(
         SheetInput.from_records(
             schema.INSTALLNINGAR,
@@ -196,14 +196,16 @@ def test_a_key_that_cannot_be_read_or_is_blank_is_passed_and_the_next_rows_are_r
                 setting(None, 5),
                 setting("Idag", " "),
                 setting("Andel prioritet 4 (%)", 5),
+                setting("Andel prioritet 1 (%)", "hälften"),
                 setting("Avtalsspärr (dagar)", 15),
             ],
         )
     )
     assert parsed.standstill_days == 15
-    assert [(f.code, f.row, f.column, f.header, f.value) for f in found] == [
-        ("invalid-text", 2, "A", "Inställning", "#N/A"),
-        ("unknown-setting", 5, "A", "Inställning", "Andel prioritet 4 (%)"),
+    assert [(f.code, f.sheet, f.row, f.column, f.header, f.value) for f in found] == [
+        ("invalid-text", "Inställningar", 2, "A", "Inställning", "#N/A"),
+        ("unknown-setting", "Inställningar", 5, "A", "Inställning", "Andel prioritet 4 (%)"),
+        ("invalid-setting", "Inställningar", 6, "B", "Andel prioritet 1 (%)", "hälften"),
     ]
 
 
