@@ -1,6 +1,6 @@
 """The evaluation before an extension decision or the end: `Utvärdering` and the plan's item."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from helpers import (
     TODAY,
@@ -193,3 +193,17 @@ def test_an_evaluation_due_on_the_plans_last_day_is_beyond_it() -> None:
     on = run([contract(end=date(2026, 5, 11))], today=wednesday)  # 60 days after 2026-03-12
     before = run([contract(end=date(2026, 5, 10))], today=wednesday)
     assert (evaluations_planned(on), evaluations_planned(before)) == ([], [date(2026, 3, 11)])
+
+
+def test_a_logged_step_change_without_a_step_number_counts_no_step() -> None:
+    """An officer who rewrote `Till` of a step change as text: that row gives no step."""
+    rewritten = {
+        "Tidpunkt": datetime(2025, 3, 5, 8, 0),
+        "Avvikelse-ID": "D1",
+        "Avtals-ID": "A1",
+        "Händelse": "Eskaleringssteg ändrat",
+        "Från": "0 Dialog",
+        "Till": "Skriftlig varning",
+    }
+    r = run([contract(end=date(2025, 6, 30))], deviations=[deviation(step=1)], log=[rewritten])
+    assert r.sheets()[schema.UTVARDERING][1][15] == 1
