@@ -279,3 +279,17 @@ def test_an_adjustment_today_is_still_planned(today: date, planned: list[date]) 
 def test_an_adjustment_on_the_plans_last_day_is_beyond_it(today: date, planned: list[date]) -> None:
     r = run([priced(price_month="mars")], index=KPI, today=today)
     assert [p.date for p in r.plan if p.activity.startswith("Pris")] == planned
+
+
+@pytest.mark.parametrize(
+    ("today", "counted"),
+    [
+        (date(2024, 12, 31), 0),  # 91 days before the adjustment on 2025-04-01
+        (date(2025, 1, 1), 1),  # 90 days before
+        (date(2025, 4, 1), 1),  # the day itself
+    ],
+)
+def test_the_overview_counts_an_adjustment_from_90_days_before_to_its_day(
+    today: date, counted: int
+) -> None:
+    assert run([priced()], index=KPI, today=today).figures.price_adjustments_90 == counted
