@@ -397,6 +397,33 @@ def test_a_step_taken_date_that_cannot_be_true_is_a_warning_and_not_logged(
     assert [(e.event, e.step_taken) for e in r.log_rows] == [("Eskaleringssteg ändrat", None)]
 
 
+@pytest.mark.parametrize(
+    ("taken", "message"),
+    [
+        (
+            date(2025, 3, 17),
+            "Steg taget (2025-03-17) ligger i framtiden; loggen och sanktionsrisken räknar med "
+            "dagens datum i stället.",
+        ),
+        (
+            date(2025, 3, 1),
+            "Steg taget (2025-03-01) ligger före Upptäckt (2025-03-03); kontrollera datumet.",
+        ),
+    ],
+)
+def test_the_warning_names_the_step_taken_date(taken: date, message: str) -> None:
+    r = evaluate_one(deviation(step=1, step_taken=taken))
+    assert [(f.value, f.message) for f in r.findings] == [(taken, message)]
+
+
+@pytest.mark.parametrize("taken", [date(2025, 3, 14), date(2025, 3, 3)])
+def test_a_step_taken_today_or_on_the_day_found_is_logged_on_that_day(taken: date) -> None:
+    """Idag is 2025-03-14; the deviation was found on 2025-03-03."""
+    r = evaluate_one(deviation(step=1, step_taken=taken), log=[registered(date(2025, 3, 3))])
+    assert r.findings == []
+    assert [(e.event, e.step_taken) for e in r.log_rows] == [("Eskaleringssteg ändrat", taken)]
+
+
 def test_a_log_row_with_only_a_warning_is_read() -> None:
     """A timestamp written as text is read with a warning; the row still counts, so the
     deviation stays registered (only rows with an error are skipped)."""

@@ -1,10 +1,20 @@
 """The evaluation before an extension decision or the end: `Utvärdering` and the plan's item."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from helpers import contract, deviation, documented, follow_up, log_records, run, setting
+from helpers import (
+    TODAY,
+    contract,
+    deviation,
+    documented,
+    follow_up,
+    log_records,
+    run,
+    setting,
+)
 
 from avtalsbok.core import schema
+from avtalsbok.core.engine import Result
 
 
 def test_the_decision_ahead_and_the_day_to_evaluate_by() -> None:
@@ -110,3 +120,90 @@ def test_the_days_before_the_decision_are_a_setting_and_a_late_one_stays_planned
     assert [(p.date, p.status, p.days_late) for p in later.plan if "Utvärdering" in p.activity] == [
         (date(2025, 4, 16), "Planerad", None)
     ]
+
+
+def listed(r: Result) -> list[str]:
+    return [row[0] for row in r.sheets()[schema.UTVARDERING][1:]]
+
+
+def test_a_decision_on_the_windows_last_day_is_listed_the_day_after_is_not() -> None:
+    """regler.md 14: the window is six months from the run (2025-03-14 → 2025-09-14)."""
+    rows = [contract(end=date(2025, 9, 14)), contract(contract_id="A2", end=date(2025, 9, 15))]
+    assert listed(run(rows)) == ["A1"]
+
+
+def test_decisions_on_the_same_day_are_listed_by_avtals_id() -> None:
+    rows = [
+        contract(contract_id=ident, end=date(2025, 6, 30), owner=ident)
+        for ident in ("B1", "A1", None)
+    ]
+    r = run(rows)
+    assert listed(r) == [None, "A1", "B1"]
+    assert [row[3] for row in r.sheets()[schema.UTVARDERING][1:]] == [None, "A1", "B1"]
+
+
+def test_a_blank_hallbarhetskrav_stays_blank_on_utvardering() -> None:
+    r = run([contract(end=date(2025, 6, 30), sustainability=None)])
+    assert r.sheets()[schema.UTVARDERING][1][8] is None
+
+
+def test_history_counts_a_follow_up_made_today_not_one_planned_tomorrow() -> None:
+    follow_ups = [follow_up(date=TODAY), follow_up(date=TODAY + timedelta(days=1))]
+    r = run([contract(end=date(2025, 6, 30))], follow_ups)
+    assert r.sheets()[schema.UTVARDERING][1][9:11] == [1, TODAY]
+
+
+def test_an_audit_without_a_cost_counts_as_an_audit_costing_nothing() -> None:
+    audits = [
+        follow_up(date=date(2024, 5, 2), type="Revision", cost=12_000),
+        follow_up(date=date(2025, 1, 15), type="Revision", cost=None),
+    ]
+    r = run([contract(end=date(2025, 6, 30))], audits)
+    assert r.sheets()[schema.UTVARDERING][1][11:13] == [2, 12_000.0]
+
+
+def test_the_highest_step_ever_of_deviations_never_escalated_is_0() -> None:
+    for step in (0, None):
+        r = run([contract(end=date(2025, 6, 30))], deviations=[deviation(step=step)])
+        assert r.sheets()[schema.UTVARDERING][1][15] == 0
+
+
+def test_the_highest_step_ever_is_the_highest_whatever_the_order() -> None:
+    deviations = [
+        deviation(deviation_id="D1", step=2, severity="Hög"),
+        deviation(deviation_id="D2", step=1, severity="Hög"),
+    ]
+    r = run([contract(end=date(2025, 6, 30))], deviations=deviations)
+    assert r.sheets()[schema.UTVARDERING][1][15] == 2
+
+
+def evaluations_planned(r: Result) -> list[date]:
+    return [p.date for p in r.plan if "Utvärdering" in p.activity]
+
+
+def test_a_decision_today_still_has_its_late_evaluation_planned() -> None:
+    r = run([contract(end=TODAY)])
+    assert evaluations_planned(r) == [date(2025, 1, 13)]  # 60 days before, a Monday
+
+
+def test_an_evaluation_due_on_the_plans_last_day_is_beyond_it() -> None:
+    """The plan runs twelve months from the run (2025-03-12 → 2026-03-12, a Thursday): an
+    evaluation on that day is not in it, one on the day before is."""
+    wednesday = date(2025, 3, 12)
+    on = run([contract(end=date(2026, 5, 11))], today=wednesday)  # 60 days after 2026-03-12
+    before = run([contract(end=date(2026, 5, 10))], today=wednesday)
+    assert (evaluations_planned(on), evaluations_planned(before)) == ([], [date(2026, 3, 11)])
+
+
+def test_a_logged_step_change_without_a_step_number_counts_no_step() -> None:
+    """An officer who rewrote `Till` of a step change as text: that row gives no step."""
+    rewritten = {
+        "Tidpunkt": datetime(2025, 3, 5, 8, 0),
+        "Avvikelse-ID": "D1",
+        "Avtals-ID": "A1",
+        "Händelse": "Eskaleringssteg ändrat",
+        "Från": "0 Dialog",
+        "Till": "Skriftlig varning",
+    }
+    r = run([contract(end=date(2025, 6, 30))], deviations=[deviation(step=1)], log=[rewritten])
+    assert r.sheets()[schema.UTVARDERING][1][15] == 1

@@ -147,3 +147,48 @@ def test_a_slutdatum_typed_as_a_small_number_runs_without_a_traceback(tmp_path: 
         },
     )
     assert main(["run", str(book), "--today", "2026-12-01"]) in (0, 1)
+
+
+def test_an_option_with_more_extensions_counts_them_in_the_plural() -> None:
+    r = run([contract(extension_option="2+1+1", extensions_used=3)])
+    assert r.findings[0].message == (
+        "3 utnyttjade förlängningar, men förlängningsoptionen ”2+1+1” har 2 förlängningar."
+    )
+
+
+def test_the_extensions_left_are_known_without_a_slutdatum() -> None:
+    """regler.md 7: with no end there is no latest end and no deadline, but the option's
+    periods left still count."""
+    r = run([contract(end=None, extension_option="2+1+1", extensions_used=1)])
+    assert contract_values(r, 2, *TERM) == (1, None, None)
+    assert r.states[0].term.text == "12 mån"
+
+
+def test_extensions_past_the_year_9999_leave_the_dates_blank_but_count() -> None:
+    r = run([contract(end=date(9999, 6, 30), extension_option="2x12 mån")])
+    assert contract_values(r, 2, *TERM) == (2, None, None)
+    assert r.states[0].term.text == "2 × 12 mån"
+
+
+def test_a_latest_end_whose_new_procurement_falls_before_1900_keeps_the_latest_end() -> None:
+    r = run([contract(start=date(1900, 1, 1), end=date(1900, 1, 5), extension_option="1 mån")])
+    assert contract_values(r, 2, *TERM) == (1, date(1900, 2, 5), None)
+    assert r.states[0].term.text == "1 mån"
+
+
+def test_the_periods_left_are_those_after_the_used_ones() -> None:
+    r = run([contract(end=date(2027, 6, 30), extension_option="3+2+1")])
+    assert r.states[0].term.text == "24 + 12 mån"
+    r = run([contract(end=date(2027, 6, 30), extension_option="3+2+1", extensions_used=1)])
+    assert r.states[0].term.text == "12 mån"
+    r = run([contract(end=date(2027, 6, 30), extension_option="3+2+1", extensions_used=2)])
+    assert r.states[0].term.text == "Ingen"
+
+
+def test_a_new_procurement_after_the_year_9999_is_blank_but_the_latest_end_stays() -> None:
+    """With no lead time, a latest end on nyårsafton 9999-12-31 would move the new
+    procurement to the next business day, in the year 10000."""
+    rows = [contract(end=date(9999, 10, 31), extension_option="2 mån")]
+    r = run(rows, settings=[setting("Framförhållning ny upphandling (mån)", 0)])
+    assert contract_values(r, 2, *TERM) == (1, date(9999, 12, 31), None)
+    assert r.states[0].term.text == "2 mån"

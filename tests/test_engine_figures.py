@@ -299,6 +299,9 @@ def test_kontroll_counts_warnings_and_is_cut_to_250_characters() -> None:
     long = check_text([warning] * 5)
     assert len(long) == 250
     assert long.endswith("…")
+    # "FEL – " + the header + " måste fyllas i.": 250 characters with a header of 228.
+    assert check_text([make("missing-value", header="H" * 228)]).endswith("måste fyllas i.")
+    assert check_text([make("missing-value", header="H" * 229)]).endswith("måste fyllas …")
     assert check_text([make("invalid-log-row")]) == (
         "Varning – Raden i Händelseloggen kan inte tolkas och hoppas över."
     )
@@ -395,3 +398,21 @@ def test_an_ended_contract_needs_no_action() -> None:
     assert owners.ENDED == schedule.ENDED == "Upphört"
     r = run([contract(owner="Bo", end=date(2024, 12, 31), manual_priority=1, motivation="t")])
     assert r.figures.owners == ()
+
+
+def test_after_a_start_up_meeting_the_plan_holds_the_tiers_follow_ups() -> None:
+    """Tier 1, awarded 10 March, starts 1 April: the start-up meeting after the standstill,
+    then a follow-up every four months."""
+    r = run([contract(manual_priority=1, motivation="t", award_date=date(2025, 3, 10),
+                      start=date(2025, 4, 1))])  # fmt: skip
+    assert [(p.date, p.activity) for p in r.plan] == [
+        (date(2025, 3, 21), "Uppstartsmöte"),
+        (date(2025, 7, 21), "Statistikuppföljning + utvecklingsmöte"),
+        (date(2025, 11, 21), "Statistikuppföljning + utvecklingsmöte"),
+    ]
+
+
+def test_a_deviations_check_in_the_plan_is_late_from_its_action_plans_deadline() -> None:
+    r = run([contract()], deviations=[deviation(step=1, plan_deadline=date(2025, 3, 10))])
+    checks = [(p.date, p.status, p.days_late) for p in r.plan if "avvikelse" in p.activity]
+    assert checks == [(date(2025, 4, 2), "Försenad", 4)]

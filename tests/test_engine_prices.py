@@ -46,8 +46,10 @@ def test_below_the_threshold_the_change_is_shown_but_not_applied() -> None:
     r = run([priced(price_threshold=2)], index=KPI)
     assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), 1.59)
     assert flatten(r.findings) == [("Avtal", 2, None, "below-threshold")]
-    assert contract_values(r, 2, "check")[0].startswith(
-        "Varning – Indexförändring (%): Under tröskeln: indexförändringen 1,59 % är mindre"
+    assert r.findings[0].value == 1.59
+    assert contract_values(r, 2, "check")[0] == (
+        "Varning – Indexförändring (%): Under tröskeln: indexförändringen 1,59 % är mindre "
+        "än tröskeln 2 % och tillämpas inte."
     )
     assert [(p.activity, p.status) for p in r.plan if p.activity.startswith("Pris")] == [
         ("Prisjustering (KPI)", "Under tröskeln")
@@ -173,3 +175,121 @@ def test_a_passed_adjustment_stays_on_the_row_but_not_in_the_plan() -> None:
     r = run([priced(last_price_adjustment=date(2023, 4, 1), price_month="mars")], index=KPI)
     assert contract_values(r, 2, "next_price_adjustment") == (date(2025, 3, 1),)
     assert not [p for p in r.plan if p.activity.startswith("Prisjustering")]
+
+
+def test_a_value_for_the_month_before_last_is_due_on_index() -> None:
+    """regler.md 15: on 2025-03-14 the values are due up to January 2025; April's adjustment
+    compares with January 2025, so its missing value is a warning."""
+    r = run([priced()], index=KPI[:1])
+    assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), None)
+    assert [f.message[:35] for f in r.findings] == ["Indexvärde saknas för KPI 2025-01 p"]
+
+
+def test_a_series_not_on_the_index_sheet_is_missing_there() -> None:
+    r = run([priced(price_index="AKI")], index=KPI)
+    assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), None)
+    assert r.findings[0].message.startswith("Indexvärde saknas för AKI 2023-01 och 2025-01")
+
+
+def test_series_match_whatever_their_spaces() -> None:
+    index = [
+        index_value("KPI 1980=100", "2023-01", 170),
+        index_value("KPI 1980=100", "2025-01", 173),
+    ]
+    r = run([priced(price_index="KPI1980 = 100")], index=index)
+    assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), 1.59)
+
+
+def test_the_change_is_rounded_half_up() -> None:
+    """200 → 200,01 is a change of exactly 0,005 %: rounded half up to 0,01, not to 0,00."""
+    assert change_percent(200, 200.01, 100) == 0.01
+    assert change_percent(200, 199.99, 100) == -0.01
+
+
+def test_an_adjustment_on_the_end_day_is_still_made() -> None:
+    assert contract_values(run([priced(end=date(2025, 4, 1))]), 2, "next_price_adjustment") == (
+        date(2025, 4, 1),
+    )
+
+
+@pytest.mark.parametrize(("share", "warned"), [(0, False), (1, True), (1.01, False)])
+def test_a_share_of_at_most_1_percent_looks_like_a_fraction(share: float, warned: bool) -> None:
+    r = run([priced(index_share=share)], index=KPI)
+    assert [(f.code, f.value) for f in r.findings] == (
+        [("index-share-fraction", share)] if warned else []
+    )
+
+
+def test_without_a_base_month_only_the_date_is_followed() -> None:
+    r = run([priced(base_month=None)], index=KPI)
+    assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), None)
+    assert [(p.date, p.activity, p.status) for p in r.plan if p.activity.startswith("Pris")] == [
+        (date(2025, 4, 1), "Prisjustering (KPI)", "Inom 30 dagar")
+    ]
+
+
+def test_a_missing_index_value_is_no_change_below_the_threshold() -> None:
+    r = run([priced(price_threshold=2)], index=KPI[:1])
+    assert [(p.activity, p.status) for p in r.plan if p.activity.startswith("Pris")] == [
+        ("Prisjustering (KPI)", "Inom 30 dagar")
+    ]
+
+
+def test_every_contracts_missing_index_value_is_reported() -> None:
+    r = run([priced(), priced(contract_id="A2")], index=KPI[:1])
+    assert flatten(r.findings) == [
+        ("Avtal", 2, "U", "index-missing"),
+        ("Avtal", 3, "U", "index-missing"),
+    ]
+
+
+def test_index_rows_without_a_series_or_a_value_are_read_past() -> None:
+    index = [
+        index_value(None, "2023-01", 160),
+        index_value("KPI", "2023-01", None),
+        *KPI,
+    ]
+    r = run([priced()], index=index)
+    assert contract_values(r, 2, *PRICED) == (date(2025, 4, 1), 1.59)
+    assert flatten(r.findings) == [
+        ("Index", 2, "A", "missing-value"),
+        ("Index", 3, "C", "missing-value"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "planned"),
+    [
+        (date(2025, 4, 1), [date(2025, 4, 1)]),  # the adjustment's day itself
+        (date(2025, 4, 2), []),  # passed: on the row, not in the plan
+    ],
+)
+def test_an_adjustment_today_is_still_planned(today: date, planned: list[date]) -> None:
+    r = run([priced()], index=KPI, today=today)
+    assert [p.date for p in r.plan if p.activity.startswith("Pris")] == planned
+
+
+@pytest.mark.parametrize(
+    ("today", "planned"),
+    [
+        (date(2025, 3, 1), []),  # the plan runs up to 2026-03-01, that day not included
+        (date(2025, 3, 2), [date(2026, 3, 1)]),
+    ],
+)
+def test_an_adjustment_on_the_plans_last_day_is_beyond_it(today: date, planned: list[date]) -> None:
+    r = run([priced(price_month="mars")], index=KPI, today=today)
+    assert [p.date for p in r.plan if p.activity.startswith("Pris")] == planned
+
+
+@pytest.mark.parametrize(
+    ("today", "counted"),
+    [
+        (date(2024, 12, 31), 0),  # 91 days before the adjustment on 2025-04-01
+        (date(2025, 1, 1), 1),  # 90 days before
+        (date(2025, 4, 1), 1),  # the day itself
+    ],
+)
+def test_the_overview_counts_an_adjustment_from_90_days_before_to_its_day(
+    today: date, counted: int
+) -> None:
+    assert run([priced()], index=KPI, today=today).figures.price_adjustments_90 == counted

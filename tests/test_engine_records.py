@@ -7,10 +7,17 @@ from dataclasses import fields
 from datetime import date
 
 import pytest
-from helpers import TODAY, book, contract, deviation, follow_up, run
+from helpers import TODAY, book, contract, contract_values, deviation, follow_up, run
 
 from avtalsbok.core import schema
-from avtalsbok.core.computed import RECORDS, AvtalComputed, AvvikelseComputed, LogRow
+from avtalsbok.core.computed import (
+    RECORDS,
+    AvtalComputed,
+    AvvikelseComputed,
+    LogRow,
+    shown_date,
+    values_of,
+)
 from avtalsbok.core.output import plan_writes
 from avtalsbok.core.state import DeviationSummary, Schedule, Tier
 
@@ -119,3 +126,28 @@ def test_a_run_never_writes_an_input_column() -> None:
     assert len(inputs) == len(schema.AVTAL_SHEET.input_columns) and not inputs & written
     assert schema.INDEX not in {*plan.cells, *plan.replace, *plan.append}
     assert schema.UTVARDERING in plan.replace
+
+
+def test_the_values_of_one_several_or_no_columns_come_as_one_tuple() -> None:
+    row = run([contract(manual_priority=2, motivation="t")]).computed[schema.AVTAL][2]
+    assert row is not None
+    assert values_of(("priority", "check"))(row) == (2, "OK")
+    assert values_of(("priority",))(row) == (2,)
+    assert values_of(())(row) == ()
+
+
+def test_a_deadline_on_excels_first_day_is_shown_the_day_before_is_not() -> None:
+    assert shown_date(date(1900, 1, 1)) == date(1900, 1, 1)
+    assert shown_date(date(1899, 12, 31)) is None
+    assert shown_date(None) is None
+
+
+def test_only_a_call_off_the_central_body_follows_up_gets_the_central_form() -> None:
+    def form(**kw: str) -> str:
+        return str(contract_values(run([contract(**kw)]), 2, "follow_up_form")[0])
+
+    central = form(form="Avrop nationellt ramavtal", central_follows_up="Ja")
+    own = form(form="Avrop nationellt ramavtal", central_follows_up="Nej")
+    assert central != own
+    assert form(form="Ramavtal", central_follows_up="Ja") == form(form="Ramavtal")
+    assert form(form="Ramavtal", central_follows_up="Ja") != central

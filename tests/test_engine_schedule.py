@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from helpers import Record, contract, contract_values, follow_up, run, setting
+from helpers import TODAY, Record, contract, contract_values, follow_up, run, setting
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -380,6 +380,29 @@ def test_a_start_up_meeting_is_not_planned_before_the_day_the_book_began() -> No
     ]
 
 
+def test_a_contract_starting_on_the_day_the_book_began_is_planned_as_always() -> None:
+    """Only a contract that started before `Uppföljningar räknas från` waits for that day: one
+    starting on it has its start-up meeting after the standstill, even before the book."""
+    on = tiered(2, start=date(2025, 2, 3), award_date=date(2024, 12, 2))
+    assert adopted(on) == [(None, date(2024, 12, 13), "Uppstartsmöte", "Försenad (91 dagar)")]
+
+
+def test_a_contract_starting_after_the_book_began_counts_from_its_own_start() -> None:
+    """A book begun on 2 January 2024; a contract started 1 February 2024, out of the start-up
+    window, never followed up: its yearly follow-up is a year after its own start."""
+    began = setting("Uppföljningar räknas från", date(2024, 1, 2))
+    r = run([tiered(2, start=date(2024, 2, 1))], settings=[began])
+    assert contract_values(r, 2, "next_follow_up") == (date(2025, 2, 3),)  # 1 Feb: a Saturday
+    undated = run([tiered(2, start=None)], settings=[began])
+    assert contract_values(undated, 2, *NEXT) == contract_values(
+        run([tiered(2, start=None)]), 2, *NEXT
+    )
+
+
+def test_a_follow_up_before_the_book_made_today_counts() -> None:
+    assert adopted(tiered(1, earlier_follow_up=TODAY))[0][:2] == (TODAY, date(2025, 7, 14))
+
+
 def test_a_follow_up_before_the_book_counts_unless_a_later_one_is_registered() -> None:
     earlier = tiered(1, earlier_follow_up=date(2024, 9, 2))
     assert adopted(earlier) == [
@@ -400,3 +423,11 @@ def test_a_follow_up_before_the_book_dated_in_the_future_is_a_warning_and_not_co
     assert [(f.row, f.header, f.code) for f in r.findings if f.row] == [
         (2, "Senaste uppföljning före avtalsboken", "earlier-follow-up-in-future")
     ]
+    assert [(f.value, f.message) for f in r.findings] == [
+        (
+            date(2025, 4, 1),
+            "Senaste uppföljning före avtalsboken (2025-04-01) ligger i framtiden; "
+            "den räknas inte.",
+        )
+    ]
+    assert run([tiered(2, earlier_follow_up=TODAY)], settings=[BEGAN]).findings == []

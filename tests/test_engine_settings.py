@@ -128,6 +128,10 @@ def test_the_message_names_the_setting_and_its_default(key: str, value: str, mes
             "help_link",
             "https://intranät.kommun.se/avtal?flik=2",
         ),
+        ("Hjälpsida", "https://X.se/" + "x" * 242, "help_link", "https://X.se/" + "x" * 242),
+        ("Organisation", "Exempelkommun", "organisation", "Exempelkommun"),
+        ("Organisationens organisationsnummer", 5599001236, "organisation_number", "559900-1236"),
+        ("OCID-prefix", " OCDS-A1B2C3 ", "ocid_prefix", "ocds-a1b2c3"),
     ],
 )
 def test_values_are_read_as_officers_write_them(
@@ -136,6 +140,23 @@ def test_values_are_read_as_officers_write_them(
     s, found = settings_of(setting(key, value))
     assert found == []
     assert getattr(s, field) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("Organisation", "1234"),  # no letter: no name
+        ("Organisationens organisationsnummer", "811218-9876"),  # a personal identity number
+        ("Organisationens organisationsnummer", "559900-1235"),  # wrong check digit
+        ("OCID-prefix", "ocds-a1b2c"),  # five characters after ocds-
+        ("Hjälpsida", "https://intranat.kommun.se/" + "x" * 229),  # 256 characters
+    ],
+)
+def test_a_bad_name_number_prefix_or_link_leaves_it_blank(key: str, value: str) -> None:
+    r = run([contract()], settings=[setting(key, value)])
+    assert [f.message.endswith("; standardvärdet (tomt) används.") for f in r.findings] == [True]
+    assert (r.settings.organisation, r.settings.organisation_number) == ("", "")
+    assert (r.settings.ocid_prefix, r.settings.help_link) == ("", "")
 
 
 @pytest.mark.parametrize(
@@ -166,6 +187,28 @@ def test_an_unknown_key_is_a_warning() -> None:
     assert s.standstill_days == 15
 
 
+def test_a_row_that_cannot_be_used_does_not_stop_the_rows_after_it() -> None:
+    parsed, found = parse_settings(
+        SheetInput.from_records(
+            schema.INSTALLNINGAR,
+            [
+                setting("#N/A", 5),
+                setting(None, 5),
+                setting("Idag", " "),
+                setting("Andel prioritet 4 (%)", 5),
+                setting("Andel prioritet 1 (%)", "hälften"),
+                setting("Avtalsspärr (dagar)", 15),
+            ],
+        )
+    )
+    assert parsed.standstill_days == 15
+    assert [(f.code, f.sheet, f.row, f.column, f.header, f.value) for f in found] == [
+        ("invalid-text", "Inställningar", 2, "A", "Inställning", "#N/A"),
+        ("unknown-setting", "Inställningar", 5, "A", "Inställning", "Andel prioritet 4 (%)"),
+        ("invalid-setting", "Inställningar", 6, "B", "Andel prioritet 1 (%)", "hälften"),
+    ]
+
+
 def test_a_key_given_twice_uses_the_first() -> None:
     s, found = settings_of(setting("Avtalsspärr (dagar)", 15), setting("avtalsspärr (dagar)", 12))
     assert found == [("Inställningar", 3, "A", "duplicate-setting")]
@@ -178,12 +221,43 @@ def test_shares_over_100_percent_fall_back_to_the_defaults() -> None:
     )
     assert found == [("Inställningar", None, None, "invalid-setting")]
     assert (s.tier1_share, s.tier2_share) == (10.0, 30.0)
+    _, [finding] = parse_settings(
+        SheetInput.from_records(
+            schema.INSTALLNINGAR,
+            [setting("Andel prioritet 1 (%)", 60), setting("Andel prioritet 2 (%)", 50)],
+        )
+    )
+    assert (finding.header, finding.value) == ("Andel prioritet 2 (%)", 50.0)
+    assert finding.message.endswith("; standardvärdet 30 används.")
 
 
-def test_a_settings_sheet_without_its_value_column_uses_every_default() -> None:
-    sheet = SheetInput.from_records(schema.INSTALLNINGAR, [{"Inställning": "Idag"}])
-    s, found = parse_settings(sheet)
+@pytest.mark.parametrize(
+    ("row", "missing"), [({"Inställning": "Idag"}, "Värde"), ({"Värde": 15}, "Inställning")]
+)
+def test_a_settings_sheet_without_its_key_or_value_column_uses_every_default(
+    row: dict[str, Any], missing: str
+) -> None:
+    s, found = parse_settings(SheetInput.from_records(schema.INSTALLNINGAR, [row]))
     assert (s, flatten(found)) == (Settings(), [("Inställningar", None, None, "missing-column")])
+    assert found[0].message == f"Kolumnen {missing} saknas på bladet Inställningar."
+
+
+def test_the_first_key_and_value_columns_are_used() -> None:
+    """`Nyckel` is another name of `Inställning`, `VÄRDE` the same header as `Värde`."""
+    row = {
+        "Beskrivning": "Egen",
+        "Inställning": "Avtalsspärr (dagar)",
+        "Nyckel": "Framförhållning ny upphandling (mån)",
+        "Värde": 15,
+        "VÄRDE": 12,
+    }
+    s, found = settings_of(row)
+    assert (s.standstill_days, s.procurement_lead_months, found) == (15, 12, [])
+
+
+def test_a_share_is_kept_to_four_decimals() -> None:
+    s, found = settings_of(setting("Andel prioritet 1 (%)", "10,123456 %"))
+    assert (s.tier1_share, found) == (10.1235, [])
 
 
 @pytest.mark.parametrize("value", [date(1899, 12, 31), date(9999, 1, 1), "0001-01-01"])

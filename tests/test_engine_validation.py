@@ -23,6 +23,7 @@ from avtalsbok.core.book import BookInput, SheetInput
 from avtalsbok.core.engine import evaluate, fel_row
 from avtalsbok.core.findings import CATALOGUE, Level, make
 from avtalsbok.core.schema import column_letter
+from avtalsbok.core.validate import map_columns
 
 
 def test_a_valid_contract_has_no_findings_and_check_says_ok() -> None:
@@ -121,6 +122,39 @@ def test_a_header_twice_is_a_warning_and_the_first_is_used() -> None:
     r = run([row])
     assert flatten(r.findings) == [("Avtal", 1, "AE", "duplicate-column")]
     assert r.findings[0].message == "Rubriken Avtalsnummer finns två gånger; kolumn A används."
+
+
+def test_a_sheet_the_book_lacks_has_no_columns_and_the_schemas_headers() -> None:
+    r = run([contract()])
+    follow_ups = r.columns[schema.UPPFOLJNINGAR]
+    assert (follow_ups.sheet, follow_ups.columns) == (schema.UPPFOLJNINGAR, {})
+    assert (follow_ups.header("date"), follow_ups.letter("date")) == ("Datum", None)
+
+
+def test_headers_are_matched_left_to_right_past_the_officers_own_columns() -> None:
+    """Column B stands left of C and AA: the alias Avtalsnummer there is the Avtals-ID, the
+    Avtals-ID in C the one twice; the officer's own column in A is read past, and so is the
+    header twice: Leverantör in D and Avtalsnamn in AA are found."""
+    headers = {
+        "AA": "Avtalsnamn",
+        "D": "Leverantör",
+        "C": "Avtals-ID",
+        "A": "Anteckningar",
+        "B": "Avtalsnummer",
+    }
+    columns, found = map_columns(schema.AVTAL, SheetInput(schema.AVTAL, 1, headers, []))
+    assert [columns.letter(key) for key in ("contract_id", "supplier", "name")] == ["B", "D", "AA"]
+    twice = [(f.row, f.column, f.value) for f in found if f.code == "duplicate-column"]
+    assert twice == [(1, "C", "Avtals-ID")]
+
+
+def test_a_sheet_longer_than_one_pass_keeps_every_row() -> None:
+    """Rows are validated 500 at a time; the 501st, good or with a bad cell, joins the rest."""
+    assert len(run(fillers(501)).states) == 501
+    rows = fillers(501)
+    rows[-1]["Årsvärde (kr)"] = "mycket"
+    r = run(rows)
+    assert (len(r.states), flatten(r.findings)) == (501, [("Avtal", 502, "N", "invalid-amount")])
 
 
 @pytest.mark.parametrize(
@@ -330,6 +364,13 @@ def test_serial_numbers_are_read_in_the_books_date_system(date1904: bool, codes:
     rows = book([contract(start=44347, end=date(2025, 1, 1))])
     r = evaluate(dataclasses.replace(rows, date1904=date1904), today=date(2025, 3, 14))
     assert [f.code for f in r.findings] == codes
+
+
+def test_a_row_with_a_bad_cell_reads_its_other_cells_in_the_books_date_system() -> None:
+    """The row is read again without its bad cell: its serial 44347 is still 2025-06-01."""
+    rows = book([contract(start=44347, end=date(2025, 1, 1), annual_value="mycket")])
+    r = evaluate(dataclasses.replace(rows, date1904=True), today=date(2025, 3, 14))
+    assert sorted(f.code for f in r.findings) == ["end-before-start", "invalid-amount"]
 
 
 @pytest.mark.parametrize(

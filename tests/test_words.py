@@ -28,6 +28,7 @@ def test_a_count_takes_the_singular_for_one_only() -> None:
         "2 varningar",
     ]
     assert findings_text(1, 1) == "1 fel, 1 varning"
+    assert findings_text(0, 2) == "0 fel, 2 varningar"
 
 
 def cli(*args: str) -> str:

@@ -191,14 +191,13 @@ def computed_rows(
     settings: Settings,
 ) -> Computed:
     """Every computed row of the book; `findings` (sorted) give each row's `Kontroll`."""
-    by_row: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+    # Findings of the book or of a whole sheet stand under a row None: no row asks for them.
+    by_row: dict[tuple[str | None, int | None], list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.sheet and f.row:
-            by_row[(f.sheet, f.row)].append(f)
+        by_row[(f.sheet, f.row)].append(f)
 
     def check(sheet: str, row: int) -> str:
-        found = by_row.get((sheet, row))
-        return schema.CHECK_OK if found is None else check_text(found)
+        return check_text(by_row[(sheet, row)])
 
     forms = follow_up_forms(settings)
     computed: Computed = {

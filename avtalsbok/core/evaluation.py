@@ -40,8 +40,7 @@ def histories(rows: Rows, ctx: RunContext) -> dict[str, History]:
     steps: dict[str, int] = {}
 
     def reached(ident: str, step: int) -> None:
-        if step > steps.get(ident, -1):
-            steps[ident] = step
+        steps[ident] = max(step, steps.get(ident, 0))
 
     for f in rows.follow_ups:
         if f.contract_id and f.date is not None and f.date <= ctx.today:

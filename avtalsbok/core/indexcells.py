@@ -30,36 +30,28 @@ _NUMBER = re.compile(
 def parse_year_month(v: Any, date1904: bool = False) -> tuple[date | None, Warn]:
     """A month as its first day: from a date (its month), `2024-05`, `maj 2024` or a date as
     text (`2024-05-01`)."""
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None, None
-    if not isinstance(v, str):
-        try:
-            d = datecells.parse_date(v, date1904)[0]
-        except CellError:
-            raise CellError("invalid-month") from None
-        return (d.replace(day=1) if d else None), None
-    text = " ".join(v.split()).casefold()
+    text = " ".join(v.split()).casefold() if isinstance(v, str) else ""
     if m := _YEAR_MONTH.fullmatch(text):
         year, month = int(m.group(1)), int(m.group(2))
-    elif (m := _NAME_YEAR.fullmatch(text)) and _month_of(m.group(1)):
-        year, month = int(m.group(2)), _month_of(m.group(1))
-    else:
+    elif (m := _NAME_YEAR.fullmatch(text)) and (named := _month_of(m.group(1))):
+        year, month = int(m.group(2)), named
+    else:  # a date, a serial number, a date as text, or blank
         try:
             d = datecells.parse_date(v, date1904)[0]
         except CellError:
             raise CellError("invalid-month") from None
-        return (d.replace(day=1) if d else None), None
+        return (d and d.replace(day=1)), None
     if not (1 <= month <= 12 and year >= 1):
         raise CellError("invalid-month")
     return date(year, month, 1), None
 
 
-def _month_of(name: str) -> int:
-    """The month number of a month's name (0 when it is none)."""
+def _month_of(name: str) -> int | None:
+    """The month number of a month's name (None when it is none)."""
     try:
-        return datecells.parse_month(name)[0] or 0
+        return datecells.parse_month(name)[0]
     except CellError:
-        return 0
+        return None
 
 
 def _number(v: Any, code: str) -> tuple[float, Warn]:

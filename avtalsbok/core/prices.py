@@ -133,8 +133,8 @@ def price(
     share = 100.0 if c.index_share is None else c.index_share
     if 0 < share <= 1:
         found.append(columns.at("index_share", c.row, "index-share-fraction", c.index_share))
-    if next_date is None:
-        return Price(series, None, None, False), found
+    if next_date is None:  # nothing to adjust, nothing to plan
+        return NO_PRICE, found
     if c.base_month is None:  # only the date is followed
         return Price(series, next_date, None, False), found
     months = (c.base_month, comparison_month(c.base_month, next_date))
@@ -184,7 +184,7 @@ def with_prices(
     for s in states:
         p, new = price(s.contract, indexes, columns, ctx)
         found += new
-        out.append(s if p is NO_PRICE else s._replace(price=p))
+        out.append(s._replace(price=p))
     return out, found
 
 

@@ -55,11 +55,11 @@ def follow_up_form(tier: int | None, central: bool, settings: Settings) -> str:
 def extension_deadline(c: Contract, settings: Settings) -> date | None:
     """Last day to decide on extension: end − notice − lead time, moved to a business day.
 
-    Only contracts with an extension option have a decision to make; a deadline outside the
-    years 1–9999 cannot be dated and is left blank.
+    Only a contract with an extension left has a decision to make (`stages.open_states` asks
+    for no other); a contract without an end, or a deadline outside the years 1–9999, has no
+    date.
     """
-    option = c.extension_option
-    if c.end is None or option is None or not option.extensions_months:
+    if c.end is None:
         return None
     try:
         notice_day = add_months(c.end, -(c.notice_months or 0))

@@ -110,7 +110,7 @@ def _share(v: Any) -> float:
     n = cells.parse_amount(v.strip().removesuffix("%") if percent else v)[0]
     if n is None:
         raise _Bad
-    if 0 < n < 1 and not percent:
+    if n < 1 and not percent:  # below 0 it stays below 0
         n *= 100
     if not 0 <= n <= 100:
         raise _Bad

@@ -19,8 +19,8 @@ def same_shown(old: Any, new: Any) -> bool:
     """Whether a cell holding `old` (as read) shows what writing `new` would show."""
     if old.__class__ is new.__class__:
         return bool(old == new)
-    if _blank(new) or _blank(old):
-        return _blank(new) and _blank(old)
+    if _blank(new) and _blank(old):
+        return True
     if isinstance(new, bool) or isinstance(old, bool):
         return False  # same class was handled above: a bool equals only a bool
     if isinstance(new, int | float):
@@ -40,9 +40,8 @@ def same_rows(
 ) -> bool:
     """Whether a sheet holding `old` (rows from A1 as read) shows what writing the grid `new`
     from A1 would show, the cell at `ignore` (row, column, 0-based) aside, if any. Trailing
-    empty cells and rows are nothing."""
-    height = max(_height(old), _height(new))
-    for r in range(height):
+    empty cells and rows are nothing: they compare as blanks."""
+    for r in range(max(len(old), len(new))):
         old_row = old[r] if r < len(old) else ()
         new_row = new[r] if r < len(new) else ()
         for c in range(max(len(old_row), len(new_row))):
@@ -53,13 +52,6 @@ def same_rows(
             if not same_shown(a, b):
                 return False
     return True
-
-
-def _height(rows: Sequence[Sequence[Any]]) -> int:
-    height = len(rows)
-    while height and all(_blank(v) for v in rows[height - 1]):
-        height -= 1
-    return height
 
 
 def _blank(value: Any) -> bool:

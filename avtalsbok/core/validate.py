@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import schema
 from .book import RawRow, SheetInput
-from .findings import CATALOGUE, Finding, make
+from .findings import Finding, make
 from .models import Row
 
 M = TypeVar("M", bound=Row)
@@ -90,7 +90,7 @@ def parse_sheet(
     sheet: SheetInput | None,
     model: type[M],
     *,
-    date1904: bool = False,
+    date1904: bool,
 ) -> tuple[list[M], ColumnMap, list[Finding], list[RawRow]]:
     """Validate a sheet's rows into `model`s.
 
@@ -147,11 +147,11 @@ def _salvage(
 ) -> list[M]:
     """Report every bad cell, then validate each row again without its bad cells."""
     bad: dict[int, set[str]] = {}
-    for err in exc.errors(include_url=False):
-        loc = err["loc"]
-        index, key = int(loc[0]), str(loc[1]) if len(loc) > 1 else ""
+    for err in exc.errors():
+        # Every field has its own validator and a row has none: the error is at (row, field).
+        index, key = int(err["loc"][0]), str(err["loc"][1])
         rec = records[index]
-        code = err["type"] if err["type"] in CATALOGUE else "invalid-text"
+        code = err["type"]  # the cell parsers' finding code (see `models`)
         params = dict(err.get("ctx") or {})
         found.append(cmap.at(key, rec["row"], code, rec.get(key), **params))
         bad.setdefault(index, set()).add(key)
