@@ -55,7 +55,7 @@ class Identities:
             folded = name_key(name)
             if name in twice or number_of.setdefault(folded, number) != number:
                 shared.add(folded)
-        self._number_of = {n: v for n, v in number_of.items() if n and n not in shared}
+        self._number_of = {n: v for n, v in number_of.items() if n not in shared}
 
     def key(self, name: str | None, number: str | None) -> str:
         """`nr:556677-8899`, else `namn:städbolaget ab`; empty without either."""
@@ -159,12 +159,11 @@ class _Tally:
         self.check: Check | None = None
         self.step: int | None = None
 
-    def add_follow_up(self, f: FollowUp, day: date) -> None:
+    def add_follow_up(self, f: FollowUp, day: date, contract_id: str) -> None:
         self.follow_ups += 1
-        if not f.joint and not f.is_audit:
-            return
         kind = kind_of(f)
-        assert kind is not None
+        if kind is None:
+            return
         if f.is_audit:
             self.audits += 1
             if self.latest_audit is None or day > self.latest_audit:
@@ -173,7 +172,7 @@ class _Tally:
             self.joint += 1
         c = self.check
         if c is None or (day, _WEIGHT[kind]) > (c.day, _WEIGHT[c.kind]):
-            self.check = Check(day, kind, f.contract_id or "")
+            self.check = Check(day, kind, contract_id)
 
     def record(self, key: str) -> SupplierHistory:
         return SupplierHistory(
@@ -229,10 +228,10 @@ def histories(
                 t.step = step
     today = ctx.today
     for f in rows.follow_ups:
-        day = f.date
-        if day is None or day > today:
+        day, ident = f.date, f.contract_id
+        if day is None or day > today or ident is None:
             continue
-        owner = key_of_id.get(f.contract_id or "")
+        owner = key_of_id.get(ident)
         if owner is not None:
-            tallies[owner].add_follow_up(f, day)
+            tallies[owner].add_follow_up(f, day, ident)
     return keys, {key: t.record(key) for key, t in tallies.items()}

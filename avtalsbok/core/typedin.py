@@ -106,9 +106,10 @@ def typed_in(sheet_name: str, sheet: SheetInput | None, columns: ColumnMap) -> l
     definition = schema.DATA_SHEETS[sheet_name]
     formulas = sheet.formulas
     for column in definition.computed_columns:
-        header, letter = columns.columns.get(column.key, (None, None))
-        if header is None or letter is None:
+        found_at = columns.columns.get(column.key)
+        if found_at is None:
             continue
+        header, letter = found_at
         where = (sheet_name, column.key)
         fits = _ONLY.get(where, _check if column.key == "check" else None)
         classes = _BLANK if fits else _BY_TYPE[column.type]
@@ -164,4 +165,4 @@ def _shown(value: Any) -> str:
     shown = display_value(value)
     if isinstance(value, float) and value.is_integer():
         shown = int(value)
-    return quoted(shown) if isinstance(shown, str) else str(shown)
+    return quoted(shown)
