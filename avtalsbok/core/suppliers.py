@@ -212,7 +212,7 @@ def histories(
         t = tallies.get(key)
         if t is None:
             t = tallies[key] = _Tally(c.supplier or c.org_number or "", c.org_number)
-        elif t.number is None and c.org_number:
+        elif c.org_number:  # one identity carries one number: a row with it fills it in
             t.number = c.org_number
         t.contracts += 1
         if s.status != ENDED:
