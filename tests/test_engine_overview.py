@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from avtalsbok.core.goals import GoalResult
 from avtalsbok.core.overview import (
     KeyFigures,
@@ -233,3 +235,10 @@ def test_an_empty_book_shows_nothing_but_zeros_and_the_tier_targets() -> None:
     figures = {cell for row in rows[4:] for cell in row[1:] if not isinstance(cell, str)}
     assert figures == {0, 10.0, 30.0, 60.0}
     assert len(rows) == 85
+
+
+def test_a_count_missing_from_the_severities_or_steps_fails_rather_than_drops_a_row() -> None:
+    with pytest.raises(ValueError):
+        grid(KeyFigures(today=TODAY, computed_at=AT, open_by_severity=(1, 2, 3)))
+    with pytest.raises(ValueError):
+        grid(KeyFigures(today=TODAY, computed_at=AT, open_by_step=(1, 2, 3, 4)))

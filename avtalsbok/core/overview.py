@@ -270,9 +270,13 @@ def grid(f: KeyFigures) -> list[list[Cell]]:
     return rows
 
 
+#: The figures of an empty book: the layout of the fixed blocks does not depend on its dates.
+_EMPTY = KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1))
+
+
 def _empty_blocks() -> list[Block]:
     """The blocks laid out from the template's rows, empty."""
-    return _placed(blocks(KeyFigures(today=date(2000, 1, 1), computed_at=datetime(2000, 1, 1))))
+    return _placed(blocks(_EMPTY))
 
 
 def _title_rows() -> dict[str, int]:
@@ -339,8 +343,7 @@ def verdict_column() -> tuple[int, int]:
     sheet's last row: the goal table's column from where its title stands in an empty book.
     The blocks above it only grow, so the table never stands higher, and no other block writes
     text in that column: a rule keyed on the text `Ja` or `Nej` there needs no range per run."""
-    grid = empty_grid(date(2000, 1, 1))
-    title_row = next(i for i, row in enumerate(grid, 1) if row == [GOALS_TITLE])
+    title_row = next(i for i, row in enumerate(grid(_EMPTY), 1) if row == [GOALS_TITLE])
     return title_row, GOAL_HEADERS.index("Uppnått") + 1
 
 
