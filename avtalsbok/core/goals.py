@@ -141,11 +141,14 @@ HEADERS = ("Mått", "Mål", "Utfall", "Uppnått", "Period")
 
 def results(goals: Sequence[Goal], figures: KeyFigures) -> tuple[GoalResult, ...]:
     """Every complete goal of the sheet (measure, target and direction all readable), in sheet
-    order, with its outcome; a row with a finding in one of those three is left out."""
+    order, with its outcome; a row with a finding in one of those three (a percentage above 100
+    too) is left out."""
     parts = shares(figures)
     out = []
     for g in goals:
         if g.measure is None or g.target is None or g.direction is None:
+            continue
+        if _above_100(g.measure, g.target):
             continue
         share = parts[g.measure]
         out.append(
@@ -163,6 +166,11 @@ def results(goals: Sequence[Goal], figures: KeyFigures) -> tuple[GoalResult, ...
     return tuple(out)
 
 
+def _above_100(measure: str, target: float) -> bool:
+    """A percentage goal above 100 %: `goal-percent-range`, and no goal to measure against."""
+    return is_percent(measure) and target > 100
+
+
 def period_key(period: str | None) -> str:
     """A period as goals are compared by: case and spaces aside."""
     return schema.normalize_header(period or "")
@@ -176,7 +184,7 @@ def check_goals(goals: Sequence[Goal], columns: ColumnMap) -> list[Finding]:
     for g in goals:
         if g.measure is None or g.target is None or g.direction is None:
             continue
-        if is_percent(g.measure) and g.target > 100:
+        if _above_100(g.measure, g.target):
             found.append(
                 columns.at(
                     "target",
