@@ -268,6 +268,31 @@ def test_log_rows_are_stamped_with_the_reference_date_by_default() -> None:
     assert [row.timestamp for row in r.log_rows] == [datetime(2025, 3, 14)]
 
 
+def test_a_run_for_another_day_logs_on_that_day_not_at_the_clock_time() -> None:
+    """A locked Idag (or --today) in the past: the clock's time would date the step after the
+    reference date, and the next run on that day would count from it (regler.md §9)."""
+    locked = [setting("Idag", date(2025, 3, 14))]
+    rows = [deviation(deviation_id="D1", step=2, severity="Hög")]
+    clock = datetime(2026, 12, 7, 3, 35)
+    first = run([contract()], deviations=rows, settings=locked, today=None, now=clock)
+    assert {row.timestamp for row in first.log_rows} == {datetime(2025, 3, 14)}
+    same_day = run([contract()], deviations=rows, settings=locked, today=None, now=clock)
+    assert same_day.computed == first.computed
+    again = run(
+        [contract()],
+        deviations=rows,
+        settings=locked,
+        log=log_records(first),
+        today=None,
+        now=clock,
+    )
+    assert again.log_rows == []
+    assert again.computed[schema.AVVIKELSER] == first.computed[schema.AVVIKELSER]
+    # On the reference day itself the clock's time stands.
+    on_the_day = run([contract()], deviations=rows, today=date(2026, 12, 7), now=clock)
+    assert {row.timestamp for row in on_the_day.log_rows} == {clock}
+
+
 def test_a_status_change_is_logged() -> None:
     r = evaluate_one(deviation(status="Åtgärdsplan begärd"), log=[registered(date(2025, 3, 3))])
     assert log_lines(r) == [("D1", "Status ändrad", "Öppen", "Åtgärdsplan begärd")]

@@ -50,14 +50,17 @@ def context(
     book: BookInput, today: date | None, now: datetime | None, source: str
 ) -> Staged[RunContext]:
     """The run's settings from `Inställningar`, its reference date (given, else the settings'
-    `Idag`, else the real date) and the time new log rows get (given, else today at midnight).
-    A locked `Idag` in use is a warning on every run: every output is then for that day."""
+    `Idag`, else the real date) and the time new log rows get: the given time when it falls on
+    the reference date, else that date at midnight — a run for a locked `Idag` logs for that
+    day, never after it, so the next run reads the same state. A locked `Idag` in use is a
+    warning on every run: every output is then for that day."""
     settings, found = parse_settings(book.sheets.get(schema.INSTALLNINGAR))
     if today is None and settings.today is not None:
         today = settings.today
         found.append(make("today-locked", sheet=schema.INSTALLNINGAR, header="Idag", value=today))
     today = today or date.today()
-    now = now or datetime.combine(today, datetime.min.time())
+    if now is None or now.date() != today:
+        now = datetime.combine(today, datetime.min.time())
     return RunContext(today, now, source, settings), found
 
 
