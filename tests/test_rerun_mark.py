@@ -196,3 +196,25 @@ def test_findings_of_every_value_type_are_told_again_as_they_were(tmp_path: Path
     assert again.result is None
     assert {f.code for f in full.findings} >= {"out-of-range", "negative-amount"}
     assert again.to_json() == full.to_json()
+
+
+def test_a_run_that_replaced_a_value_typed_into_a_computed_column_is_not_marked(
+    tmp_path: Path,
+) -> None:
+    """Its warning holds for the value it replaced: the next run finds the engine's own value
+    and says nothing, so that run, not this one, is the one to tell again."""
+    path = tmp_path / "inskrivet.xlsx"
+    build_workbook(path, generate(8, mistakes=False), today=DEMO_TODAY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        column = {c.value: c.column_letter for c in openpyxl.load_workbook(path)["Avtal"][1]}
+    write_cells(path, {"Avtal": {f"{column['Nästa uppföljning']}2": "snart"}})
+    first = process(path, today=DEMO_TODAY, reuse=True)
+    assert first.written and "typed-in-computed" in {f.code for f in first.findings}
+    assert MARK not in properties(path)
+    second = process(path, today=DEMO_TODAY, reuse=True)
+    assert second.result is not None and second.written  # Kontroll and Fel lose the warning
+    assert "typed-in-computed" not in {f.code for f in second.findings}
+    third = process(path, today=DEMO_TODAY, reuse=True)
+    assert third.result is None and third.unchanged
+    assert third.to_json() == process(path, today=DEMO_TODAY).to_json()
