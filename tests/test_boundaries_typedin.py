@@ -27,7 +27,7 @@ def warnings(result: Result) -> list[tuple[int | None, str | None, str]]:
         (False, "Värdet FALSKT"),
         (date(2025, 1, 1), "Datumet 2025-01-01"),
         (12.0, "Värdet 12"),
-        (12.5, "Värdet 12.5"),
+        (12.5, "Värdet 12,5"),
     ],
 )
 def test_the_warning_names_a_typed_value_as_excel_shows_it(value: Any, what: str) -> None:

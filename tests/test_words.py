@@ -68,7 +68,21 @@ def test_a_batch_log_counts_one_book_in_the_singular() -> None:
 
 
 def test_typed_text_stands_between_swedish_quotation_marks() -> None:
-    assert [quoted(v) for v in ("AV-1", 121, 2.5, None)] == ["”AV-1”", "121", "2.5", "None"]
+    assert [quoted(v) for v in ("AV-1", 121, 2.5, None)] == ["”AV-1”", "121", "2,5", "None"]
+    # A truth value as Excel shows it in Swedish, a whole number without its ".0"; a number no
+    # cell shows whole (1e308, NaN) as it reads.
+    assert [quoted(v) for v in (True, False, -1.0, 99999999.0, -0.5)] == [
+        "SANT",
+        "FALSKT",
+        "-1",
+        "99999999",
+        "-0,5",
+    ]
+    assert [quoted(v) for v in (1e308, 1e15, float("nan"))] == [
+        "1e+308",
+        "1000000000000000.0",
+        "nan",
+    ]
 
 
 def test_a_bad_reference_date_is_quoted_the_swedish_way(capsys: pytest.CaptureFixture[str]) -> None:

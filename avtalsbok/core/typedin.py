@@ -151,18 +151,10 @@ def _blank(value: Any) -> bool:
 def _what(value: Any, formula: bool) -> str:
     """What the cell holds, in words: `Texten ”snart”`, `En formel (som visar 12)`."""
     if formula:
-        return "En formel" if _blank(value) else f"En formel (som visar {_shown(value)})"
+        shown = quoted(display_value(value))
+        return "En formel" if _blank(value) else f"En formel (som visar {shown})"
     if isinstance(value, str):
         return f"Texten {quoted(value)}"
-    if isinstance(value, bool):
-        return f"Värdet {'SANT' if value else 'FALSKT'}"
     if isinstance(value, datetime | date):
         return f"Datumet {display_value(value)}"
-    return f"Värdet {_shown(value)}"
-
-
-def _shown(value: Any) -> str:
-    shown = display_value(value)
-    if isinstance(value, float) and value.is_integer():
-        shown = int(value)
-    return quoted(shown)
+    return f"Värdet {quoted(display_value(value))}"

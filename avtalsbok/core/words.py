@@ -16,6 +16,14 @@ def findings_text(errors: int, warnings: int) -> str:
 
 
 def quoted(value: object) -> str:
-    """Text as it was typed, between Swedish quotation marks (”AV-1”); a number, a date or
-    nothing as it reads (`121`, `2025-03-31`, `None`)."""
-    return f"”{value}”" if isinstance(value, str) else str(value)
+    """Text as it was typed, between Swedish quotation marks (”AV-1”); a truth value as Excel
+    shows it in Swedish (`SANT`, `FALSKT`); a number as a Swedish cell shows it, a whole one
+    without decimals (`-1` for -1.0, `2,5`); a date or nothing as it reads (`2025-03-31`,
+    `None`)."""
+    if isinstance(value, str):
+        return f"”{value}”"
+    if isinstance(value, bool):
+        return "SANT" if value else "FALSKT"
+    if isinstance(value, float) and abs(value) < 1e15:
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return str(value)
