@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -84,6 +86,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt as stop:
         print(interrupt.MESSAGE, file=sys.stderr)
         return interrupt.exit_code(stop)
+    except BrokenPipeError:
+        # Whoever read the output went away (`avtalsbok check … | head`): the work is done,
+        # what is left to print goes nowhere, and Python's own flush at exit must not fail.
+        if out is None:
+            with suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _escape_what_cannot_be_printed() -> None:

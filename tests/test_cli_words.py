@@ -3,6 +3,7 @@ an officer or an IT technician sees them."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -70,3 +71,16 @@ def test_a_path_a_cp1252_console_cannot_print_is_escaped_in_strict_json(tmp_path
     )
     assert done.returncode == 2, done.stderr
     assert json.loads(done.stdout.decode("cp1252"))["book"] == str(book)
+
+
+class _GoneReader(io.StringIO):
+    """Output whose reader went away, as `avtalsbok check … | head` leaves it."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_read_only_in_part_ends_quietly(tmp_path: Path) -> None:
+    book = tmp_path / "avtal.xlsx"
+    assert main(["new", str(book)], out=io.StringIO()) == 0
+    assert main(["check", str(book), "--json"], out=_GoneReader()) == 1
