@@ -31,6 +31,7 @@ from .settings import Settings
 from .stages import Staged
 from .state import ContractState, DeviationState
 from .suppliers import SupplierHistory
+from .typedin import CODE as TYPED_IN
 from .validate import ColumnMap
 
 T = TypeVar("T")
@@ -100,6 +101,13 @@ class Result:
         """New `Händelselogg` rows keyed by column key."""
         keys = [f.name for f in fields(LogRow)]
         return [{key: getattr(r, key) for key in keys} for r in self.log_rows]
+
+    @property
+    def settled(self) -> bool:
+        """Whether the next run, on the book as this one writes it, would find the same: not
+        when a finding warns of a value this run replaces (`typedin.CODE`), which the next run
+        no longer sees."""
+        return not any(f.code == TYPED_IN for f in self.findings)
 
     def summary(self) -> dict[str, Any]:
         """The figures a status line, `--json` and a batch report need."""

@@ -95,6 +95,8 @@ _INSTEAD: dict[tuple[str, str], str] = {
     (schema.AVVIKELSER, "passivity"): _STEPS,
 }
 _NOTES = "Egna anteckningar hör hemma i en egen kolumn, som avtalsboken lämnar orörd."
+#: The warning's code: it describes the book as the run found it, before the run replaced the value.
+CODE = "typed-in-computed"
 
 
 def typed_in(sheet_name: str, sheet: SheetInput | None, columns: ColumnMap) -> list[Finding]:
@@ -131,7 +133,7 @@ def typed_in(sheet_name: str, sheet: SheetInput | None, columns: ColumnMap) -> l
             instead = _NOTES if column.key == "check" else _INSTEAD.get(where)
             found.append(
                 make(
-                    "typed-in-computed",
+                    CODE,
                     sheet=sheet_name,
                     row=excel_row,
                     column=letter,

@@ -204,10 +204,8 @@ def _process(
         plan = plan_writes(book, result, changes_only=True)
         del book  # the rows as read are not needed for writing: their memory goes first
         try:
-            # A run that replaces a value typed into a computed column warns of it; the next
-            # run finds its own value and does not: that run is the one to tell again.
-            settled = not any(f.code == "typed-in-computed" for f in result.findings)
-            mark = mark_value(key, result.summary()) if settled else None
+            # Only a settled result is told again: otherwise the next run says something else.
+            mark = mark_value(key, result.summary()) if result.settled else None
             outcome.written = apply_plan(book_path, plan, read_stamp=read_stamp, mark=mark)
             outcome.unchanged = not outcome.written
         except WriteError as exc:
