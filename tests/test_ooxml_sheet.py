@@ -226,6 +226,11 @@ def varied_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
             if r % 4 != 3:
                 sheet.write_row(r, 0, [f"A{r + 1}", r, date(2026, 1, 1 + r)][: 1 + r % 3])
         sheet.write(5, 8, "långt ut")
+        for r in (2, 6, 10):
+            sheet.write(r, 3, "fet", bold)  # a formatted cell in a row without a format
+        for r in range(0, 18, 2):
+            sheet.write_blank(r, 9, None, money)  # a cell with only a format
+        sheet.write_formula(12, 4, "=1+1", None, 2)
 
     return make_book(tmp_path_factory.mktemp("varied") / "varied.xlsx", build)
 
@@ -241,15 +246,21 @@ def varied_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
         max_size=60,
     ),
     replace_from=st.none() | st.integers(1, 20),
+    grid=st.lists(
+        st.lists(st.one_of(cell_values, st.dates(date(1950, 1, 1), date(2100, 1, 1))), max_size=11),
+        max_size=12,
+    ),
 )
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_rows_rendered_together_are_rendered_as_one_at_a_time(
     varied_rows: Path,
     tmp_path_factory: pytest.TempPathFactory,
     edits: dict[tuple[int, int], Any],
     replace_from: int | None,
+    grid: list[list[CellValue]],
 ) -> None:
-    """The batch path for rows that only gain cells writes what the row-by-row path writes."""
+    """The quick paths (rows that only gain cells, rows of a replaced stretch written over whole)
+    write what the row-by-row path writes."""
     folder = tmp_path_factory.mktemp("together")
     books = [folder / "batch.xlsx", folder / "single.xlsx"]
     rows: dict[int, dict[int, Any]] = {}
@@ -259,7 +270,6 @@ def test_rows_rendered_together_are_rendered_as_one_at_a_time(
         shutil.copy(varied_rows, book)
         editor = editor_of(book, rows_together=book.name == "batch.xlsx")
         if replace_from is not None:
-            grid: list[list[CellValue]] = [["ny", 1], [None, date(2026, 5, 1)]]
             editor.replace_sheet_rows("Blad1", grid, replace_from)
         editor.set_cell_rows("Blad1", rows)
         editor.save()

@@ -90,7 +90,7 @@ class RowWork:
         self._top = self._left = MAX_COL + MAX_ROW
         self._bottom = self._right = 0
         self._opens: dict[int, str] = {}
-        self._made: dict[tuple[str | None, CellValue], str] = {}
+        self._made: dict[tuple[str | None, type, CellValue], str] = {}
         self._new: dict[tuple[int, CellValue], str] = {}
         self._rests: dict[int, Rests] = {}
 
@@ -167,27 +167,27 @@ class RowWork:
     def cell(self, col: int, row: str, style: str | None, value: CellValue) -> str:
         """A cell's XML ('' for an empty cell without a format): text inline (never a
         formula), numbers, booleans, dates as serials."""
-        kind = type(value)
-        if kind is str or kind is date or kind is int:
-            key = (style, value)
-            rest = self._made.get(key)
-            if rest is None:
-                rest = self._remember(key)
-        elif value is None:
+        if value is None:
             if style is None:
                 return ""
             rest = f'" s="{style}"/>'
         else:
-            rest = self._rest(style, value)
+            rest = self.rest(style, value)
         open_ = self._opens.get(col)
         if open_ is None:
             open_ = self.cell_open(col)
         return open_ + row + rest
 
-    def _remember(self, key: tuple[str | None, CellValue]) -> str:
-        if len(self._made) >= _MADE_CELLS:
-            self._made.clear()
-        rest = self._made[key] = self._rest(*key)
+    def rest(self, style: str | None, value: CellValue) -> str:
+        """What follows the row number of a cell in format `style` holding `value` (not None),
+        made once per format and value (the type is in the key: 1, 1.0 and True are equal as
+        keys but not as cells)."""
+        key = (style, type(value), value)
+        rest = self._made.get(key)
+        if rest is None:
+            if len(self._made) >= _MADE_CELLS:
+                self._made.clear()
+            rest = self._made[key] = self._rest(style, value)
         return rest
 
     def _rest(self, style: str | None, value: CellValue) -> str:

@@ -9,22 +9,21 @@ cells (an array formula, a shared formula's master) is never half overwritten.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from .cells import CellValue, RowWork
 from .condformat import EqualsRule, added_formats
 from .errors import OoxmlError
+from .overwrite import render_overwritten
 from .packing import Packer
 from .refs import MAX_COL, column_letter, parse_range, range_ref, union
-from .sheetxml import SheetXml
+from .sheetxml import SheetXml, bare_row, row_style, with_spans
 from .styles import Styles
 from .tables import Table
 from .workbookxml import SheetEntry
 from .xmltext import attributes, element_span, set_attr
 
-_SPANS = re.compile(r"""(\sspans\s*=\s*)(?:"[^"]*"|'[^']*')""")
 #: Rows rendered together (see `SheetModel._render_plain`); their new text is held meanwhile.
 _BATCH_ROWS = 1000
 
@@ -42,7 +41,9 @@ class SheetModel:
     def __init__(
         self, entry: SheetEntry, load: Callable[[], str], tables: list[Table], together: bool
     ) -> None:
-        """`together`: render the rows that only gain cells together (`_render_plain`)."""
+        """`together`: render the rows that only gain cells together (`_render_plain`), and
+        the rows of a replaced stretch that are written over whole the quick way
+        (`overwrite`)."""
         self.entry = entry
         self.together = together
         self.name = entry.name
@@ -115,6 +116,8 @@ class SheetModel:
         for begin in range(0, len(order), _BATCH_ROWS):
             batch = order[begin : begin + _BATCH_ROWS]
             plain = self._render_plain(s, batch, targets, work) if self.together else {}
+            if self.together and clear_from is not None:
+                plain.update(render_overwritten(s, batch, targets, edits, clear_from, work))
             for number in batch:
                 i = targets[number]
                 if i is None:
@@ -190,7 +193,7 @@ class SheetModel:
                 continue  # its cells are cleared
             tag_end, end = tag_ends[i], ends[i] - len(close)
             tag = xml[tag_starts[i] : tag_end]
-            if tag.endswith("/>") or (" s=" in tag and _row_style(tag) is not None):
+            if tag.endswith("/>") or (" s=" in tag and row_style(tag) is not None):
                 continue
             if xml.find(ext_marker, tag_end, end) >= 0:
                 continue
@@ -228,7 +231,7 @@ class SheetModel:
                 first = columns[c]
             work.include(number, first, last)
             if "spans=" in tag:
-                tag = _with_spans(tag, first, last)
+                tag = with_spans(tag, first, last)
             rendered[number] = tag + kept + new + close
         return rendered
 
@@ -268,7 +271,7 @@ class SheetModel:
                 kept = xml[start:cut]
             if number in s.missing_r:
                 tag = f'<{p}row r="{row}"' + tag[len(p) + 4 :]
-        row_style = _row_style(tag) if items and " s=" in tag else None
+        given = row_style(tag) if items and " s=" in tag else None
         make, col_style = work.cell, s.col_style
         cols: list[int] = []
         texts: list[str] = []
@@ -281,7 +284,7 @@ class SheetModel:
                     e += 1
                     if value is not None:
                         cols.append(new)
-                        texts.append(make(new, row, row_style or col_style(new), value))
+                        texts.append(make(new, row, given or col_style(new), value))
                 if e < n and items[e][0] == col:
                     made = make(col, row, self._forget(s, text, number, col, work), items[e][1])
                     e += 1
@@ -297,15 +300,15 @@ class SheetModel:
                     cols.append(col)
                     texts.append(text)
         if e < len(items):
-            work.new_cells(row, items[e:] if e else items, row_style, s, cols, texts)
-        if not kept and not texts and not after and (i is None or _bare_row(tag)):
+            work.new_cells(row, items[e:] if e else items, given, s, cols, texts)
+        if not kept and not texts and not after and (i is None or bare_row(tag)):
             return ""
         if kept or texts:
             first = s.col_at(start) if kept else cols[0]
             last = cols[-1] if cols else s.last_col(start, cut)
             work.include(number, first, last)
             if "spans=" in tag:
-                tag = _with_spans(tag, first, last)
+                tag = with_spans(tag, first, last)
         texts.append(after)
         texts.append(s.row_close)
         return tag + kept + "".join(texts)
@@ -385,24 +388,3 @@ class SheetModel:
             if si in removed:
                 cell, ref = removed[si]
                 raise OoxmlError("shared-formula-master", cell=cell, sheet=self.name, ref=ref)
-
-
-def _bare_row(tag: str) -> bool:
-    """Whether a row element says nothing but where it is (so it can go once it is empty)."""
-    return set(attributes(tag)) <= {"r", "spans"}
-
-
-def _row_style(tag: str) -> str | None:
-    attrs = attributes(tag)
-    if attrs.get("customFormat") in ("1", "true"):
-        return attrs.get("s")
-    return None
-
-
-def _with_spans(tag: str, first: int, last: int) -> str:
-    """A row tag with its `spans` hint set to the columns it holds."""
-    at = tag.find(' spans="')
-    if at >= 0:
-        end = tag.find('"', at + 8)
-        return f"{tag[: at + 8]}{first}:{last}{tag[end:]}"
-    return _SPANS.sub(f'\\g<1>"{first}:{last}"', tag, count=1)

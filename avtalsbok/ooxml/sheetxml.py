@@ -22,6 +22,7 @@ from .xmltext import ATTRS, attributes, element_span, main_prefix, start_tag
 
 _ROW_NUMBER = re.compile(r'\sr\s*=\s*"(\d+)"')
 _CELL_LETTERS = re.compile(r"[A-Z]{1,3}(?=[0-9])")
+_SPANS = re.compile(r"""(\sspans\s*=\s*)(?:"[^"]*"|'[^']*')""")
 
 #: Each row's number, where it starts, where its start tag ends and where it ends.
 _RowIndex = tuple["array[int]", "array[int]", "array[int]", "array[int]"]
@@ -284,3 +285,28 @@ class SheetXml:
             attrs = attributes(match[1])
             if attrs.get("t") == "shared":
                 shared.setdefault(attrs.get("si", ""), None)
+
+
+# --- row tags ---------------------------------------------------------------------------------
+
+
+def bare_row(tag: str) -> bool:
+    """Whether a row element says nothing but where it is (so it can go once it is empty)."""
+    return set(attributes(tag)) <= {"r", "spans"}
+
+
+def row_style(tag: str) -> str | None:
+    """The format a row gives the cells typed into it (None: it gives none)."""
+    attrs = attributes(tag)
+    if attrs.get("customFormat") in ("1", "true"):
+        return attrs.get("s")
+    return None
+
+
+def with_spans(tag: str, first: int, last: int) -> str:
+    """A row tag with its `spans` hint set to the columns it holds."""
+    at = tag.find(' spans="')
+    if at >= 0:
+        end = tag.find('"', at + 8)
+        return f"{tag[: at + 8]}{first}:{last}{tag[end:]}"
+    return _SPANS.sub(f'\\g<1>"{first}:{last}"', tag, count=1)
