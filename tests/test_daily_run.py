@@ -24,6 +24,7 @@ from avtalsbok.core.engine import evaluate
 from avtalsbok.core.output import plan_writes
 from avtalsbok.core.shown import same_shown
 from avtalsbok.demo import DEMO_TODAY, generate
+from avtalsbok.workbook import reader
 from avtalsbok.workbook.lastrun import mark_value, run_key
 from avtalsbok.workbook.reader import read_book
 from avtalsbok.workbook.runner import NOTHING_TO_UPDATE, apply_plan, process
@@ -194,6 +195,21 @@ def test_a_regenerated_sheet_is_compared_by_what_it_shows(
     plan = planned(book_run)
     assert (sheet in plan.replace) is changed
     assert set(plan.replace) <= {sheet}
+
+
+def test_a_large_regenerated_sheet_is_not_read_and_still_not_rewritten_when_unchanged(
+    book_run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_xml = entries(book_run)["xl/worksheets/sheet6.xml"]  # the template's sixth sheet
+    assert "Dagar försenad".encode() in plan_xml
+    monkeypatch.setattr(reader, "MAX_SHOWN_BYTES", len(plan_xml) - 1)
+    assert schema.UPPFOLJNINGSPLAN not in read_book(book_run).shown
+    assert schema.UPPFOLJNINGSPLAN in planned(book_run).replace  # not read: planned in full
+    before = fingerprint(book_run)
+    assert not run(book_run, DEMO_TODAY).written  # the writer finds every row as it was
+    assert fingerprint(book_run) == before
+    monkeypatch.setattr(reader, "MAX_SHOWN_BYTES", len(plan_xml))
+    assert schema.UPPFOLJNINGSPLAN in read_book(book_run).shown
 
 
 @pytest.mark.parametrize(

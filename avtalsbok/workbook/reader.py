@@ -62,6 +62,10 @@ MAX_TEXT_CAP = 256 * 1024 * 1024
 #: book's mark (`lastrun`) without reading: so only small sheets are read (Översikt, Fel, a
 #: 700-contract book's plan); a larger one is compared by the writer, row by row as XML.
 MAX_SHOWN_CELLS = 50_000
+#: A regenerated sheet whose XML is larger than this is not even measured for reading (a
+#: 10 000-contract plan is 10 MB; a sheet of 50 000 cells is 2–3 MB): only checked, as every
+#: part is, which saves unpacking and searching it once more on a day it changes anyway.
+MAX_SHOWN_BYTES = 4 * 1024 * 1024
 #: The regenerated sheets read, so that a run whose grid for one of them shows what the book
 #: shows leaves the sheet as it is without rendering it (`output.plan_writes`).
 SHOWN_SHEETS = schema.COMPUTED_SHEETS
@@ -213,11 +217,14 @@ def _book(
     )
 
 
-def _scanned_parts(sheets: dict[str, str]) -> list[str]:
-    """The worksheet parts of the input sheets and of `SHOWN_SHEETS` among a book's sheets
-    (name → part)."""
+def _scanned_parts(sheets: dict[str, str], sizes: dict[str, int]) -> list[str]:
+    """The worksheet parts of the input sheets, and of the `SHOWN_SHEETS` up to
+    `MAX_SHOWN_BYTES`, among a book's sheets (name → part; `sizes`: part → unpacked bytes)."""
     names = canonical_names(sheets)
-    return [sheets[names[c]] for c in (*schema.INPUT_SHEETS, *SHOWN_SHEETS) if c in names]
+    shown = [sheets[names[c]] for c in SHOWN_SHEETS if c in names]
+    return [sheets[names[c]] for c in schema.INPUT_SHEETS if c in names] + [
+        part for part in shown if sizes.get(part, 0) <= MAX_SHOWN_BYTES
+    ]
 
 
 def _shown_sheets(

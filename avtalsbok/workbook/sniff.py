@@ -134,13 +134,14 @@ class SheetScan:
 class ScanRequest:
     """The worksheets `sniff` is to measure as it checks them, and the reader's limits.
 
-    `choose` picks the parts from the book's sheets (name as it stands → worksheet part);
+    `choose` picks the parts from the book's sheets (name as it stands → worksheet part) and
+    the unpacked size of every part the zip declares;
     figures are exact where a limit is in reach, else bounds (see `SheetScan`). `errors` and
     `formulas` are the reader's own looks at a plain sheet's XML while it is unpacked here (the
     cells it reads in its own way, and the cells that hold a formula, by (row, column)).
     """
 
-    choose: Callable[[dict[str, str]], Iterable[str]]
+    choose: Callable[[dict[str, str], dict[str, int]], Iterable[str]]
     max_rows: int
     max_cells: int
     max_text: int
@@ -281,7 +282,11 @@ def _sniff_zip(data: bytes, max_uncompressed: int, scan: ScanRequest | None) -> 
         # wrong with those parts is told once every other part has been checked.
         checked: set[str] = set()
         package = _package(data, archive)
-        chosen = set(scan.choose(package.sheets)) if scan and isinstance(package, Package) else ()
+        chosen = (
+            set(scan.choose(package.sheets, {info.filename: info.file_size for info in infos}))
+            if scan and isinstance(package, Package)
+            else ()
+        )
         strings = None
         if chosen and isinstance(package, Package) and package.shared_strings is not None:
             _check_part(archive, archive.getinfo(package.shared_strings), checked)
