@@ -228,10 +228,42 @@ def test_a_book_made_from_the_template_already_is_an_avtalsbok(suffix: str, tmp_
 
 def test_columns_are_found_by_name_and_alias_and_never_moved(tmp_path: Path) -> None:
     # `kontroll ` (their spelling) is the computed Kontroll column, in the middle, kept there.
-    headers = [*HEADERS[:2], " kontroll ", *HEADERS[2:]]
+    headers = [*HEADERS, " kontroll "]
     path = register(tmp_path / "register.xlsx", headers)
     init(path)
     assert header_row(path) == headers + [h for h in COMPUTED if h != "Kontroll"]
+
+
+def test_a_register_with_its_own_values_in_a_computed_column_is_not_adopted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Their own "Prioritet" (A/B/C) would be replaced by the engine's 1–3 on the first run.
+    path = register(tmp_path / "register.xlsx", [*HEADERS, "prioritet"])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["J2"], book["Avtal"]["J3"] = "A", "B"
+    book.save(path)
+    before = path.read_bytes()
+    assert init(path)[0] == 2
+    said = capsys.readouterr().err
+    assert "Kolumn J på bladet Avtal, ”prioritet”, har egna värden på 2 rader" in said
+    assert "Byt namn på kolumnen (till exempel ”prioritet (egen)”)" in said
+    assert path.read_bytes() == before
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["J1"] = "Prioritet (egen)"
+    book.save(path)
+    assert init(path)[0] == 0
+    assert header_row(path)[9] == "Prioritet (egen)"
+    assert process(path, today=TODAY).written
+    assert [c.value for c in openpyxl.load_workbook(path)["Avtal"]["J"][1:3]] == ["A", "B"]
+
+
+def test_an_avtalsbok_that_has_been_run_keeps_its_computed_values_through_init(
+    tmp_path: Path,
+) -> None:
+    path = register(tmp_path / "register.xlsx")
+    assert init(path)[0] == 0
+    assert process(path, today=TODAY).written  # its computed columns now hold values
+    assert init(path)[0] == 0
 
 
 def test_a_blank_sheet_named_avtal_gets_the_templates_header_row(tmp_path: Path) -> None:

@@ -315,7 +315,7 @@ def _gor_till_avtalsbok(book: Book, world: _World) -> None:
     from .livebook import read_book
 
     book_input = read_book(book)
-    problems = blocking(book_input)
+    problems = blocking(book_input, [s.name for s in book.sheets])
     if problems:
         book.app.alert(
             "Arbetsboken kan inte göras till en avtalsbok:\n\n" + "\n".join(problems),

@@ -12,6 +12,9 @@ lacks, and nothing else:
   last used column (where a run would put them), found by header and alias as the reader does;
   a data sheet with no header at all (a blank sheet renamed `Avtal`) gets the template's whole
   header row;
+- nothing, when a register never run as an avtalsbok has values of its own in a column the
+  engine computes (its own `Prioritet` or `Avtalsstatus`): the first run would replace them,
+  so the officer is asked to rename the column, which keeps it as their own (`blocking`);
 - when the register holds contracts and its setting `Uppföljningar räknas från` is blank or
   missing, today's date there, so that contracts never followed up are not overdue on the first
   day (an officer's own value is never overwritten).
@@ -43,6 +46,9 @@ from .template import LISTS_SHEET, instruction_texts
 
 #: Every sheet an adopted book has: the contract's, then the dropdown lists as in the template.
 ADOPTED_SHEETS = (*schema.ALL_SHEETS, LISTS_SHEET)
+#: Regenerated sheets every avtalsbok has had since the first version: a book with both has been
+#: made from the template or adopted, so what its computed columns hold is the engine's.
+RUN_SHEETS = (schema.UPPFOLJNINGSPLAN, schema.FEL)
 
 
 def adoption_plan(book: BookInput, sheet_names: Sequence[str], today: date) -> WritePlan:
@@ -163,10 +169,13 @@ def _lists() -> Grid:
     return [[values[r] if r < len(values) else None for values in lists] for r in range(depth)]
 
 
-def blocking(book: BookInput) -> list[str]:
-    """Why the book cannot be adopted: it cannot be read, it has no `Avtal` sheet, or a sheet has
-    values so far to the right that the columns it lacks do not fit after them."""
+def blocking(book: BookInput, sheet_names: Sequence[str]) -> list[str]:
+    """Why the book cannot be adopted: it cannot be read, it has no `Avtal` sheet, a sheet has
+    values so far to the right that the columns it lacks do not fit after them, or a register
+    never run as an avtalsbok has values of its own in a column the engine computes (the first
+    run would replace them). `sheet_names`: every sheet the book has."""
     problems = [f.message for f in book.findings if f.level is Level.ERROR]
+    problems += _own_values_in_computed_columns(book, sheet_names)
     for name, _sheet, new_headers in _new_columns(book):
         if max(new_headers) > MAX_COL:
             last = schema.column_letter(min(new_headers) - 1)
@@ -177,6 +186,42 @@ def blocking(book: BookInput) -> list[str]:
                 "igen."
             )
     return problems
+
+
+def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str]) -> list[str]:
+    """A problem for each computed column that holds the officer's values, in a book without the
+    sheets every run has written since the first version (one with them has been run, and its
+    computed columns hold the engine's values). Renaming the column keeps the values as the
+    officer's own column."""
+    present = {schema.normalize_header(name) for name in sheet_names}
+    if all(schema.normalize_header(name) in present for name in RUN_SHEETS):
+        return []
+    problems = []
+    for canonical, sheet in book.sheets.items():
+        definition = schema.DATA_SHEETS.get(canonical)
+        if definition is None:
+            continue
+        lookup = schema.header_lookup(definition)
+        computed = {col.key for col in definition.computed_columns}
+        for letter, header in sorted(
+            sheet.headers.items(), key=lambda h: schema.column_index(h[0])
+        ):
+            if lookup.get(schema.normalize_header(header)) not in computed:
+                continue
+            filled = sum(1 for _, values in sheet.rows if not _blank(values.get(header)))
+            if filled:
+                problems.append(
+                    f"Kolumn {letter} på bladet {sheet.name}, ”{header}”, har egna värden på "
+                    f"{counted(filled, 'rad', 'rader')}, men den kolumnen räknar avtalsboken "
+                    "fram och skulle ersätta dem vid första uppdateringen. Byt namn på kolumnen "
+                    f"(till exempel ”{header.strip()} (egen)”), så behålls värdena i en egen "
+                    "kolumn, och försök igen."
+                )
+    return problems
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def describe(plan: WritePlan, book: BookInput) -> list[str]:
@@ -234,15 +279,17 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
     except OSError:
         stamp = None  # the reader reports a missing or unreadable file
     book = read_book(path)
-    problems = blocking(book)
+    names: list[str] = []
+    if not any(f.level is Level.ERROR for f in book.findings):
+        # Every sheet's name as the file-format layer reads workbook.xml: calamine may not read
+        # a book the reader read with openpyxl.
+        package = sniff(os.fspath(path), max_uncompressed=MAX_UNCOMPRESSED)
+        if isinstance(package, Finding):  # the file changed since it was read
+            return Adoption([package.message], [])
+        names = [*package.sheets, *package.other_sheets]
+    problems = blocking(book, names)
     if problems:
         return Adoption(problems, [])
-    # Every sheet's name as the file-format layer reads workbook.xml: calamine may not read a
-    # book the reader read with openpyxl.
-    package = sniff(os.fspath(path), max_uncompressed=MAX_UNCOMPRESSED)
-    if isinstance(package, Finding):  # the file changed since it was read
-        return Adoption([package.message], [])
-    names = [*package.sheets, *package.other_sheets]
     plan = adoption_plan(book, names, today or date.today())
     lines = describe(plan, book)
     if lines:
