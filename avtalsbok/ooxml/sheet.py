@@ -266,6 +266,15 @@ class SheetModel:
                 extension = xml.find(s.ext_marker, start, end)
                 stop = end if extension < 0 else extension
                 after = xml[stop:end]
+                if self.together and items and not cleared and number not in s.missing_r:
+                    given = row_style(tag) if " s=" in tag else None
+                    spliced = self._splice(s, start, stop, number, items, given, work)
+                    if spliced is not None:
+                        body, first, last = spliced
+                        work.include(number, first, last)
+                        if "spans=" in tag:
+                            tag = with_spans(tag, first, last)
+                        return tag + body + after + s.row_close
                 from_col = 1 if cleared else items[0][0] if items else MAX_COL + 1
                 cut, tail = s.split(start, stop, number, from_col)
                 kept = xml[start:cut]
@@ -312,6 +321,66 @@ class SheetModel:
         texts.append(after)
         texts.append(s.row_close)
         return tag + kept + "".join(texts)
+
+    def _splice(
+        self,
+        s: SheetXml,
+        start: int,
+        stop: int,
+        number: int,
+        items: list[tuple[int, CellValue]],
+        given: str | None,
+        work: RowWork,
+    ) -> tuple[str, int, int] | None:
+        """The cells of xml[start:stop] with `items` (column, value) written, and the columns of
+        the row's first and last cell; None when the row is to be split whole (`_render_row`).
+
+        Each edited cell is found by its reference and the cells between edited ones are copied
+        as they stand, so a row edited in a few places far apart (`Kontroll` in column C and the
+        computed columns at the end) costs those places, not every cell from the first of them.
+        A new cell goes before the first cell of a later column, found by walking the cells from
+        the last edit. An empty value (which clears a cell) leaves the row to `_render_row`, and
+        so does a cell without a reference or one the search by reference could not find.
+        """
+        if any(value is None for _, value in items):
+            return None
+        xml, row = s.xml, str(number)
+        make, col_style, cell_open = work.cell, s.col_style, s.cell_open
+        last_at = s.last_cell(start, stop)
+        last_col = s.col_at(last_at) if last_at >= 0 else 0
+        first_at = s.next_cell(start, stop)
+        first_col = s.col_at(first_at) if first_at < stop else MAX_COL + 1
+        if not first_col or (last_at >= 0 and not last_col):
+            return None
+        pieces: list[str] = []
+        pos = start
+        for k, (col, value) in enumerate(items):
+            if col > last_col:  # this and every later edit come after the row's last cell
+                pieces.append(xml[pos:stop])
+                pos = stop
+                pieces += [make(new, row, given or col_style(new), v) for new, v in items[k:]]
+                break
+            at = xml.find(f'{cell_open}{column_letter(col)}{row}"', pos, stop)
+            if at >= 0:  # the cell is there: written over, keeping its format
+                end = s.next_cell(at + 1, stop)
+                pieces.append(xml[pos:at])
+                style = self._forget(s, xml[at:end], number, col, work)
+                pieces.append(make(col, row, style, value))
+                pos = end
+                continue
+            at = s.next_cell(pos, stop)
+            while at < stop:
+                found = s.col_at(at)
+                if not found or found == col:
+                    return None  # no reference, or one written so the search missed it
+                if found > col:
+                    break
+                at = s.next_cell(at + 1, stop)
+            pieces.append(xml[pos:at])
+            pieces.append(make(col, row, given or col_style(col), value))
+            pos = at
+        pieces.append(xml[pos:stop])
+        return "".join(pieces), min(first_col, items[0][0]), max(last_col, items[-1][0])
 
     def _forget(self, s: SheetXml, text: str, number: int, col: int, work: RowWork) -> str | None:
         """The style of a cell about to be overwritten; notes the formula it loses, if any."""

@@ -188,6 +188,14 @@ class SheetXml:
         tail.reverse()
         return pos, tail
 
+    def next_cell(self, start: int, stop: int) -> int:
+        """Where the first cell in xml[start:stop] begins (`stop`: it has none)."""
+        xml, marker = self.xml, self.cell_marker
+        at = xml.find(marker, start, stop)
+        while at >= 0 and xml[at + len(marker)] not in " \t\r\n/>":
+            at = xml.find(marker, at + 1, stop)  # `<color`, `<charset` … in rich text
+        return stop if at < 0 else at
+
     def last_cell(self, start: int, stop: int) -> int:
         """Where the last cell in xml[start:stop] begins (-1: it has none)."""
         xml, marker = self.xml, self.cell_marker
