@@ -254,6 +254,31 @@ def test_audits_per_supplier_most_first_then_by_name() -> None:
     assert (f.audits, f.audited_contracts, f.audited_suppliers, f.audit_cost) == (7, 5, 4, 680.0)
 
 
+def test_audits_per_supplier_count_a_supplier_once_however_its_name_is_written() -> None:
+    """Revisioner per leverantör groups by the supplier as regler §17 knows it (organisation
+    number, else the name without case and extra spaces), shown by its first contract's name."""
+    f = run(
+        [
+            contract(contract_id="S1", supplier="Städbolaget AB", org_number="556677-8899"),
+            contract(contract_id="S2", supplier="STÄDBOLAGET  AB"),
+            contract(contract_id="S3", supplier="Städbolaget i Norr AB", org_number="556677-8899"),
+            contract(contract_id="B1", supplier="Bygg AB"),
+            contract(contract_id="B2", supplier=" bygg ab"),
+            contract(contract_id="N1", supplier=None, org_number="212000-0142"),
+        ],
+        [
+            follow_up(contract_id=c, type="Revision", cost=100)
+            for c in ("S1", "S2", "S3", "B1", "B2", "N1")
+        ],
+    ).figures
+    assert f.audits_per_supplier == (
+        ("Städbolaget AB", 3, 300.0),
+        ("Bygg AB", 2, 200.0),
+        ("212000-0142", 1, 100.0),
+    )
+    assert f.audited_suppliers == 3
+
+
 def test_the_figures_name_the_books_own_ladder_and_count_its_errors() -> None:
     """Fel / Varningar i arbetsboken: antal anmärkningar per nivå; the steps are named as the
     book's Inställningar name them."""

@@ -9,7 +9,7 @@ from datetime import date
 from . import evaluation, prices, schema
 from .calendar import add_months
 from .findings import Finding, Level
-from .models import Contract
+from .models import Contract, FollowUp
 from .overview import SEVERITY_ORDER, KeyFigures, next_months
 from .owners import owner_loads
 from .schedule import (
@@ -23,6 +23,7 @@ from .schedule import (
     task_status,
 )
 from .state import ContractState, DeviationState, Rows, RunContext
+from .suppliers import Identities
 
 #: The plan's activity for an extension decision coming up.
 DECISION_ACTIVITY = "Beslut om förlängning senast"
@@ -197,12 +198,7 @@ def key_figures(
     followed_ids = {f.contract_id for f in performed}
     with_condition = [c for c in rows.contracts if c.sustainability]
     audits = [f for f in performed if f.is_audit]
-    supplier_of = {c.contract_id: c.supplier or "" for c in rows.contracts if c.contract_id}
-    per_supplier: dict[str, list[float]] = defaultdict(list)
-    for f in audits:
-        per_supplier[supplier_of.get(f.contract_id or "", "") or "(okänd leverantör)"].append(
-            f.cost or 0.0
-        )
+    per_supplier = _audits_per_supplier(rows.contracts, audits)
     audits_per_supplier = tuple(
         sorted(((s, len(v), sum(v)) for s, v in per_supplier.items()), key=lambda t: (-t[1], t[0]))
     )
@@ -250,6 +246,29 @@ def key_figures(
         audits_per_supplier=audits_per_supplier,
         owners=owner_loads(states, rows, deviation_states, today),
     )
+
+
+#: Where an audit on an unknown Avtals-ID, or on a contract without supplier, is counted.
+UNKNOWN_SUPPLIER = "(okänd leverantör)"
+
+
+def _audits_per_supplier(
+    contracts: list[Contract], audits: list[FollowUp]
+) -> dict[str, list[float]]:
+    """The audits' costs by supplier, a supplier being one identity (`suppliers.Identities`)
+    shown by the name its first contract gives it; an audit on an unknown Avtals-ID, or on a
+    contract with neither supplier name nor organisation number, under `UNKNOWN_SUPPLIER`."""
+    ids = Identities((c.supplier, c.org_number) for c in contracts)
+    name_of: dict[str, str] = {}
+    supplier_of: dict[str, str] = {}
+    for c in contracts:
+        key = ids.key(c.supplier, c.org_number)
+        if c.contract_id and key:
+            supplier_of.setdefault(c.contract_id, name_of.setdefault(key, c.supplier or key[3:]))
+    per_supplier: dict[str, list[float]] = defaultdict(list)
+    for f in audits:
+        per_supplier[supplier_of.get(f.contract_id or "", UNKNOWN_SUPPLIER)].append(f.cost or 0.0)
+    return per_supplier
 
 
 FOLLOW_UP_ACTIVITIES = frozenset((schema.STARTUP_TYPE, *KIND_BY_TIER.values()))
