@@ -164,6 +164,7 @@ def test_the_summary_of_a_small_book() -> None:
         "procurements": 1,
         "evaluations_due": 2,
         "price_adjustments_90": 0,
+        "samples_proposed": 0,
         "open_deviations": 2,
         "overdue_action_plans": 1,
         "tiers": [1, 2, 1],

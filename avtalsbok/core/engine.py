@@ -125,6 +125,7 @@ class Result:
             "procurements": f.procurements,
             "evaluations_due": len(self.evaluations),
             "price_adjustments_90": f.price_adjustments_90,
+            "samples_proposed": f.samples_proposed,
             "open_deviations": f.open_deviations,
             "overdue_action_plans": f.overdue_action_plans,
             "tiers": [t[0] for t in f.tiers],

@@ -55,6 +55,7 @@ SUMMARY_KEYS = (
     "procurements",
     "evaluations_due",
     "price_adjustments_90",
+    "samples_proposed",
     "open_deviations",
     "overdue_action_plans",
     "tiers",
