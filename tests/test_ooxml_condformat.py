@@ -128,6 +128,25 @@ def test_a_sheet_that_has_the_rules_gains_nothing_and_is_not_written(tmp_path: P
     assert book.read_bytes() == before
 
 
+def test_rules_added_again_reuse_the_colours_an_earlier_save_added(tmp_path: Path) -> None:
+    # The officer deleted the colour rules; the next save adds them again, not their colours.
+    book = officers_book(tmp_path / "bok.xlsx")
+    add_rules(book)
+    sheet = part(book, SHEET)
+    ours = re.findall(
+        r'<conditionalFormatting sqref="D5:D1048576">.*?</conditionalFormatting>', sheet
+    )
+    assert len(ours) == 1
+    rewrite_parts(book, {SHEET: sheet.replace(ours[0], "")})
+    assert add_rules(book) is True
+    dxfs = ET.fromstring(part(book, "xl/styles.xml")).find("m:dxfs", NS)
+    assert dxfs is not None and dxfs.get("count") == str(len(dxfs)) == "3"
+    assert rules(book)[1:] == [
+        (RANGE, "equal", ['"Ja"'], 2, "FFC6EFCE", "FF006100"),
+        (RANGE, "equal", ['"Nej"'], 3, "FFFFC7CE", "FF9C0006"),
+    ]
+
+
 def test_an_officers_own_rule_for_a_value_keeps_its_place(tmp_path: Path) -> None:
     """Their `Ja` over the whole column stays the only `Ja` rule; `Nej` is added."""
     book = officers_book(tmp_path / "bok.xlsx")

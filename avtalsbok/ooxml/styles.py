@@ -39,23 +39,30 @@ class Styles:
         self._dxfs: tuple[int, int, int] | None = None  # the `dxfs` span, (at, at, at) if none
         self._dxf_count = 0
         self._dxf_added: list[str] = []
+        #: each differential format's exact text → its index (the first of equal ones)
+        self._dxf_index: dict[str, int] = {}
 
     @property
     def changed(self) -> bool:
         return bool(self._added or self._dxf_added)
 
     def add_dxf(self, font: str, fill: str) -> int:
-        """Append a differential format showing the font colour `font` on the fill colour
-        `fill` (each RRGGBB); its index, as a conditional format's `dxfId` names it."""
+        """The index, as a conditional format's `dxfId` names it, of a differential format
+        showing the font colour `font` on the fill colour `fill` (each RRGGBB): one written
+        exactly so already (an earlier save added it), else one appended."""
         xml = self._load()
         p = main_prefix(xml, self.part or "")
         if self._dxfs is None:
             self._dxfs = self._find_dxfs(xml, p)
-        self._dxf_added.append(
+        text = (
             f'<{p}dxf><{p}font><{p}color rgb="FF{font}"/></{p}font><{p}fill><{p}patternFill>'
             f'<{p}bgColor rgb="FF{fill}"/></{p}patternFill></{p}fill></{p}dxf>'
         )
-        return self._dxf_count + len(self._dxf_added) - 1
+        index = self._dxf_index.get(text)
+        if index is None:
+            self._dxf_added.append(text)
+            index = self._dxf_index[text] = self._dxf_count + len(self._dxf_added) - 1
+        return index
 
     def _find_dxfs(self, xml: str, p: str) -> tuple[int, int, int]:
         span = element_span(xml, p, "dxfs")
@@ -65,6 +72,7 @@ class Styles:
             return at, at, at
         pos = span[1]
         while (dxf := element_span(xml, p, "dxf", pos, span[2])) is not None:
+            self._dxf_index.setdefault(xml[dxf[0] : dxf[2]], self._dxf_count)
             self._dxf_count += 1
             pos = dxf[2]
         return span
