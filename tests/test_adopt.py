@@ -421,3 +421,18 @@ def test_the_ribbon_saves_the_report_beside_the_active_book_not_the_addin(
     assert report.is_file() and openpyxl.load_workbook(report).sheetnames
     assert app.alerts[-1][1].startswith(f"Rapporten är sparad här:\n{report}")
     assert addin.reads == addin.writes == []
+
+
+def test_a_register_checked_with_kontrollera_can_then_be_made_an_avtalsbok(
+    tmp_path: Path, excel: tuple[FakeApp, FakeBook]
+) -> None:
+    # Kontrollera wrote each row's Kontroll (OK) and the sheets Fel and Översikt: those values
+    # are the engine's, not the officer's, and do not stop Gör till avtalsbok.
+    app, _addin = excel
+    officer = FakeBook.open(register(tmp_path / "register.xlsx"), app)
+    click("kontrollera")
+    assert officer.values()["Avtal"][(2, len(HEADERS) + 1)] == "OK"
+    click("gor_till_avtalsbok")
+    _title, prompt, mode = app.alerts[-1]
+    assert prompt.startswith("”register.xlsx” är nu en avtalsbok. Tillagt:"), prompt
+    assert mode == "info"
