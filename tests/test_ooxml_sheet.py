@@ -313,3 +313,27 @@ def test_a_sheet_indented_between_its_cells_keeps_a_valid_used_range_and_spans(
     assert 'spans="1:2"' in xml
     assert values(book, "Blad1") == {"A1": 1, "B1": 5}
     assert calamine(book, "Blad1") == [[1.0, 5.0]]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<row r="2"><c r="A2" s="1"><v>1</v></c>\n<c r="B2" s="1"/>\n<c r="C2"><v>3</v></c></row>',
+        '<row r="2">\n  <c r="A2" s="1"><v>1</v></c><c r="B2" s="1"/><c r="C2"><v>3</v></c></row>',
+        '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="1"/> </row>',
+    ],
+)
+def test_a_replaced_row_with_white_space_between_its_cells_is_written_as_one_at_a_time(
+    tmp_path: Path, row: str
+) -> None:
+    base = plain_book(tmp_path / "bok.xlsx")
+    with_sheet_data(base, f'<sheetData><row r="1"><c r="A1"><v>0</v></c></row>{row}</sheetData>')
+    written = []
+    for together in (True, False):
+        book = Path(shutil.copy(base, tmp_path / f"{together}.xlsx"))
+        editor = editor_of(book, rows_together=together)
+        editor.replace_sheet_rows("Blad1", [["ny", None, 7]], 2)
+        editor.save()
+        written.append(part(book, "xl/worksheets/sheet1.xml"))
+    assert written[0] == written[1]
+    assert values(base.with_name("True.xlsx"), "Blad1") == {"A1": 0, "A2": "ny", "C2": 7}
