@@ -436,3 +436,16 @@ def test_a_register_checked_with_kontrollera_can_then_be_made_an_avtalsbok(
     _title, prompt, mode = app.alerts[-1]
     assert prompt.startswith("”register.xlsx” är nu en avtalsbok. Tillagt:"), prompt
     assert mode == "info"
+
+
+def test_a_second_column_under_a_computed_header_is_not_the_one_a_run_fills(
+    tmp_path: Path,
+) -> None:
+    # A run fills the first `Prioritet` (J, empty); the officer's values in the second (K) stay.
+    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet", "prioritet "])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["K2"], book["Avtal"]["K3"] = "A", "B"
+    book.save(path)
+    assert init(path)[0] == 0
+    assert process(path, today=TODAY).written
+    assert [c.value for c in openpyxl.load_workbook(path)["Avtal"]["K"][1:3]] == ["A", "B"]

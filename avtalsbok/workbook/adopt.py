@@ -212,8 +212,10 @@ def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str])
         for letter, header in sorted(
             sheet.headers.items(), key=lambda h: schema.column_index(h[0])
         ):
-            if lookup.get(schema.normalize_header(header)) not in computed:
+            key = lookup.get(schema.normalize_header(header))
+            if key not in computed:
                 continue
+            computed.discard(key)  # a run fills the first column of a key; a later one stays
             filled = sum(1 for _, values in sheet.rows if not _blank(values.get(header)))
             if filled:
                 problems.append(
