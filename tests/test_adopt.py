@@ -227,10 +227,14 @@ def test_a_book_made_from_the_template_already_is_an_avtalsbok(suffix: str, tmp_
 
 
 def test_columns_are_found_by_name_and_alias_and_never_moved(tmp_path: Path) -> None:
-    # `kontroll ` (their spelling) is the computed Kontroll column, in the middle, kept there.
-    headers = [*HEADERS, " kontroll "]
+    # `kontroll ` (their spelling) is the computed Kontroll column, in the middle, kept there
+    # (empty: values of their own there would stop the adoption).
+    headers = [*HEADERS[:2], " kontroll ", *HEADERS[2:]]
     path = register(tmp_path / "register.xlsx", headers)
-    init(path)
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["C2"] = book["Avtal"]["C3"] = None
+    book.save(path)
+    assert init(path)[0] == 0
     assert header_row(path) == headers + [h for h in COMPUTED if h != "Kontroll"]
 
 
