@@ -227,10 +227,14 @@ def test_a_book_made_from_the_template_already_is_an_avtalsbok(suffix: str, tmp_
 
 
 def test_columns_are_found_by_name_and_alias_and_never_moved(tmp_path: Path) -> None:
-    # `kontroll ` (their spelling) is the computed Kontroll column, in the middle, kept there.
-    headers = [*HEADERS, " kontroll "]
+    # `kontroll ` (their spelling) is the computed Kontroll column, in the middle, kept there
+    # (empty: values of their own there would stop the adoption).
+    headers = [*HEADERS[:2], " kontroll ", *HEADERS[2:]]
     path = register(tmp_path / "register.xlsx", headers)
-    init(path)
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["C2"] = book["Avtal"]["C3"] = None
+    book.save(path)
+    assert init(path)[0] == 0
     assert header_row(path) == headers + [h for h in COMPUTED if h != "Kontroll"]
 
 
@@ -421,3 +425,31 @@ def test_the_ribbon_saves_the_report_beside_the_active_book_not_the_addin(
     assert report.is_file() and openpyxl.load_workbook(report).sheetnames
     assert app.alerts[-1][1].startswith(f"Rapporten är sparad här:\n{report}")
     assert addin.reads == addin.writes == []
+
+
+def test_a_register_checked_with_kontrollera_can_then_be_made_an_avtalsbok(
+    tmp_path: Path, excel: tuple[FakeApp, FakeBook]
+) -> None:
+    # Kontrollera wrote each row's Kontroll (OK) and the sheets Fel and Översikt: those values
+    # are the engine's, not the officer's, and do not stop Gör till avtalsbok.
+    app, _addin = excel
+    officer = FakeBook.open(register(tmp_path / "register.xlsx"), app)
+    click("kontrollera")
+    assert officer.values()["Avtal"][(2, len(HEADERS) + 1)] == "OK"
+    click("gor_till_avtalsbok")
+    _title, prompt, mode = app.alerts[-1]
+    assert prompt.startswith("”register.xlsx” är nu en avtalsbok. Tillagt:"), prompt
+    assert mode == "info"
+
+
+def test_a_second_column_under_a_computed_header_is_not_the_one_a_run_fills(
+    tmp_path: Path,
+) -> None:
+    # A run fills the first `Prioritet` (J, empty); the officer's values in the second (K) stay.
+    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet", "prioritet "])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["K2"], book["Avtal"]["K3"] = "A", "B"
+    book.save(path)
+    assert init(path)[0] == 0
+    assert process(path, today=TODAY).written
+    assert [c.value for c in openpyxl.load_workbook(path)["Avtal"]["K"][1:3]] == ["A", "B"]

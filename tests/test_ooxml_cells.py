@@ -88,6 +88,17 @@ def test_characters_xml_cannot_hold_are_dropped_and_long_text_is_cut(tmp_path: P
     assert read["B3"] == "x" * MAX_TEXT
 
 
+@pytest.mark.parametrize("text", ["🙂" * 20_000, "x" * (MAX_TEXT - 1) + "🙂", "– 🙂" * 12_000])
+def test_long_text_is_cut_where_excel_counts_its_limit(tmp_path: Path, text: str) -> None:
+    # Excel counts a cell's 32 767 characters in UTF-16 units: a character past U+FFFF (an
+    # emoji) takes two, and a longer text makes Excel offer to repair the book.
+    book = plain_book(tmp_path / "bok.xlsx")
+    write_cells(book, {"Blad1": {"B2": text}})
+    read = calamine(book, "Blad1")[1][1]
+    assert len(read.encode("utf-16-le")) // 2 <= MAX_TEXT
+    assert text.startswith(read) and len(read.encode("utf-16-le")) // 2 >= MAX_TEXT - 1
+
+
 @pytest.mark.parametrize(
     "number", [0.1 + 0.2, 1e-300, 1.7976931348623157e308, -0.5, 2**53, 123456789012, 0, -7]
 )

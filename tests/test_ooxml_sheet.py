@@ -288,3 +288,52 @@ def formats_spelt_out(book: Path) -> str:
     return re.sub(
         r' s="(\d+)"', lambda m: f" s='{xfs[int(m[1])]}'", part(book, "xl/worksheets/sheet1.xml")
     )
+
+
+@pytest.mark.parametrize("rows_together", [True, False])
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_sheet_indented_between_its_cells_keeps_a_valid_used_range_and_spans(
+    tmp_path: Path, rows_together: bool, replace: bool
+) -> None:
+    # Some tools write the sheet's XML indented, with white space before a row's first cell.
+    book = plain_book(tmp_path / "bok.xlsx")
+    with_sheet_data(
+        book,
+        '<sheetData>\n  <row r="1" spans="1:2">\n    <c r="A1"><v>1</v></c>\n'
+        '    <c r="B1"><v>2</v></c>\n  </row>\n</sheetData>',
+    )
+    editor = editor_of(book, rows_together=rows_together)
+    if replace:
+        editor.replace_sheet_rows("Blad1", [[1, 5]])
+    else:
+        editor.set_cell_rows("Blad1", {1: {2: 5}})
+    editor.save()
+    xml = part(book, "xl/worksheets/sheet1.xml")
+    assert '<dimension ref="A1:' in xml
+    assert 'spans="1:2"' in xml
+    assert values(book, "Blad1") == {"A1": 1, "B1": 5}
+    assert calamine(book, "Blad1") == [[1.0, 5.0]]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<row r="2"><c r="A2" s="1"><v>1</v></c>\n<c r="B2" s="1"/>\n<c r="C2"><v>3</v></c></row>',
+        '<row r="2">\n  <c r="A2" s="1"><v>1</v></c><c r="B2" s="1"/><c r="C2"><v>3</v></c></row>',
+        '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="1"/> </row>',
+    ],
+)
+def test_a_replaced_row_with_white_space_between_its_cells_is_written_as_one_at_a_time(
+    tmp_path: Path, row: str
+) -> None:
+    base = plain_book(tmp_path / "bok.xlsx")
+    with_sheet_data(base, f'<sheetData><row r="1"><c r="A1"><v>0</v></c></row>{row}</sheetData>')
+    written = []
+    for together in (True, False):
+        book = Path(shutil.copy(base, tmp_path / f"{together}.xlsx"))
+        editor = editor_of(book, rows_together=together)
+        editor.replace_sheet_rows("Blad1", [["ny", None, 7]], 2)
+        editor.save()
+        written.append(part(book, "xl/worksheets/sheet1.xml"))
+    assert written[0] == written[1]
+    assert values(base.with_name("True.xlsx"), "Blad1") == {"A1": 0, "A2": "ny", "C2": 7}

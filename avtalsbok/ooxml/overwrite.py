@@ -45,7 +45,7 @@ def render_overwritten(
     xml, cell_marker, close = s.xml, s.cell_marker, s.row_close
     ext_marker, f_marker = s.ext_marker, s.f_marker
     tag_starts, tag_ends, ends = s.starts, s.tag_ends, s.ends
-    findall = _plain_cell(s.p).findall
+    finditer = _plain_cell(s.p).finditer
     rest, opens = work.rest, _Opens(work)
     columns = _Columns()
     rendered: dict[int, str] = {}
@@ -59,9 +59,11 @@ def render_overwritten(
             continue
         if xml.find(ext_marker, tag_end, end) >= 0 or xml.find(f_marker, tag_end, end) >= 0:
             continue
-        found = findall(xml, tag_end, end)
+        found = list(finditer(xml, tag_end, end))
         if len(found) != xml.count(cell_marker, tag_end, end):
             continue  # a cell not written the plain way, or rich text (`<color`)
+        if found and found[0].start() != tag_end:
+            continue  # something before the first cell (white space): left to `_render_row`
         row_edits = edits.get(number) or {}
         if None in row_edits.values():
             continue  # a cell cleared by name: left to `_render_row`
@@ -69,7 +71,8 @@ def render_overwritten(
         cols: list[int] = []
         texts: list[str] = []
         previous = 0
-        for cell_tag, letters, style, closed in found:
+        for k, match in enumerate(found):
+            letters, style, closed = match[2], match[3], match[4]
             col = columns[letters]
             if col <= previous:
                 break  # columns out of order, or no column at all
@@ -78,7 +81,10 @@ def render_overwritten(
             if value is not None:
                 texts.append(opens[col] + row + rest(style or None, value))
             elif closed:
-                texts.append(cell_tag)  # only a format, if that: it stays as it is
+                # Only a format, if that: it stays as it is, with what follows it up to the next
+                # cell (white space between the cells), as `_render_row` keeps it.
+                stop = found[k + 1].start() if k + 1 < len(found) else end
+                texts.append(xml[match.start() : stop])
             else:
                 break  # a cell that may hold something and is not written over
             cols.append(col)

@@ -200,7 +200,7 @@ class SheetModel:
             last = s.last_cell(tag_end, end)
             if last < 0 or not 0 < s.col_at(last) < min(cells):
                 continue
-            chosen.append((number, tag, xml[tag_end:end], s.col_at(tag_end)))
+            chosen.append((number, tag, xml[tag_end:end], s.first_col(tag_end, end)))
             row_edits.append(cells)
         if not chosen:
             return {}
@@ -224,7 +224,7 @@ class SheetModel:
             while not made[c][k]:
                 c -= 1
             last = columns[c]
-            if not kept:
+            if not first:  # no cell kept (at most white space)
                 c = 0
                 while not made[c][k]:
                     c += 1
@@ -312,8 +312,10 @@ class SheetModel:
             work.new_cells(row, items[e:] if e else items, given, s, cols, texts)
         if not kept and not texts and not after and (i is None or bare_row(tag)):
             return ""
-        if kept or texts:
-            first = s.col_at(start) if kept else cols[0]
+        # The first cell kept, else the first made (white space before the cells is no column).
+        first = s.first_col(start, cut) if kept else 0
+        if first or cols:
+            first = first or cols[0]
             last = cols[-1] if cols else s.last_col(start, cut)
             work.include(number, first, last)
             if "spans=" in tag:

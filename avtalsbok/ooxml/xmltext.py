@@ -13,7 +13,7 @@ from functools import cache
 
 from .errors import OoxmlError
 
-#: Excel keeps at most this many characters in a cell; longer text is cut here.
+#: Excel keeps at most this many characters in a cell (UTF-16 units); longer text is cut here.
 MAX_TEXT = 32_767
 
 #: The SpreadsheetML main namespace, transitional and strict.
@@ -41,8 +41,8 @@ _WIDE = re.compile("[^\x00-\xff]")
 
 def escape_text(text: str) -> str:
     """Cell text as XML character data, read back by Excel exactly as given."""
-    if len(text) > MAX_TEXT:
-        text = text[:MAX_TEXT]
+    if len(text) > MAX_TEXT // 2:
+        text = _cut_to_limit(text)
     if XML_ILLEGAL.search(text):
         text = XML_ILLEGAL.sub("", text)
     if "_x" in text:
@@ -54,6 +54,18 @@ def escape_text(text: str) -> str:
     if not text.isascii() and _WIDE.search(text):
         text = _WIDE.sub(_reference, text)
     return text
+
+
+def _cut_to_limit(text: str) -> str:
+    """Text cut to `MAX_TEXT` as Excel counts it: in UTF-16 units, a character past U+FFFF (an
+    emoji) taking two, and never cut between them."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * MAX_TEXT:
+        return text
+    units = units[: 2 * MAX_TEXT]
+    if 0xD800 <= int.from_bytes(units[-2:], "little") <= 0xDBFF:
+        units = units[:-2]  # the first half of a character cut in two
+    return units.decode("utf-16-le", "surrogatepass")
 
 
 def _reference(match: re.Match[str]) -> str:

@@ -49,6 +49,9 @@ ADOPTED_SHEETS = (*schema.ALL_SHEETS, LISTS_SHEET)
 #: Regenerated sheets every avtalsbok has had since the first version: a book with both has been
 #: made from the template or adopted, so what its computed columns hold is the engine's.
 RUN_SHEETS = (schema.UPPFOLJNINGSPLAN, schema.FEL)
+#: Sheets `Kontrollera` leaves in a book it checks, with each row's `Kontroll`: in a book with
+#: both, that column holds the engine's values even if the book was never updated.
+CHECKED_SHEETS = (schema.FEL, schema.OVERSIKT)
 
 
 def adoption_plan(book: BookInput, sheet_names: Sequence[str], today: date) -> WritePlan:
@@ -196,6 +199,7 @@ def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str])
     present = {schema.normalize_header(name) for name in sheet_names}
     if all(schema.normalize_header(name) in present for name in RUN_SHEETS):
         return []
+    checked = all(schema.normalize_header(name) in present for name in CHECKED_SHEETS)
     problems = []
     for canonical, sheet in book.sheets.items():
         definition = schema.DATA_SHEETS.get(canonical)
@@ -203,11 +207,15 @@ def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str])
             continue
         lookup = schema.header_lookup(definition)
         computed = {col.key for col in definition.computed_columns}
+        if checked:
+            computed.discard("check")
         for letter, header in sorted(
             sheet.headers.items(), key=lambda h: schema.column_index(h[0])
         ):
-            if lookup.get(schema.normalize_header(header)) not in computed:
+            key = lookup.get(schema.normalize_header(header))
+            if key not in computed:
                 continue
+            computed.discard(key)  # a run fills the first column of a key; a later one stays
             filled = sum(1 for _, values in sheet.rows if not _blank(values.get(header)))
             if filled:
                 problems.append(
