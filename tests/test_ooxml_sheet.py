@@ -337,3 +337,60 @@ def test_a_replaced_row_with_white_space_between_its_cells_is_written_as_one_at_
         written.append(part(book, "xl/worksheets/sheet1.xml"))
     assert written[0] == written[1]
     assert values(base.with_name("True.xlsx"), "Blad1") == {"A1": 0, "A2": "ny", "C2": 7}
+
+
+#: Cells as other writers write them: a value, a format only, inline and shared text, rich text
+#: (its `<color` starts like a cell), a formula, `s` after `t`.
+CELL_SHAPES = (
+    '<c r="{r}"><v>1</v></c>',
+    '<c r="{r}" s="1"/>',
+    '<c r="{r}" t="inlineStr"><is><t>a</t></is></c>',
+    '<c r="{r}" s="1" t="b"><v>1</v></c>',
+    '<c r="{r}" t="inlineStr"><is><r><rPr><color rgb="FF0000FF"/></rPr><t>x</t></r></is></c>',
+    '<c r="{r}"><f>1+1</f><v>2</v></c>',
+    '<c r="{r}" t="s" s="1"><v>0</v></c>',
+)
+hand_written_rows = st.lists(
+    st.tuples(
+        st.lists(st.tuples(st.integers(1, 8), st.sampled_from(CELL_SHAPES)), max_size=6),
+        st.sampled_from(["", "", "\n  "]),  # between cells
+        st.sampled_from(["", "", " "]),  # before the first
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(
+    rows=hand_written_rows,
+    edits=st.dictionaries(
+        st.integers(1, 7),
+        st.dictionaries(
+            st.integers(1, 9), st.sampled_from([5, "ny", 7.5, True]), min_size=1, max_size=4
+        ),
+    ),
+)
+@settings(max_examples=60, deadline=None)
+def test_hand_written_rows_are_edited_by_the_quick_paths_as_one_at_a_time(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[tuple[list[tuple[int, str]], str, str]],
+    edits: dict[int, dict[int, CellValue]],
+) -> None:
+    """Rows edited in a few places (`_splice`) or gaining cells: the same bytes as the
+    row-by-row path, whatever the shape of the row's cells and the space between them."""
+    folder = tmp_path_factory.mktemp("shapes")
+    xml = []
+    for n, (cells, between, before) in enumerate(rows, start=1):
+        shapes = dict(cells)  # one cell a column, in column order
+        texts = [shapes[c].format(r=f"{column_letter(c)}{n}") for c in sorted(shapes)]
+        xml.append(f'<row r="{n}">{before}{between.join(texts)}</row>')
+    base = plain_book(folder / "bok.xlsx")
+    with_sheet_data(base, f"<sheetData>{''.join(xml)}</sheetData>")
+    written = []
+    for together in (True, False):
+        book = Path(shutil.copy(base, folder / f"{together}.xlsx"))
+        editor = editor_of(book, rows_together=together)
+        editor.set_cell_rows("Blad1", edits)
+        editor.save()
+        written.append(part(book, "xl/worksheets/sheet1.xml"))
+    assert written[0] == written[1]

@@ -342,7 +342,8 @@ class SheetModel:
         computed columns at the end) costs those places, not every cell from the first of them.
         A new cell goes before the first cell of a later column, found by walking the cells from
         the last edit. An empty value (which clears a cell) leaves the row to `_render_row`, and
-        so does a cell without a reference or one the search by reference could not find.
+        so does a row with anything before its first cell, a cell without a reference, or one
+        the search by reference could not find.
         """
         if any(value is None for _, value in items):
             return None
@@ -352,8 +353,8 @@ class SheetModel:
         last_col = s.col_at(last_at) if last_at >= 0 else 0
         first_at = s.next_cell(start, stop)
         first_col = s.col_at(first_at) if first_at < stop else MAX_COL + 1
-        if not first_col or (last_at >= 0 and not last_col):
-            return None
+        if first_at != start or not first_col or (last_at >= 0 and not last_col):
+            return None  # something before the first cell, or a cell without a reference
         pieces: list[str] = []
         pos = start
         for k, (col, value) in enumerate(items):
