@@ -268,6 +268,25 @@ def test_an_avtalsbok_that_has_been_run_keeps_its_computed_values_through_init(
     assert init(path)[0] == 0
     assert process(path, today=TODAY).written  # its computed columns now hold values
     assert init(path)[0] == 0
+    book = openpyxl.load_workbook(path)
+    del book["Fel"]  # the officer did not want to see it
+    book.save(path)
+    assert init(path)[0] == 0 and "Fel" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_a_registers_own_follow_up_plan_sheet_does_not_make_it_an_avtalsbok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet"])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["J2"] = "A"
+    for name, header in (("Uppföljningsplan", ["Vecka", "Vad", "Vem"]), ("Fel", ["Fel"])):
+        book.create_sheet(name).append(header)
+    book.save(path)
+    assert init(path)[0] == 2
+    assert "Kolumn J på bladet Avtal, ”Prioritet”, har egna värden på 1 rad" in (
+        capsys.readouterr().err
+    )
 
 
 def test_a_blank_sheet_named_avtal_gets_the_templates_header_row(tmp_path: Path) -> None:

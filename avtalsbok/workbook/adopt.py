@@ -46,9 +46,6 @@ from .template import LISTS_SHEET, instruction_texts
 
 #: Every sheet an adopted book has: the contract's, then the dropdown lists as in the template.
 ADOPTED_SHEETS = (*schema.ALL_SHEETS, LISTS_SHEET)
-#: Regenerated sheets every avtalsbok has had since the first version: a book with both has been
-#: made from the template or adopted, so what its computed columns hold is the engine's.
-RUN_SHEETS = (schema.UPPFOLJNINGSPLAN, schema.FEL)
 #: Sheets `Kontrollera` leaves in a book it checks, with each row's `Kontroll`: in a book with
 #: both, that column holds the engine's values even if the book was never updated.
 CHECKED_SHEETS = (schema.FEL, schema.OVERSIKT)
@@ -192,12 +189,11 @@ def blocking(book: BookInput, sheet_names: Sequence[str]) -> list[str]:
 
 
 def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str]) -> list[str]:
-    """A problem for each computed column that holds the officer's values, in a book without the
-    sheets every run has written since the first version (one with them has been run, and its
-    computed columns hold the engine's values). Renaming the column keeps the values as the
+    """A problem for each computed column that holds the officer's values, in a book that has
+    never been an avtalsbok (`_has_been_run`). Renaming the column keeps the values as the
     officer's own column."""
     present = {schema.normalize_header(name) for name in sheet_names}
-    if all(schema.normalize_header(name) in present for name in RUN_SHEETS):
+    if _has_been_run(book, present):
         return []
     checked = all(schema.normalize_header(name) in present for name in CHECKED_SHEETS)
     problems = []
@@ -226,6 +222,20 @@ def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str])
                     "kolumn, och försök igen."
                 )
     return problems
+
+
+def _has_been_run(book: BookInput, present: set[str]) -> bool:
+    """Whether the book has been an avtalsbok, made from the template or adopted, so that what
+    its computed columns hold is the engine's: it has the plan sheet every avtalsbok has had
+    since the first version (the officer may have deleted `Fel`), with the plan's headers when
+    it was read (a register's own `Uppföljningsplan` is not one)."""
+    if schema.normalize_header(schema.UPPFOLJNINGSPLAN) not in present:
+        return False
+    plan = book.shown.get(schema.UPPFOLJNINGSPLAN)
+    if plan is None:
+        return True  # too large to be read for comparing: the engine's
+    header = next((row for row in plan if any(v is not None for v in row)), [])
+    return [h for h in header if h is not None][:3] == list(schema.PLAN_HEADERS[:3])
 
 
 def _blank(value: Any) -> bool:
