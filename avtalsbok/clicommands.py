@@ -60,24 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _count(text: str) -> int:
+def _whole(text: str, low: int, high: int | None, out_of_range: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{quoted(text)} är inget heltal") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("ska vara minst 1")
+    if value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(out_of_range)
     return value
+
+
+def _count(text: str) -> int:
+    return _whole(text, 1, None, "ska vara minst 1")
 
 
 def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{quoted(text)} är inget heltal") from None
-    if not 0 <= value <= 366:
-        raise argparse.ArgumentTypeError("ska vara mellan 0 och 366 dagar")
-    return value
+    return _whole(text, 0, 366, "ska vara mellan 0 och 366 dagar")
 
 
 def _add_book_options(p: argparse.ArgumentParser, today_help: str) -> None:

@@ -207,11 +207,8 @@ class SheetXml:
     def first_col(self, start: int, stop: int) -> int:
         """The column of the first cell in xml[start:stop] (0: it has none); what comes before
         it (white space between the tags) is passed over."""
-        xml, marker = self.xml, self.cell_marker
-        first = xml.find(marker, start, stop)
-        while first >= 0 and xml[first + len(marker)] not in " \t\r\n/>":
-            first = xml.find(marker, first + 1, stop)  # `<color`, `<charset` … in rich text
-        return self.col_at(first) if first >= 0 else 0
+        first = self.next_cell(start, stop)
+        return self.col_at(first) if first < stop else 0
 
     def cells(self, start: int, stop: int) -> list[tuple[int, str]] | None:
         """The cells of xml[start:stop] as (column, exact text), when each is written the plain
