@@ -166,6 +166,24 @@ def test_overview_has_the_key_figures_and_three_native_charts(records: list[Book
     assert units == ["Skola", "Vård"]
 
 
+def test_audits_per_supplier_add_up_a_supplier_whose_name_each_book_writes_its_own_way(
+    records: list[BookRecord],
+) -> None:
+    skola, vard = records
+    spelt = [
+        (skola, (("Städbolaget AB", 2, 300.0), ("Bygg AB", 1, 50.0))),
+        (vard, (("STÄDBOLAGET  AB", 1, 100.0),)),
+    ]
+    books = [
+        replace(r, evaluation=replace(r.evaluation, audits_per_supplier=audits))
+        for r, audits in spelt
+    ]
+    assert Totals.of(books, TODAY).audits_per_supplier == (
+        ("Städbolaget AB", 3, 400.0, 2),
+        ("Bygg AB", 1, 50.0, 1),
+    )
+
+
 def test_values_from_workbooks_never_become_formulas(records: list[BookRecord]) -> None:
     hostile = [
         '=HYPERLINK("http://evil.example","klicka")',

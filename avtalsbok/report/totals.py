@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..core.overview import STEP_NAMES_DEFAULT, next_months
+from ..core.suppliers import name_key
 from .records import BookRecord, BookStatus
 
 Figure = tuple[str, int | float]
@@ -59,7 +60,9 @@ class Totals:
         by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         months = {(m.year, m.month): 0 for m in next_months(today)}
         steps = [0] * len(STEP_NAMES_DEFAULT)
-        suppliers: dict[str, list[Any]] = defaultdict(lambda: [0, 0.0, set()])
+        # By supplier name as names are compared (`suppliers.name_key`): each book lists its
+        # suppliers by the name its first contract with them gives; the first name seen shows.
+        suppliers: dict[str, list[Any]] = defaultdict(lambda: [0, 0.0, set(), ""])
         step_names: tuple[str, ...] = ()
         for r in records:
             if r.status is BookStatus.UNREADABLE:
@@ -75,10 +78,11 @@ class Totals:
                 steps[i] += n
             step_names = step_names or r.step_names
             for supplier, n, cost in r.evaluation.audits_per_supplier:
-                entry = suppliers[supplier]
+                entry = suppliers[name_key(supplier) or supplier]
                 entry[0] += n
                 entry[1] += cost
                 entry[2].add(r.unit)
+                entry[3] = entry[3] or supplier
         usable = [r for r in records if r.status is not BookStatus.UNREADABLE]
         return cls(
             today=today,
@@ -107,7 +111,7 @@ class Totals:
             audit_cost=sum(r.evaluation.audit_cost for r in usable),
             audits_per_supplier=tuple(
                 sorted(
-                    ((s, e[0], e[1], len(e[2])) for s, e in suppliers.items()),
+                    ((e[3], e[0], e[1], len(e[2])) for e in suppliers.values()),
                     key=lambda t: (-t[1], t[0]),
                 )
             ),
