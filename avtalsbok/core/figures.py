@@ -260,14 +260,14 @@ def _audits_per_supplier(
     contract with neither supplier name nor organisation number, under `UNKNOWN_SUPPLIER`."""
     ids = Identities((c.supplier, c.org_number) for c in contracts)
     name_of: dict[str, str] = {}
-    supplier_of: dict[str, str] = {}
+    supplier_of: dict[str | None, str] = {}
     for c in contracts:
         key = ids.key(c.supplier, c.org_number)
         if c.contract_id and key:
             supplier_of.setdefault(c.contract_id, name_of.setdefault(key, c.supplier or key[3:]))
     per_supplier: dict[str, list[float]] = defaultdict(list)
     for f in audits:
-        per_supplier[supplier_of.get(f.contract_id or "", UNKNOWN_SUPPLIER)].append(f.cost or 0.0)
+        per_supplier[supplier_of.get(f.contract_id, UNKNOWN_SUPPLIER)].append(f.cost or 0.0)
     return per_supplier
 
 
