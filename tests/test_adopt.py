@@ -472,3 +472,22 @@ def test_a_second_column_under_a_computed_header_is_not_the_one_a_run_fills(
     assert init(path)[0] == 0
     assert process(path, today=TODAY).written
     assert [c.value for c in openpyxl.load_workbook(path)["Avtal"]["K"][1:3]] == ["A", "B"]
+
+
+def test_the_ribbon_does_not_take_a_registers_own_follow_up_plan_sheet_for_an_avtalsbok(
+    tmp_path: Path, excel: tuple[FakeApp, FakeBook]
+) -> None:
+    # As init: their own Uppföljningsplan (not the plan's headers) does not let the ribbon
+    # replace their own Prioritet on the first Uppdatera.
+    app, _addin = excel
+    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet"])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["J2"] = "A"
+    book.create_sheet("Uppföljningsplan").append(["Vecka", "Vad", "Vem"])
+    book.save(path)
+    officer = FakeBook.open(path, app)
+    click("gor_till_avtalsbok")
+    _title, prompt, mode = app.alerts[-1]
+    assert mode == "critical", prompt
+    assert "Kolumn J på bladet Avtal, ”Prioritet”, har egna värden på 1 rad" in prompt
+    assert officer.writes == []
