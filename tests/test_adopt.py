@@ -174,6 +174,31 @@ def test_a_book_calamine_cannot_open_is_adopted_from_what_openpyxl_read(tmp_path
     assert init(path)[1].strip() == f"{path} är redan en avtalsbok: inget ändrades."
 
 
+def test_a_registers_own_follow_up_plan_sheet_read_by_openpyxl_does_not_make_it_an_avtalsbok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As below, in a book calamine cannot open: its sheets are read by openpyxl, and the plan
+    # sheet's header row still decides.
+    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet"])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["J2"] = "A"
+    book.create_sheet("Uppföljningsplan").append(["Vecka", "Vad", "Vem"])
+    book.save(path)
+    moved = {"xl/workbook.xml": "xl/bok.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/bok.xml.rels"}
+    parts = entries(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            if name in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"xl/workbook.xml", b"xl/bok.xml")
+            z.writestr(moved.get(name, name), data)
+    before = path.read_bytes()
+    assert init(path)[0] == 2
+    assert "Kolumn J på bladet Avtal, ”Prioritet”, har egna värden på 1 rad" in (
+        capsys.readouterr().err
+    )
+    assert path.read_bytes() == before
+
+
 def settings_of(path: Path) -> dict[Any, Any]:
     ws = openpyxl.load_workbook(path)[schema.INSTALLNINGAR]
     return {row[0]: row[1] for row in ws.iter_rows(values_only=True)}
@@ -472,3 +497,22 @@ def test_a_second_column_under_a_computed_header_is_not_the_one_a_run_fills(
     assert init(path)[0] == 0
     assert process(path, today=TODAY).written
     assert [c.value for c in openpyxl.load_workbook(path)["Avtal"]["K"][1:3]] == ["A", "B"]
+
+
+def test_the_ribbon_does_not_take_a_registers_own_follow_up_plan_sheet_for_an_avtalsbok(
+    tmp_path: Path, excel: tuple[FakeApp, FakeBook]
+) -> None:
+    # As init: their own Uppföljningsplan (not the plan's headers) does not let the ribbon
+    # replace their own Prioritet on the first Uppdatera.
+    app, _addin = excel
+    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet"])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["J2"] = "A"
+    book.create_sheet("Uppföljningsplan").append(["Vecka", "Vad", "Vem"])
+    book.save(path)
+    officer = FakeBook.open(path, app)
+    click("gor_till_avtalsbok")
+    _title, prompt, mode = app.alerts[-1]
+    assert mode == "critical", prompt
+    assert "Kolumn J på bladet Avtal, ”Prioritet”, har egna värden på 1 rad" in prompt
+    assert officer.writes == []

@@ -279,6 +279,26 @@ def test_audits_per_supplier_count_a_supplier_once_however_its_name_is_written()
     assert f.audited_suppliers == 3
 
 
+def test_audits_per_supplier_keep_two_suppliers_of_one_name_apart() -> None:
+    """Two organisation numbers under one name are two suppliers (regler §17): two rows, each
+    with its number after the name, and two audited suppliers."""
+    f = run(
+        [
+            contract(contract_id="S1", supplier="Städ AB", org_number="556677-8899"),
+            contract(contract_id="S2", supplier="Städ AB", org_number="212000-0142"),
+        ],
+        [
+            follow_up(contract_id=c, type="Revision", cost=cost)
+            for c, cost in (("S1", 100), ("S2", 200), ("S2", 50))
+        ],
+    ).figures
+    assert f.audits_per_supplier == (
+        ("Städ AB (212000-0142)", 2, 250.0),
+        ("Städ AB (556677-8899)", 1, 100.0),
+    )
+    assert f.audited_suppliers == 2
+
+
 def test_the_figures_name_the_books_own_ladder_and_count_its_errors() -> None:
     """Fel / Varningar i arbetsboken: antal anmärkningar per nivå; the steps are named as the
     book's Inställningar name them."""

@@ -345,6 +345,7 @@ CELL_SHAPES = (
     '<c r="{r}" t="inlineStr"><is><r><rPr><color rgb="FF0000FF"/></rPr><t>x</t></r></is></c>',
     '<c r="{r}"><f>1+1</f><v>2</v></c>',
     '<c r="{r}" t="s" s="1"><v>0</v></c>',
+    '<c s="1"><v>3</v></c>',  # no reference: the column after the cell before
 )
 hand_written_rows = st.lists(
     st.tuples(
@@ -386,6 +387,31 @@ def test_hand_written_rows_are_edited_by_the_quick_paths_as_one_at_a_time(
         base, lambda editor: editor.set_cell_rows("Blad1", edits)
     )
     assert quick == one_at_a_time
+
+
+def test_a_row_with_a_cell_without_reference_is_edited_by_the_quick_paths_as_one_at_a_time(
+    tmp_path: Path,
+) -> None:
+    # The row-by-row path writes `r` into a cell that lacks it (C1, after B1); edited in B1
+    # and past the row's end, the quick path writes the same.
+    base = plain_book(tmp_path / "bok.xlsx")
+    with_sheet_data(
+        base,
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1" s="1"/><c><v>2</v></c>'
+        '<c r="D1"><v>3</v></c></row></sheetData>',
+    )
+    quick, one_at_a_time = written_both_ways(
+        base, lambda editor: editor.set_cell_rows("Blad1", {1: {2: "ny", 6: 5}})
+    )
+    assert quick == one_at_a_time
+    assert '<c r="C1"><v>2</v></c>' in quick
+    assert values(base.with_name("True.xlsx"), "Blad1") == {
+        "A1": 1,
+        "B1": "ny",
+        "C1": 2,
+        "D1": 3,
+        "F1": 5,
+    }
 
 
 def written_both_ways(base: Path, edit: Callable[[WorkbookEditor], None]) -> tuple[str, str]:

@@ -257,17 +257,27 @@ def _audits_per_supplier(
 ) -> dict[str, list[float]]:
     """The audits' costs by supplier, a supplier being one identity (`suppliers.Identities`)
     shown by the name its first contract gives it; an audit on an unknown Avtals-ID, or on a
-    contract with neither supplier name nor organisation number, under `UNKNOWN_SUPPLIER`."""
+    contract with neither supplier name nor organisation number, under `UNKNOWN_SUPPLIER`.
+    Two suppliers shown by the same name (one name, two organisation numbers) stay apart, each
+    with its number after the name."""
     ids = Identities((c.supplier, c.org_number) for c in contracts)
     name_of: dict[str, str] = {}
     supplier_of: dict[str | None, str] = {}
     for c in contracts:
         key = ids.key(c.supplier, c.org_number)
         if c.contract_id and key:
-            supplier_of.setdefault(c.contract_id, name_of.setdefault(key, c.supplier or key[3:]))
-    per_supplier: dict[str, list[float]] = defaultdict(list)
+            name_of.setdefault(key, c.supplier or key[3:])
+            supplier_of.setdefault(c.contract_id, key)
+    by_key: dict[str, list[float]] = defaultdict(list)
     for f in audits:
-        per_supplier[supplier_of.get(f.contract_id, UNKNOWN_SUPPLIER)].append(f.cost or 0.0)
+        by_key[supplier_of.get(f.contract_id, "")].append(f.cost or 0.0)
+    shown = Counter(name_of[key] for key in by_key if key)
+    per_supplier: dict[str, list[float]] = {}
+    for key, costs in by_key.items():
+        name = name_of[key] if key else UNKNOWN_SUPPLIER
+        if key.startswith("nr:") and shown[name] > 1 and name != key[3:]:
+            name = f"{name} ({key[3:]})"
+        per_supplier[name] = costs
     return per_supplier
 
 

@@ -355,6 +355,10 @@ class SheetModel:
         first_col = s.col_at(first_at) if first_at < stop else MAX_COL + 1
         if first_at != start or not first_col or (last_at >= 0 and not last_col):
             return None  # something before the first cell, or a cell without a reference
+        if xml.count(s.cell_marker, start, stop) != xml.count(cell_open, start, stop) and any(
+            match[1] is None for match in s.re_cell.finditer(xml, start, stop)
+        ):
+            return None  # a cell without a reference: `_render_row` writes each one's `r`
         pieces: list[str] = []
         pos = start
         for k, (col, value) in enumerate(items):

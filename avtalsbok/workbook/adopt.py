@@ -233,7 +233,7 @@ def _has_been_run(book: BookInput, present: set[str]) -> bool:
         return False
     plan = book.shown.get(schema.UPPFOLJNINGSPLAN)
     if plan is None:
-        return True  # too large to be read for comparing: the engine's
+        return True  # it could not be read at all: taken for the engine's
     header = next((row for row in plan if any(v is not None for v in row)), [])
     return [h for h in header if h is not None][:3] == list(schema.PLAN_HEADERS[:3])
 
@@ -288,7 +288,7 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
     Nothing is written when the book cannot be adopted or already is an avtalsbok.
     """
     from .atomic import file_stamp
-    from .reader import MAX_UNCOMPRESSED, read_book
+    from .reader import MAX_UNCOMPRESSED, first_row, read_book
     from .runner import apply_plan
     from .sniff import sniff
 
@@ -305,6 +305,13 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
         if isinstance(package, Finding):  # the file changed since it was read
             return Adoption([package.message], [])
         names = [*package.sheets, *package.other_sheets]
+    plan_sheet = book.sheet_names.get(schema.UPPFOLJNINGSPLAN)
+    if plan_sheet is not None and schema.UPPFOLJNINGSPLAN not in book.shown and names:
+        # Not read with the book (read by openpyxl, or too large): its header row tells
+        # whether it is the plan of an avtalsbok (`_has_been_run`).
+        header = first_row(path, plan_sheet)
+        if header is not None:
+            book.shown[schema.UPPFOLJNINGSPLAN] = [header]
     problems = blocking(book, names)
     if problems:
         return Adoption(problems, [])

@@ -397,6 +397,28 @@ def _read_openpyxl(
     return grids
 
 
+def first_row(path: str | os.PathLike[str], sheet: str) -> list[Any] | None:
+    """The values of the first row of `sheet` that holds one ([]: none), streamed by openpyxl
+    up to that row; None when the sheet cannot be read."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception:
+        return None
+    try:
+        ws = book[sheet]
+        ws.reset_dimensions()
+        for values in ws.iter_rows(values_only=True):
+            if any(v is not None and v != "" for v in values):
+                return list(values)
+        return []
+    except Exception:
+        return None
+    finally:
+        book.close()
+
+
 def _uninterpretable(detail: str) -> Finding:
     return findings.make("file-corrupt", reason=f"innehållet kan inte tolkas: {detail}")
 
