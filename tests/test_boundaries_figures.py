@@ -299,6 +299,16 @@ def test_audits_per_supplier_keep_two_suppliers_of_one_name_apart() -> None:
     assert f.audited_suppliers == 2
 
 
+def test_an_audit_without_avtals_id_is_of_an_unknown_supplier_even_beside_a_contract_without() -> (
+    None
+):
+    f = run(
+        [contract(contract_id=None, supplier="Utan id AB"), contract(contract_id="A")],
+        [follow_up(contract_id=None, type="Revision", cost=10)],
+    ).figures
+    assert f.audits_per_supplier == (("(okänd leverantör)", 1, 10.0),)
+
+
 def test_the_figures_name_the_books_own_ladder_and_count_its_errors() -> None:
     """Fel / Varningar i arbetsboken: antal anmärkningar per nivå; the steps are named as the
     book's Inställningar name them."""

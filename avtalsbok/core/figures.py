@@ -275,7 +275,7 @@ def _audits_per_supplier(
     per_supplier: dict[str, list[float]] = {}
     for key, costs in by_key.items():
         name = name_of[key] if key else UNKNOWN_SUPPLIER
-        if key.startswith("nr:") and shown[name] > 1 and name != key[3:]:
+        if key.startswith("nr:") and shown[name] > 1:
             name = f"{name} ({key[3:]})"
         per_supplier[name] = costs
     return per_supplier
