@@ -29,7 +29,7 @@ if [ ${#modules[@]} -eq 0 ]; then
     # in cells, datecells and optioncells), the write plan (output) and the entry point (engine).
     modules=(words shown extensions owners evaluation calendar optioncells computed indexcells
         typedin tiers samples goals schedule datecells suppliers validate stages prices settings
-        overview deviations figures checks cells)
+        settingvalues overview deviations figures checks cells)
 fi
 for m in "${modules[@]}"; do
     [ -f "avtalsbok/core/$m.py" ] || { echo "no module avtalsbok/core/$m.py" >&2; exit 2; }
@@ -135,7 +135,7 @@ import json
 import sys
 from pathlib import Path
 
-AT_IMPORT = ("calendar.x__load_sweden__", "cells.x_choice_parser__", "settings.x__step__")
+AT_IMPORT = ("calendar.x__load_sweden__", "cells.x_choice_parser__", "settingvalues.x_step__")
 # The factories of the measures (`goals.MEASURES`) and the computed columns' values
 # (`typedin._ONLY`): each module's tables are built with them while it is imported.
 AT_IMPORT += ("goals.x__count__", "goals.x__percent__")

@@ -7,26 +7,18 @@ organisation might want to change is a constant elsewhere in the code.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from . import cells, datecells, indexcells
+from . import cells
+from . import settingvalues as read
 from .book import SheetInput
 from .findings import Finding, make
 from .overview import STEP_NAMES_DEFAULT
 from .schema import INSTALLNINGAR, INSTALLNINGAR_SHEET, SEVERITIES, header_lookup, normalize_header
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of the escalation ladder: its number, name and days to the next check."""
-
-    number: int
-    name: str
-    days: int | None
+from .settingvalues import Step
 
 
 @dataclass(frozen=True)
@@ -89,127 +81,6 @@ class Settings:
         return f"{step} {self.ladder[step].name}"
 
 
-class _Bad(Exception):
-    """A setting value that cannot be used."""
-
-
-#: `Idag` from Excel's first date to the last one that still has twelve months of plan after it.
-_TODAY_RANGE = (date(1900, 1, 1), date(9998, 12, 31))
-
-
-def _date(v: Any) -> date:
-    d = datecells.parse_date(v)[0]
-    if d is None or not _TODAY_RANGE[0] <= d <= _TODAY_RANGE[1]:
-        raise _Bad
-    return d
-
-
-def _share(v: Any) -> float:
-    """A share in percent: `10`, `10 %`, or a fraction such as 0,1 (a cell formatted as %)."""
-    percent = isinstance(v, str) and v.strip().endswith("%")
-    n = cells.parse_amount(v.strip().removesuffix("%") if percent else v)[0]
-    if n is None:
-        raise _Bad
-    if n < 1 and not percent:  # below 0 it stays below 0
-        n *= 100
-    if not 0 <= n <= 100:
-        raise _Bad
-    return round(n, 4)
-
-
-def _percent(v: Any) -> float:
-    """A percentage as written: `2` or `2 %` is 2 % (thresholds below 1 % are common, so a
-    fraction is not read as a percent-formatted cell)."""
-    n = indexcells.parse_percent(v)[0]
-    if n is None:
-        raise _Bad
-    return n
-
-
-def _int(lo: int, hi: int) -> Callable[[Any], int]:
-    def parse(v: Any) -> int:
-        n = cells.parse_int(v, lo, hi)[0]
-        if n is None:
-            raise _Bad
-        return n
-
-    return parse
-
-
-def _step(number: int) -> Callable[[Any], Step]:
-    def parse(v: Any) -> Step:
-        text = cells.parse_text(v)[0]
-        if not text:
-            raise _Bad
-        name, _, days_text = text.partition(";")
-        name = name.strip()
-        if not name:
-            raise _Bad
-        days = None
-        if days_text.strip():
-            days = _int(1, 3650)(days_text.strip())
-        elif number < 4:
-            raise _Bad
-        return Step(number, name, days)
-
-    return parse
-
-
-def _name(v: Any) -> str:
-    """A name: text with at least one letter."""
-    text = cells.parse_text(v)[0]
-    if not text or not any(ch.isalpha() for ch in text):
-        raise _Bad
-    return text
-
-
-def _org_number(v: Any) -> str:
-    """An organisation's number (a personal identity number is no organisation's)."""
-    number, warning = cells.parse_org_number(v)
-    if number is None or warning is not None:
-        raise _Bad
-    return number
-
-
-#: An OCDS prefix as the Open Contracting Partnership registers them: `ocds-` + 6 characters.
-OCID_PREFIX = re.compile(r"ocds-[a-z0-9]{6}")
-
-
-def _ocid_prefix(v: Any) -> str:
-    text = (cells.parse_text(v)[0] or "").lower()
-    if not OCID_PREFIX.fullmatch(text):
-        raise _Bad
-    return text
-
-
-def _emails(v: Any) -> tuple[str, ...]:
-    text = cells.parse_text(v)[0] or ""
-    out = []
-    for part in text.replace(";", ",").split(","):
-        if part.strip():
-            email = cells.parse_email(part)[0]
-            if email:
-                out.append(email)
-    return tuple(out)
-
-
-#: Schemes a help link may have: a web page, nothing that runs or opens a file.
-_LINK_SCHEMES = ("https://", "http://")
-
-
-def _link(v: Any) -> str:
-    """A web address (`https://intranat.kommun.se/avtal`): one word, starting with http(s)://."""
-    text = cells.parse_text(v)[0] or ""
-    if (
-        not text.lower().startswith(_LINK_SCHEMES)
-        or len(text) > 255  # Excel's HYPERLINK takes at most 255 characters
-        or any(ch.isspace() or not ch.isprintable() or ch in '"<>' for ch in text)
-        or text.lower() in _LINK_SCHEMES
-    ):
-        raise _Bad
-    return text
-
-
 @dataclass(frozen=True)
 class SettingDef:
     """One row of `Inställningar`: key, default as shown in the template, description, parser."""
@@ -231,7 +102,7 @@ _STEP_TEXT = [f"{s.name}; {s.days}" if s.days else s.name for s in _D.ladder]
 
 DEFINITIONS: tuple[SettingDef, ...] = (
     SettingDef(
-        "Idag", None, "Referensdatum för alla beräkningar. Tomt = dagens datum.", _date, "today"
+        "Idag", None, "Referensdatum för alla beräkningar. Tomt = dagens datum.", read.day, "today"
     ),
     SettingDef(
         COUNTED_FROM_KEY,
@@ -239,7 +110,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "Dagen avtalsboken började användas. Ett avtal som startade före den dagen och saknar "
         "registrerad uppföljning planeras från den dagen i stället för från avtalsstarten. "
         "Tomt = från avtalsstarten.",
-        _date,
+        read.day,
         "counted_from",
     ),
     SettingDef(
@@ -247,7 +118,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.tier1_share,
         "Andel av de aktiva avtalen i prioritet 1 (verksamhetskritiska eller stora volymer). "
         "SKR: 10 %.",
-        _share,
+        read.share,
         "tier1_share",
     ),
     SettingDef(
@@ -255,7 +126,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.tier2_share,
         "Andel av de aktiva avtalen i prioritet 2 (mellanprioriterade). SKR: 30 %. "
         "Resten hamnar i prioritet 3.",
-        _share,
+        read.share,
         "tier2_share",
     ),
     SettingDef(
@@ -263,7 +134,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.interval_months[0],
         "Månader mellan uppföljningar i prioritet 1. SKR: statistikuppföljning och "
         "utvecklingsmöte 3 gånger per år = var 4:e månad.",
-        _int(1, 60),
+        read.whole(1, 60),
         "interval_months",
         0,
     ),
@@ -271,7 +142,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "Intervall prioritet 2 (mån)",
         _D.interval_months[1],
         "Månader mellan uppföljningar i prioritet 2. SKR: uppföljningsmöte 1 gång per år.",
-        _int(1, 60),
+        read.whole(1, 60),
         "interval_months",
         1,
     ),
@@ -279,7 +150,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "Intervall prioritet 3 (mån)",
         _D.interval_months[2],
         "Månader mellan uppföljningar i prioritet 3. SKR: vartannat år och vid behov.",
-        _int(1, 120),
+        read.whole(1, 120),
         "interval_months",
         2,
     ),
@@ -288,7 +159,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.standstill_days,
         "Dagar från tilldelningsbeslut till att avtalsspärren löpt ut (LOU: 10 dagar vid "
         "elektronisk underrättelse, annars 15). Uppstartsmötet planeras dagen efter.",
-        _int(0, 60),
+        read.whole(0, 60),
         "standstill_days",
     ),
     SettingDef(
@@ -296,7 +167,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.startup_window_months,
         "Ett uppstartsmöte föreslås bara för avtal som startat inom så här många månader "
         "och som inte har någon registrerad uppföljning.",
-        _int(0, 120),
+        read.whole(0, 120),
         "startup_window_months",
     ),
     SettingDef(
@@ -304,7 +175,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.extension_lead_days,
         "Intern framförhållning: beslut om förlängning senast slutdatum − uppsägningstid − "
         "så här många dagar.",
-        _int(0, 365),
+        read.whole(0, 365),
         "extension_lead_days",
     ),
     SettingDef(
@@ -312,7 +183,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.expiry_warning_days,
         "Ett avtal får status Löper ut (eller Förlängningsbeslut krävs) så här många dagar "
         "före slutdatum respektive beslutsdag.",
-        _int(0, 730),
+        read.whole(0, 730),
         "expiry_warning_days",
     ),
     SettingDef(
@@ -320,7 +191,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.procurement_lead_months,
         "Ny upphandling senast = senaste möjliga slutdatum (slutdatum + förlängningar som "
         "finns kvar) − så här många månader, flyttat till vardag.",
-        _int(0, 120),
+        read.whole(0, 120),
         "procurement_lead_months",
     ),
     SettingDef(
@@ -328,7 +199,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.evaluation_window_months,
         "Bladet Utvärdering visar aktiva avtal vars förlängningsbeslut (eller, utan förlängning "
         "kvar, slutdatum) infaller inom så här många månader.",
-        _int(1, 60),
+        read.whole(1, 60),
         "evaluation_window_months",
     ),
     SettingDef(
@@ -336,7 +207,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.evaluation_lead_days,
         "Uppföljningsplanen och påminnelserna tar upp utvärderingen så här många dagar före "
         "förlängningsbeslutet eller avtalsslutet, flyttat till vardag.",
-        _int(0, 730),
+        read.whole(0, 730),
         "evaluation_lead_days",
     ),
     SettingDef(
@@ -344,14 +215,14 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.price_threshold,
         "En indexförändring vars belopp är mindre än så här många procent tillämpas inte, "
         "när avtalets Tröskel (%) är tom.",
-        _percent,
+        read.percent,
         "price_threshold",
     ),
     SettingDef(
         "Snart-gräns uppföljning (dagar)",
         _D.soon_days,
         "En uppföljning inom så här många dagar får status Inom N dagar.",
-        _int(1, 365),
+        read.whole(1, 365),
         "soon_days",
     ),
     SettingDef(
@@ -359,7 +230,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.high_risk_threshold,
         "Riskvärde = Sannolikhet × Konsekvens (1–16). Från detta värde räknas avtalet som "
         "hög risk och får minst prioritet 2.",
-        _int(1, 16),
+        read.whole(1, 16),
         "high_risk_threshold",
     ),
     SettingDef(
@@ -367,7 +238,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.samples_per_year,
         "Så många avtal föreslår bladet Stickprov för revision per år, högst ett per "
         "leverantör. 0 = inga förslag.",
-        _int(0, 1000),
+        read.whole(0, 1000),
         "samples_per_year",
     ),
     SettingDef(
@@ -375,7 +246,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.sample_min_risk,
         "Lägsta riskvärde (Sannolikhet × Konsekvens, 1–16) för att ett aktivt avtal med "
         "hållbarhetsvillkor ska kunna föreslås för stickprov.",
-        _int(1, 16),
+        read.whole(1, 16),
         "sample_min_risk",
     ),
     SettingDef(
@@ -383,7 +254,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.audit_valid_months,
         "En revision eller gemensam uppföljning av en leverantör som är yngre än så här många "
         "månader gäller alla leverantörens avtal: de föreslås inte för stickprov.",
-        _int(1, 240),
+        read.whole(1, 240),
         "audit_valid_months",
     ),
     *(
@@ -392,7 +263,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
             _D.plan_days[i],
             f"Dagar från upptäckt till åtgärdsplanens tidsgräns när Åtgärdsplan senast är "
             f"tomt, för allvarlighetsgrad {sev}.",
-            _int(1, 365),
+            read.whole(1, 365),
             "plan_days",
             i,
         )
@@ -403,7 +274,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.passivity_days,
         "En öppen avvikelse utan ändrat eskaleringssteg på så här många dagar flaggas: "
         "passivitet kan kosta rätten till sanktioner.",
-        _int(1, 3650),
+        read.whole(1, 3650),
         "passivity_days",
     ),
     *(
@@ -412,7 +283,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
             _STEP_TEXT[i],
             "Stegets namn; dagar till nästa kontroll (t.ex. “Dialog; 14”)."
             + (" Sista steget har inga dagar." if i == 4 else ""),
-            _step(i),
+            read.step(i),
             "ladder",
             i,
         )
@@ -422,21 +293,21 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "Rapportmottagare",
         "",
         "E-postadresser (kommaseparerade) som får den sammanställda rapporten.",
-        _emails,
+        read.emails,
         "report_recipients",
     ),
     SettingDef(
         "Organisation",
         "",
         "Organisationens namn, som köpare i öppna data (avtalsbok ocds) och i avtalskatalogen.",
-        _name,
+        read.name_text,
         "organisation",
     ),
     SettingDef(
         "Organisationens organisationsnummer",
         "",
         "Organisationens organisationsnummer (NNNNNN-NNNN), som köparens id i öppna data.",
-        _org_number,
+        read.org_number,
         "organisation_number",
     ),
     SettingDef(
@@ -444,7 +315,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "",
         "Organisationens prefix för öppna data enligt OCDS (ocds- och sex tecken), som "
         "Open Contracting Partnership tilldelar. Varje avtals id blir prefix-Avtals-ID.",
-        _ocid_prefix,
+        read.ocid_prefix,
         "ocid_prefix",
     ),
     SettingDef(
@@ -452,7 +323,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         _D.calendar_alarm_days,
         "Så här många dagar före en uppföljning eller ett beslut påminner kalendern "
         "(avtalsbok kalender och påminnelsernas .ics-fil). 0 = samma dag.",
-        _int(0, 365),
+        read.whole(0, 365),
         "calendar_alarm_days",
     ),
     SettingDef(
@@ -460,7 +331,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "",
         "E-postadress (eller flera, kommaseparerade) som svar på rapporten och påminnelserna går "
         "till, t.ex. upphandlingsenheten. Tomt = svaren går till avsändaren.",
-        _emails,
+        read.emails,
         "reply_to",
     ),
     SettingDef(
@@ -468,7 +339,7 @@ DEFINITIONS: tuple[SettingDef, ...] = (
         "",
         "Adressen till organisationens egen sida om avtalsuppföljning (börjar med https://). "
         "Bladet Instruktioner länkar dit.",
-        _link,
+        read.link,
         "help_link",
     ),
 )
@@ -547,7 +418,7 @@ def parse_settings(sheet: SheetInput | None) -> tuple[Settings, list[Finding]]:
             continue
         try:
             parsed = definition.parse(raw)
-        except (_Bad, cells.CellError):
+        except (read.BadValue, cells.CellError):
             found.append(
                 make(
                     "invalid-setting",

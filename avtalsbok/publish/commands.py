@@ -211,7 +211,7 @@ def katalog(args: argparse.Namespace, stream: TextIO) -> int:
 
 
 def ocds(args: argparse.Namespace, stream: TextIO) -> int:
-    from ..core.settings import OCID_PREFIX
+    from ..core.settingvalues import OCID_PREFIX
     from ..workbook.atomic import WriteError
     from .ocds import Publisher, PublishError, release_package
     from .output import save
