@@ -6,7 +6,8 @@ list or a 2-D list by its shape, always 2-D with `options(ndim=2)`. Writing work
 `Range.Value`: a 2-D list fills a block from the range's top-left cell, one value fills the whole
 range, `None` empties a cell, and text is taken the way Excel takes typed input: a leading
 apostrophe keeps it as text, while text that looks like a formula, a number or a date becomes one
-(`Formula`, `float`, `datetime`), so a writer that forgets the apostrophe changes the values.
+(`Formula`, `float`, `datetime`; these rules are `fakevalues`), so a writer that forgets the
+apostrophe changes the values.
 `Range.Formula` reads each cell's formula (the file's, kept until the cell is written) or its
 constant as Excel's text; `sheet.api.Range(...).FormatConditions` holds the sheet's conditional
 formats (the file's, and those added) in priority order (`fakecom`). Tables resize, sheets are
@@ -28,88 +29,17 @@ can start from it without loading openpyxl.
 from __future__ import annotations
 
 import pickle
-import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from fakecom import FakeComRange, FakeCondition, conditions_of, formulas_of
+from fakevalues import constant_text, letter, parse_cell, presented, typed
 
 Cells = dict[tuple[int, int], Any]
-ERROR_VALUES = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"}
-)
-_NUMBER = re.compile(r"\s*[-+]?(\d+|\d{1,3}( \d{3})+)([.,]\d+)?([eE][-+]?\d+)?\s*")
-_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}( \d{1,2}:\d{2}(:\d{2})?)?\s*")
-_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
-
-
-@dataclass(frozen=True)
-class Formula:
-    """What Excel made of text written without the apostrophe that starts like a formula."""
-
-    text: str
-
-
-def held(value: Any) -> Any:
-    """What Excel holds for a value that is not text: numbers as float, dates as datetime."""
-    if value is None or isinstance(value, bool | datetime):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, time):
-        return datetime.combine(date(1899, 12, 30), value)
-    raise TypeError(f"no Excel value: {value!r}")
-
-
-def presented(value: Any) -> Any:
-    """A stored cell value (as openpyxl reads it) as Excel hands it to xlwings."""
-    if isinstance(value, str):
-        return None if value in ERROR_VALUES or value == "" else value
-    return held(value)
-
-
-def typed(value: Any) -> Any:
-    """What a cell holds after xlwings writes `value` into it (Excel's reading of typed input)."""
-    if not isinstance(value, str):
-        return held(value)
-    if value.startswith("'"):
-        return value[1:] or None
-    if value == "":
-        return None
-    if value[0] in "=+-@":
-        return Formula(value)
-    if _NUMBER.fullmatch(value):
-        return float(value.replace(" ", "").replace(",", "."))
-    if _ISO_DATE.fullmatch(value):
-        return datetime.fromisoformat(value.strip())
-    return value
-
-
-def letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def parse_cell(ref: str) -> tuple[int, int]:
-    match = _A1.fullmatch(ref)
-    if match is None:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    col = 0
-    for ch in match.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)), col
-
-
 # ---------------------------------------------------------------------------------------------
 
 
@@ -533,18 +463,3 @@ class FakeRange:
         for key in [k for k in cells if self.r1 <= k[0] <= self.r2 and self.c1 <= k[1] <= self.c2]:
             del cells[key]
             self.sheet._data.formulas.pop(key, None)
-
-
-def constant_text(value: Any) -> str:
-    """A constant as `Range.Formula` gives it: Excel's own text of the value."""
-    if value is None:
-        return ""
-    if isinstance(value, Formula):
-        return value.text
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        return f"{(value - datetime(1899, 12, 30)).total_seconds() / 86400:.15g}"
-    if isinstance(value, float):
-        return f"{value:.15g}"
-    return str(value)

@@ -14,7 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 import xlwings
-from fakexw import FakeApp, FakeBook, parse_cell
+from fakevalues import parse_cell
+from fakexw import FakeApp, FakeBook
 from openpyxl.styles import Font
 
 from avtalsbok import cli

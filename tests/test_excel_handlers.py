@@ -20,7 +20,8 @@ import openpyxl
 import pytest
 import xlwings
 from aiosmtpd.controller import Controller
-from fakexw import FakeApp, FakeBook, Formula, parse_cell
+from fakevalues import Formula, parse_cell
+from fakexw import FakeApp, FakeBook
 from hypothesis import given
 from hypothesis import strategies as st
 
