@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from avtalsbok.core import schema
 from avtalsbok.core.book import BookInput
 from avtalsbok.workbook.reader import read_book, text_limit
-from avtalsbok.workbook.sniff import SheetScan
+from avtalsbok.workbook.sheetscan import SheetScan
 
 CORPUS = Path(__file__).parent / "corpus"
 HOSTILE = CORPUS / "hostile"

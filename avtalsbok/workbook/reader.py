@@ -25,7 +25,7 @@ from ..core.book import BookInput, RawRow, SheetInput
 from ..core.findings import Finding
 from ..ooxml.refs import column_letter, letters_value
 from ..ooxml.serials import as_1904
-from . import sniff
+from . import sheetscan, sniff
 from .panics import ReaderPanic, panics_as_errors
 
 #: One row as a parser gives it: (Excel row number, column number of its first value, values).
@@ -106,7 +106,7 @@ def read_book(
     """
     location = os.fspath(path)
     name = os.path.basename(location)
-    request = sniff.ScanRequest(
+    request = sheetscan.ScanRequest(
         choose=_scanned_parts,
         max_rows=max_rows,
         max_cells=MAX_CELLS,
@@ -169,7 +169,7 @@ def read_book(
     return book
 
 
-def text_limit(scan: sniff.SheetScan) -> int:
+def text_limit(scan: sheetscan.SheetScan) -> int:
     """The shared-string text (bytes) a sheet's cells may copy: `MAX_TEXT`, or for a larger
     sheet `TEXT_PER_XML_BYTE` times its own XML, at most `MAX_TEXT_CAP`."""
     return min(MAX_TEXT_CAP, max(MAX_TEXT, TEXT_PER_XML_BYTE * scan.size))
@@ -229,9 +229,9 @@ def _scanned_parts(sheets: dict[str, str], sizes: dict[str, int]) -> list[str]:
 
 def _shown_sheets(
     package: sniff.Package, sheet_names: Mapping[str, str]
-) -> dict[str, tuple[str, sniff.SheetScan]]:
+) -> dict[str, tuple[str, sheetscan.SheetScan]]:
     """Canonical → (name, scan) of the `SHOWN_SHEETS` the book has, small enough to read."""
-    shown: dict[str, tuple[str, sniff.SheetScan]] = {}
+    shown: dict[str, tuple[str, sheetscan.SheetScan]] = {}
     for canonical in SHOWN_SHEETS:
         actual = sheet_names.get(canonical)
         scan = package.scans.get(package.sheets[actual]) if actual is not None else None
@@ -291,7 +291,7 @@ def _read_calamine(
     errors: dict[str, dict[tuple[int, int], str]],
     formulas: dict[str, frozenset[tuple[int, int]]],
     as_1904: bool = False,
-    shown: Mapping[str, tuple[str, sniff.SheetScan]] | None = None,
+    shown: Mapping[str, tuple[str, sheetscan.SheetScan]] | None = None,
 ) -> tuple[dict[str, SheetInput], dict[str, list[list[Any]]]] | str:
     """Each wanted sheet read by calamine, with the cells of the `shown` sheets (canonical →
     (name, scan)) as rows from A1; or calamine's complaint when it cannot read them.
