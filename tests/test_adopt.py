@@ -66,6 +66,31 @@ def register(path: Path, headers: list[str] = HEADERS, sheet: str = "Avtal") -> 
     return path
 
 
+def register_with_own_plan(path: Path, *more_sheets: str) -> Path:
+    """A register with its own `Prioritet` (J2: A) and its own sheet `Uppföljningsplan` (not the
+    plan's headers), and `more_sheets`, each with a header of its name."""
+    register(path, [*HEADERS, "Prioritet"])
+    book = openpyxl.load_workbook(path)
+    book["Avtal"]["J2"] = "A"
+    book.create_sheet("Uppföljningsplan").append(["Vecka", "Vad", "Vem"])
+    for name in more_sheets:
+        book.create_sheet(name).append([name])
+    book.save(path)
+    return path
+
+
+def move_workbook_part(path: Path) -> None:
+    """The workbook part under another name, found through the package's relationships: valid,
+    but calamine looks for xl/workbook.xml and gives up ("Cannot detect file format")."""
+    moved = {"xl/workbook.xml": "xl/bok.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/bok.xml.rels"}
+    parts = entries(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            if name in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"xl/workbook.xml", b"xl/bok.xml")
+            z.writestr(moved.get(name, name), data)
+
+
 def init(path: Path) -> tuple[int, str]:
     out = io.StringIO()
     return cli.main(["init", str(path), "--today", TODAY.isoformat()], out=out), out.getvalue()
@@ -160,15 +185,7 @@ def test_a_second_init_writes_nothing(tmp_path: Path) -> None:
 
 def test_a_book_calamine_cannot_open_is_adopted_from_what_openpyxl_read(tmp_path: Path) -> None:
     path = register(tmp_path / "register.xlsx")
-    # The workbook part under another name, found through the package's relationships: valid,
-    # but calamine looks for xl/workbook.xml and gives up ("Cannot detect file format").
-    moved = {"xl/workbook.xml": "xl/bok.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/bok.xml.rels"}
-    parts = entries(path)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            if name in ("[Content_Types].xml", "_rels/.rels"):
-                data = data.replace(b"xl/workbook.xml", b"xl/bok.xml")
-            z.writestr(moved.get(name, name), data)
+    move_workbook_part(path)
     code, said = init(path)
     assert code == 0 and said.startswith(f"{path} är nu en avtalsbok.")
     assert "Mina anteckningar" in openpyxl.load_workbook(path).sheetnames
@@ -180,18 +197,8 @@ def test_a_registers_own_follow_up_plan_sheet_read_by_openpyxl_does_not_make_it_
 ) -> None:
     # As below, in a book calamine cannot open: its sheets are read by openpyxl, and the plan
     # sheet's header row still decides.
-    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet"])
-    book = openpyxl.load_workbook(path)
-    book["Avtal"]["J2"] = "A"
-    book.create_sheet("Uppföljningsplan").append(["Vecka", "Vad", "Vem"])
-    book.save(path)
-    moved = {"xl/workbook.xml": "xl/bok.xml", "xl/_rels/workbook.xml.rels": "xl/_rels/bok.xml.rels"}
-    parts = entries(path)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            if name in ("[Content_Types].xml", "_rels/.rels"):
-                data = data.replace(b"xl/workbook.xml", b"xl/bok.xml")
-            z.writestr(moved.get(name, name), data)
+    path = register_with_own_plan(tmp_path / "register.xlsx")
+    move_workbook_part(path)
     before = path.read_bytes()
     assert init(path)[0] == 2
     assert "Kolumn J på bladet Avtal, ”Prioritet”, har egna värden på 1 rad" in (
@@ -303,12 +310,7 @@ def test_an_avtalsbok_that_has_been_run_keeps_its_computed_values_through_init(
 def test_a_registers_own_follow_up_plan_sheet_does_not_make_it_an_avtalsbok(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet"])
-    book = openpyxl.load_workbook(path)
-    book["Avtal"]["J2"] = "A"
-    for name, header in (("Uppföljningsplan", ["Vecka", "Vad", "Vem"]), ("Fel", ["Fel"])):
-        book.create_sheet(name).append(header)
-    book.save(path)
+    path = register_with_own_plan(tmp_path / "register.xlsx", "Fel")
     assert init(path)[0] == 2
     assert "Kolumn J på bladet Avtal, ”Prioritet”, har egna värden på 1 rad" in (
         capsys.readouterr().err
@@ -506,11 +508,7 @@ def test_the_ribbon_does_not_take_a_registers_own_follow_up_plan_sheet_for_an_av
     # As init: their own Uppföljningsplan (not the plan's headers) does not let the ribbon
     # replace their own Prioritet on the first Uppdatera.
     app, _addin = excel
-    path = register(tmp_path / "register.xlsx", [*HEADERS, "Prioritet"])
-    book = openpyxl.load_workbook(path)
-    book["Avtal"]["J2"] = "A"
-    book.create_sheet("Uppföljningsplan").append(["Vecka", "Vad", "Vem"])
-    book.save(path)
+    path = register_with_own_plan(tmp_path / "register.xlsx")
     officer = FakeBook.open(path, app)
     click("gor_till_avtalsbok")
     _title, prompt, mode = app.alerts[-1]
