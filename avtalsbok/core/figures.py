@@ -23,7 +23,6 @@ from .schedule import (
     task_status,
 )
 from .state import ContractState, DeviationState, Rows, RunContext
-from .suppliers import Identities
 
 #: The plan's activity for an extension decision coming up.
 DECISION_ACTIVITY = "Beslut om förlängning senast"
@@ -198,7 +197,7 @@ def key_figures(
     followed_ids = {f.contract_id for f in performed}
     with_condition = [c for c in rows.contracts if c.sustainability]
     audits = [f for f in performed if f.is_audit]
-    per_supplier = _audits_per_supplier(rows.contracts, audits)
+    per_supplier = _audits_per_supplier(states, audits)
     audits_per_supplier = tuple(
         sorted(((s, len(v), sum(v)) for s, v in per_supplier.items()), key=lambda t: (-t[1], t[0]))
     )
@@ -253,18 +252,17 @@ UNKNOWN_SUPPLIER = "(okänd leverantör)"
 
 
 def _audits_per_supplier(
-    contracts: list[Contract], audits: list[FollowUp]
+    states: list[ContractState], audits: list[FollowUp]
 ) -> dict[str, list[float]]:
-    """The audits' costs by supplier, a supplier being one identity (`suppliers.Identities`)
-    shown by the name its first contract gives it; an audit on an unknown Avtals-ID, or on a
-    contract with neither supplier name nor organisation number, under `UNKNOWN_SUPPLIER`.
-    Two suppliers shown by the same name (one name, two organisation numbers) stay apart, each
-    with its number after the name."""
-    ids = Identities((c.supplier, c.org_number) for c in contracts)
+    """The audits' costs by supplier, a supplier being the identity the supplier stage gave each
+    contract (`suppliers.Identities`), shown by the name its first contract gives it; an audit on
+    an unknown Avtals-ID, or on a contract with neither supplier name nor organisation number,
+    under `UNKNOWN_SUPPLIER`. Two suppliers shown by the same name (one name, two organisation
+    numbers) stay apart, each with its number after the name."""
     name_of: dict[str, str] = {}
     supplier_of: dict[str | None, str] = {}
-    for c in contracts:
-        key = ids.key(c.supplier, c.org_number)
+    for s in states:
+        key, c = s.supplier, s.contract
         if c.contract_id and key:
             name_of.setdefault(key, c.supplier or key[3:])
             supplier_of.setdefault(c.contract_id, key)
