@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from .refs import MAX_COL, MAX_ROW, column_letter
 from .serials import first_day, to_serial
+from .sheetxml import with_spans
 from .styles import Styles
 from .xmltext import escape_text
 
@@ -101,7 +102,9 @@ class RowWork:
             return None
         return self._top, self._left, self._bottom, self._right
 
-    def include(self, row: int, first_col: int, last_col: int) -> None:
+    def row_tag(self, tag: str, row: int, first_col: int, last_col: int) -> str:
+        """A rendered row's start tag, its `spans` hint (if it has one) set to the columns it
+        holds, from `first_col` to `last_col`, which the sheet's used range now covers."""
         if row < self._top:
             self._top = row
         if row > self._bottom:
@@ -110,6 +113,7 @@ class RowWork:
             self._left = first_col
         if last_col > self._right:
             self._right = last_col
+        return with_spans(tag, first_col, last_col) if "spans=" in tag else tag
 
     def cell_open(self, col: int) -> str:
         """`<c r="AB`: the start of a cell in column `col`, up to its row number."""

@@ -18,7 +18,7 @@ from functools import cache
 
 from .cells import CellValue, RowWork
 from .refs import column_number
-from .sheetxml import SheetXml, bare_row, row_style, with_spans
+from .sheetxml import SheetXml, bare_row, row_style
 
 
 @cache
@@ -46,7 +46,7 @@ def render_overwritten(
     ext_marker, f_marker = s.ext_marker, s.f_marker
     tag_starts, tag_ends, ends = s.starts, s.tag_ends, s.ends
     finditer = _plain_cell(s.p).finditer
-    rest, opens = work.rest, _Opens(work)
+    rest, cell_open = work.rest, work.cell_open
     columns = _Columns()
     rendered: dict[int, str] = {}
     for number in numbers:
@@ -79,7 +79,7 @@ def render_overwritten(
             previous = col
             value = row_edits.get(col)
             if value is not None:
-                texts.append(opens[col] + row + rest(style or None, value))
+                texts.append(cell_open(col) + row + rest(style or None, value))
             elif closed:
                 # Only a format, if that: it stays as it is, with what follows it up to the next
                 # cell (white space between the cells), as `_render_row` keeps it.
@@ -89,7 +89,7 @@ def render_overwritten(
                 break  # a cell that may hold something and is not written over
             cols.append(col)
         else:
-            if len(row_edits) > len(cols) or not row_edits.keys() <= set(cols):
+            if not row_edits.keys() <= set(cols):
                 _add_cells(s, row, row_edits, cols, texts, work)
             rendered[number] = _row_text(tag, cols, texts, number, close, work)
     return rendered
@@ -102,18 +102,6 @@ class _Columns(dict[str, int]):
     def __missing__(self, letters: str) -> int:
         col = self[letters] = column_number(letters)
         return col
-
-
-class _Opens(dict[int, str]):
-    """Column → the start of a cell in it, up to its row number (`RowWork.cell_open`)."""
-
-    def __init__(self, work: RowWork) -> None:
-        super().__init__()
-        self._work = work
-
-    def __missing__(self, col: int) -> str:
-        text = self[col] = self._work.cell_open(col)
-        return text
 
 
 def _add_cells(
@@ -144,7 +132,5 @@ def _row_text(
     if not texts:
         return "" if bare_row(tag) else tag + close
     first, last = cols[0], cols[-1]
-    work.include(number, first, last)
-    if "spans=" in tag:
-        tag = with_spans(tag, first, last)
+    tag = work.row_tag(tag, number, first, last)
     return tag + "".join(texts) + close

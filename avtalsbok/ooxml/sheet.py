@@ -18,7 +18,7 @@ from .errors import OoxmlError
 from .overwrite import render_overwritten
 from .packing import Packer
 from .refs import MAX_COL, column_letter, parse_range, range_ref, union
-from .sheetxml import SheetXml, bare_row, row_style, with_spans
+from .sheetxml import SheetXml, bare_row, row_style
 from .styles import Styles
 from .tables import Table
 from .workbookxml import SheetEntry
@@ -229,9 +229,7 @@ class SheetModel:
                 while not made[c][k]:
                     c += 1
                 first = columns[c]
-            work.include(number, first, last)
-            if "spans=" in tag:
-                tag = with_spans(tag, first, last)
+            tag = work.row_tag(tag, number, first, last)
             rendered[number] = tag + kept + new + close
         return rendered
 
@@ -271,9 +269,7 @@ class SheetModel:
                     spliced = self._splice(s, start, stop, number, items, given, work)
                     if spliced is not None:
                         body, first, last = spliced
-                        work.include(number, first, last)
-                        if "spans=" in tag:
-                            tag = with_spans(tag, first, last)
+                        tag = work.row_tag(tag, number, first, last)
                         return tag + body + after + s.row_close
                 from_col = 1 if cleared else items[0][0] if items else MAX_COL + 1
                 cut, tail = s.split(start, stop, number, from_col)
@@ -317,9 +313,7 @@ class SheetModel:
         if first or cols:
             first = first or cols[0]
             last = cols[-1] if cols else s.last_col(start, cut)
-            work.include(number, first, last)
-            if "spans=" in tag:
-                tag = with_spans(tag, first, last)
+            tag = work.row_tag(tag, number, first, last)
         texts.append(after)
         texts.append(s.row_close)
         return tag + kept + "".join(texts)
