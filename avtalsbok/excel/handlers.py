@@ -312,17 +312,18 @@ def _visa_fel(book: Book, world: _World) -> None:
 
 def _gor_till_avtalsbok(book: Book, world: _World) -> None:
     from ..core import schema
-    from ..workbook.adopt import adoption_plan, blocking, describe
+    from ..workbook.adopt import adoption_plan, blocking, describe, first_filled
     from ..workbook.reader import canonical_names
     from .livebook import read_book, sheet_values
 
     book_input = read_book(book)
-    # Whether the book has been an avtalsbok goes by its plan's header row, as the file's
-    # reader reads it for init: a register's own Uppföljningsplan does not make it one.
+    # Whether the book has been an avtalsbok goes by its plan's header row, as for init: a
+    # register's own Uppföljningsplan does not make it one.
     plan_sheet = canonical_names(s.name for s in book.sheets).get(schema.UPPFOLJNINGSPLAN)
-    if plan_sheet is not None:
-        book_input.shown[schema.UPPFOLJNINGSPLAN] = sheet_values(book.sheets[plan_sheet])
-    problems = blocking(book_input, [s.name for s in book.sheets])
+    plan_header = (
+        first_filled(sheet_values(book.sheets[plan_sheet])) if plan_sheet is not None else None
+    )
+    problems = blocking(book_input, [s.name for s in book.sheets], plan_header)
     if problems:
         book.app.alert(
             "Arbetsboken kan inte göras till en avtalsbok:\n\n" + "\n".join(problems),

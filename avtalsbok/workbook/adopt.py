@@ -28,7 +28,7 @@ an empty plan: adopting twice changes nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from os import PathLike
@@ -169,13 +169,17 @@ def _lists() -> Grid:
     return [[values[r] if r < len(values) else None for values in lists] for r in range(depth)]
 
 
-def blocking(book: BookInput, sheet_names: Sequence[str]) -> list[str]:
+def blocking(
+    book: BookInput, sheet_names: Sequence[str], plan_header: Sequence[Any] | None
+) -> list[str]:
     """Why the book cannot be adopted: it cannot be read, it has no `Avtal` sheet, a sheet has
     values so far to the right that the columns it lacks do not fit after them, or a register
     never run as an avtalsbok has values of its own in a column the engine computes (the first
-    run would replace them). `sheet_names`: every sheet the book has."""
+    run would replace them). `sheet_names`: every sheet the book has; `plan_header`: the first
+    row with a value of its `Uppföljningsplan` (`first_filled`; None: it has no such sheet, or
+    the sheet could not be read)."""
     problems = [f.message for f in book.findings if f.level is Level.ERROR]
-    problems += _own_values_in_computed_columns(book, sheet_names)
+    problems += _own_values_in_computed_columns(book, sheet_names, plan_header)
     for name, _sheet, new_headers in _new_columns(book):
         if max(new_headers) > MAX_COL:
             last = schema.column_letter(min(new_headers) - 1)
@@ -188,12 +192,14 @@ def blocking(book: BookInput, sheet_names: Sequence[str]) -> list[str]:
     return problems
 
 
-def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str]) -> list[str]:
+def _own_values_in_computed_columns(
+    book: BookInput, sheet_names: Sequence[str], plan_header: Sequence[Any] | None
+) -> list[str]:
     """A problem for each computed column that holds the officer's values, in a book that has
     never been an avtalsbok (`_has_been_run`). Renaming the column keeps the values as the
     officer's own column."""
     present = {schema.normalize_header(name) for name in sheet_names}
-    if _has_been_run(book, present):
+    if _has_been_run(present, plan_header):
         return []
     checked = all(schema.normalize_header(name) in present for name in CHECKED_SHEETS)
     problems = []
@@ -224,18 +230,21 @@ def _own_values_in_computed_columns(book: BookInput, sheet_names: Sequence[str])
     return problems
 
 
-def _has_been_run(book: BookInput, present: set[str]) -> bool:
+def _has_been_run(present: set[str], plan_header: Sequence[Any] | None) -> bool:
     """Whether the book has been an avtalsbok, made from the template or adopted, so that what
     its computed columns hold is the engine's: it has the plan sheet every avtalsbok has had
     since the first version (the officer may have deleted `Fel`), with the plan's headers when
-    it was read (a register's own `Uppföljningsplan` is not one)."""
+    it could be read (a register's own `Uppföljningsplan` is not one)."""
     if schema.normalize_header(schema.UPPFOLJNINGSPLAN) not in present:
         return False
-    plan = book.shown.get(schema.UPPFOLJNINGSPLAN)
-    if plan is None:
+    if plan_header is None:
         return True  # it could not be read at all: taken for the engine's
-    header = next((row for row in plan if any(v is not None for v in row)), [])
-    return [h for h in header if h is not None][:3] == list(schema.PLAN_HEADERS[:3])
+    return [h for h in plan_header if h is not None][:3] == list(schema.PLAN_HEADERS[:3])
+
+
+def first_filled(rows: Iterable[Sequence[Any]]) -> list[Any]:
+    """The first of `rows` that holds a value ([]: none does)."""
+    return next((list(row) for row in rows if any(v is not None for v in row)), [])
 
 
 def _blank(value: Any) -> bool:
@@ -305,14 +314,14 @@ def adopt_file(path: str | PathLike[str], today: date | None = None) -> Adoption
         if isinstance(package, Finding):  # the file changed since it was read
             return Adoption([package.message], [])
         names = [*package.sheets, *package.other_sheets]
+    plan_header: list[Any] | None = None
     plan_sheet = book.sheet_names.get(schema.UPPFOLJNINGSPLAN)
-    if plan_sheet is not None and schema.UPPFOLJNINGSPLAN not in book.shown and names:
-        # Not read with the book (read by openpyxl, or too large): its header row tells
-        # whether it is the plan of an avtalsbok (`_has_been_run`).
-        header = first_row(path, plan_sheet)
-        if header is not None:
-            book.shown[schema.UPPFOLJNINGSPLAN] = [header]
-    problems = blocking(book, names)
+    if plan_sheet is not None and names:
+        # Read with the book when it was small enough; else (read by openpyxl, or too large)
+        # its first row is read on its own.
+        read = book.shown.get(schema.UPPFOLJNINGSPLAN)
+        plan_header = first_filled(read) if read is not None else first_row(path, plan_sheet)
+    problems = blocking(book, names, plan_header)
     if problems:
         return Adoption(problems, [])
     plan = adoption_plan(book, names, today or date.today())
